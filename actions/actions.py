@@ -1,0 +1,190 @@
+"""Rasa custom actions: thin wrappers over the knowledge base and the renderer.
+
+Each action reads what it needs from the tracker, asks the plain modules for the
+reply, and sends it. No answer text lives here: topic text comes from the knowledge
+base, fixed phrases from the domain's responses.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import followups, input_checks, rendering
+from actions.knowledge_base import KnowledgeBase, default as default_kb
+
+# Loaded when the action server imports this module: a malformed knowledge base
+# stops the server at start-up instead of failing a parent's question later.
+KB: KnowledgeBase = default_kb()
+
+LAST_TOPIC = "last_topic"
+OFFERED_TOPICS = "offered_topics"
+
+_INPUT_PROBLEM_RESPONSES = {
+    "empty": "utter_empty_message",
+    "unreadable": "utter_unreadable_message",
+    "other_language": "utter_english_only",
+}
+
+
+def _channel(tracker: Tracker) -> Optional[str]:
+    return tracker.get_latest_input_channel()
+
+
+def _send(dispatcher: CollectingDispatcher, message: Dict[str, Any]) -> None:
+    dispatcher.utter_message(**message)
+
+
+def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic_id: str,
+                 details: bool = False) -> List[EventType]:
+    """Send a topic's answer (or its details) and remember it for follow-ups."""
+    render = rendering.details_message if details else rendering.answer_message
+    _send(dispatcher, render(KB, topic_id, _channel(tracker)))
+    return [SlotSet(LAST_TOPIC, topic_id), SlotSet(OFFERED_TOPICS, list(KB.topic(topic_id).related))]
+
+
+def offer(dispatcher: CollectingDispatcher, response: str, topic_ids: List[str],
+          **kwargs: Any) -> List[EventType]:
+    """Send a fixed response with topic buttons, remembering them for "the second one"."""
+    dispatcher.utter_message(response=response, buttons=rendering.topic_buttons(KB, topic_ids),
+                             **kwargs)
+    return [SlotSet(OFFERED_TOPICS, list(topic_ids))]
+
+
+def decline(dispatcher: CollectingDispatcher, tracker: Tracker,
+            response: str = "utter_out_of_scope") -> List[EventType]:
+    """Say plainly that this isn't covered (or couldn't be read) and point to human help."""
+    kind = input_checks.classify(tracker.latest_message.get("text") or "")
+    dispatcher.utter_message(response=_INPUT_PROBLEM_RESPONSES.get(kind, response))
+    dispatcher.utter_message(response="utter_help_contacts",
+                             contacts=rendering.help_contacts_text(KB))
+    return [SlotSet(OFFERED_TOPICS, [])]
+
+
+def _last_bot_message(tracker: Tracker) -> Dict[str, Any]:
+    """The bot's last message before the parent's latest one."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return {}
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            return event
+    return {}
+
+
+def _was_clarifying(tracker: Tracker) -> bool:
+    buttons = (_last_bot_message(tracker).get("data") or {}).get("buttons") or []
+    return any(b.get("payload") == rendering.SOMETHING_ELSE_PAYLOAD for b in buttons)
+
+
+class ActionAnswerTopic(Action):
+    """Answer the topic the parent asked about (intent ``ask_<topic id>``)."""
+
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        topic_id = followups.topic_for_intent(intent, KB.topics)
+        if topic_id is None:
+            return decline(dispatcher, tracker)
+        return answer_topic(dispatcher, tracker, topic_id)
+
+
+class ActionMoreDetail(Action):
+    """'Tell me more': the details of the last topic answered."""
+
+    def name(self) -> Text:
+        return "action_more_detail"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        topic_id = tracker.get_slot(LAST_TOPIC)
+        if topic_id not in KB.topics:
+            return offer(dispatcher, "utter_more_about_what", list(KB.starter_topics))
+        return answer_topic(dispatcher, tracker, topic_id, details=True)
+
+
+class ActionChooseOption(Action):
+    """'The second one' / 'and the last one?': pick from the topics just offered."""
+
+    def name(self) -> Text:
+        return "action_choose_option"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        offered = [t for t in tracker.get_slot(OFFERED_TOPICS) or [] if t in KB.topics]
+        index = followups.pick_option(tracker.latest_message.get("text") or "", len(offered))
+        if index is None:
+            return offer(dispatcher, "utter_which_option", offered or list(KB.starter_topics))
+        return answer_topic(dispatcher, tracker, offered[index])
+
+
+class ActionGreet(Action):
+    """Say what the assistant covers, that it is not legal advice, and offer starting topics."""
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        return offer(dispatcher, "utter_greet", list(KB.starter_topics))
+
+
+class ActionShowMenu(Action):
+    """'What can you help with?': the areas covered, one starting topic per area."""
+
+    def name(self) -> Text:
+        return "action_show_menu"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        return offer(dispatcher, "utter_menu", rendering.area_starters(KB),
+                     areas=rendering.menu_text(KB))
+
+
+class ActionDecline(Action):
+    """Out of scope (or 'something else'): no topic answer, point to human help."""
+
+    def name(self) -> Text:
+        return "action_decline"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        return decline(dispatcher, tracker)
+
+
+class ActionHumanHelp(Action):
+    """A request for a person: the help contacts, configured in the knowledge base."""
+
+    def name(self) -> Text:
+        return "action_human_help"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        return decline(dispatcher, tracker, response="utter_human_handoff")
+
+
+class ActionHandleLowConfidence(Action):
+    """Low NLU confidence: ask which of the two likeliest topics was meant; a second miss
+    in a row ends in the out-of-scope help message."""
+
+    def name(self) -> Text:
+        return "action_handle_low_confidence"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        candidates = followups.top_topics(tracker.latest_message.get("intent_ranking") or [],
+                                          KB.topics)
+        if (_was_clarifying(tracker) or len(candidates) < 2
+                or input_checks.classify(text) != "readable"):
+            return decline(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_clarify",
+                                 buttons=rendering.clarify_buttons(KB, candidates))
+        return [SlotSet(OFFERED_TOPICS, candidates)]

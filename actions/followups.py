@@ -1,0 +1,65 @@
+"""Map intents to topics and read follow-ups such as "the second one".
+
+Kept free of Rasa imports so the rules are easy to test on their own.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Iterable, List, Optional, Sequence
+
+TOPIC_INTENT_PREFIX = "ask_"
+
+_ORDINALS = {
+    "first": 0, "1st": 0, "one": 0, "1": 0,
+    "second": 1, "2nd": 1, "two": 1, "2": 1,
+    "third": 2, "3rd": 2, "three": 2, "3": 2,
+    "fourth": 3, "4th": 3, "four": 3, "4": 3,
+    "fifth": 4, "5th": 4, "five": 4, "5": 4,
+    "sixth": 5, "6th": 5, "six": 5, "6": 5,
+}
+_LAST = {"last", "final", "latter"}
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def topic_for_intent(intent: Optional[str], topic_ids: Iterable[str]) -> Optional[str]:
+    """The topic an intent such as ``ask_cost`` asks about, if it is one."""
+    if not intent or not intent.startswith(TOPIC_INTENT_PREFIX):
+        return None
+    topic = intent[len(TOPIC_INTENT_PREFIX):]
+    return topic if topic in set(topic_ids) else None
+
+
+def payload_for_topic(topic_id: str) -> str:
+    """A button payload that asks the topic directly, skipping NLU."""
+    return f"/{TOPIC_INTENT_PREFIX}{topic_id}"
+
+
+def pick_option(text: str, count: int) -> Optional[int]:
+    """The 0-based index a parent means by "the second one", "#3" or "the last one".
+
+    Returns None when the text names no position inside a list of ``count`` items.
+    """
+    if count <= 0:
+        return None
+    words = _WORD.findall((text or "").lower())
+    for word in words:
+        if word in _LAST:
+            return count - 1
+    for word in words:
+        index = _ORDINALS.get(word)
+        if index is not None:
+            return index if index < count else None
+    return None
+
+
+def top_topics(intent_ranking: Sequence[Dict[str, Any]], topic_ids: Iterable[str],
+               limit: int = 2) -> List[str]:
+    """The most likely topics in an NLU intent ranking, best first."""
+    found: List[str] = []
+    for entry in intent_ranking or []:
+        topic = topic_for_intent(entry.get("name"), topic_ids)
+        if topic and topic not in found:
+            found.append(topic)
+        if len(found) == limit:
+            break
+    return found

@@ -1,0 +1,142 @@
+"""Turn knowledge-base entries into chat messages, shaped per output channel.
+
+Every message that answers a topic carries a ``custom`` object with ``"topic"`` and what
+a client needs to show it (title, source, related topics, FAQ anchor): that is the
+answer contract clients and the evaluation rely on. Messages that answer no topic
+never carry ``"topic"``.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional, Sequence
+
+from actions.knowledge_base import KnowledgeBase, Topic
+from actions.followups import payload_for_topic
+
+# Channels whose client draws the source line from the custom object itself.
+RICH_CHANNELS = frozenset({"socketio"})
+SOMETHING_ELSE_PAYLOAD = "/something_else"
+
+Message = Dict[str, Any]
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
+
+
+def article_citation(kb: KnowledgeBase, topic: Topic) -> str:
+    """'Benefits ¶2, 5' style pointers into the article's outline, in outline order."""
+    by_section: Dict[str, List[int]] = {}
+    order = list(kb.article.parts)
+    for ref in sorted(topic.article_refs, key=order.index):
+        part = kb.article.parts[ref]
+        by_section.setdefault(part.section_title, []).append(part.position)
+    return "; ".join(f"{title} ¶{_ranges(nums)}" for title, nums in by_section.items())
+
+
+def regulation_citation(topic: Topic) -> str:
+    """'34 CFR 300.506(a), (b)(4); 300.510': each section named once, then its paragraphs."""
+    by_section: Dict[str, List[str]] = {}
+    for ref in topic.regulation_refs:
+        section, paren, rest = ref.partition("(")
+        by_section.setdefault(section, []).append(paren + rest)
+    cited = []
+    for section, paragraphs in by_section.items():
+        named = [p for p in paragraphs if p]
+        cited.append(section + (named[0] + "".join(f", {p}" for p in named[1:]) if named else ""))
+    return "34 CFR " + "; ".join(cited)
+
+
+def source_line(kb: KnowledgeBase, topic: Topic) -> str:
+    """One short plain line saying where the answer comes from."""
+    bits = []
+    if topic.article_refs:
+        bits.append(f"“{kb.article.title}” ({article_citation(kb, topic)})")
+    if topic.regulation_refs:
+        bits.append(regulation_citation(topic))
+    return "Source: " + "; ".join(bits)
+
+
+def topic_buttons(kb: KnowledgeBase, topic_ids: Iterable[str]) -> List[Dict[str, str]]:
+    """Quick replies whose payload asks that topic directly."""
+    return [{"title": kb.topic(t).title, "payload": payload_for_topic(t)} for t in topic_ids]
+
+
+def topic_custom(kb: KnowledgeBase, topic: Topic, kind: str) -> Dict[str, Any]:
+    """The contract object: everything a client needs to show a topic answer."""
+    note = topic.federal_note
+    return {
+        "topic": topic.id,
+        "kind": kind,
+        "title": topic.title,
+        "question": topic.question,
+        "area": topic.area,
+        "answer": topic.answer,
+        "details": topic.details,
+        "source": {
+            "text": source_line(kb, topic),
+            "article": {
+                "title": kb.article.title,
+                "url": kb.article.url,
+                "parts": [{"id": ref, "section": kb.article.parts[ref].section_title,
+                           "paragraph": kb.article.parts[ref].position}
+                          for ref in topic.article_refs],
+            },
+            "regulation": {"title": kb.regulation.title, "url": kb.regulation.url,
+                           "parts": list(topic.regulation_refs)},
+        },
+        "federal_note": {"text": note.text, "citation": note.citation} if note else None,
+        "related": [{"topic": t, "title": kb.topic(t).title, "payload": payload_for_topic(t)}
+                    for t in topic.related],
+        "faq_anchor": f"#{topic.id}",
+    }
+
+
+def _with_source(kb: KnowledgeBase, topic: Topic, body: str, channel: Optional[str]) -> str:
+    if channel in RICH_CHANNELS:
+        return body
+    return f"{body}\n\n{source_line(kb, topic)}"
+
+
+def answer_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str]) -> Message:
+    """The short answer to a topic, with related topics as quick replies."""
+    topic = kb.topic(topic_id)
+    return {
+        "text": _with_source(kb, topic, topic.answer, channel),
+        "buttons": topic_buttons(kb, topic.related),
+        "json_message": topic_custom(kb, topic, "answer"),
+    }
+
+
+def details_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str]) -> Message:
+    """'Tell me more': the details and the federal-law note of a topic."""
+    topic = kb.topic(topic_id)
+    parts = [topic.details or "That's everything I have on this one."]
+    if topic.federal_note:
+        parts.append(f"What federal law says: {topic.federal_note.text} "
+                     f"({topic.federal_note.citation})")
+    return {
+        "text": _with_source(kb, topic, "\n\n".join(parts), channel),
+        "buttons": topic_buttons(kb, topic.related),
+        "json_message": topic_custom(kb, topic, "details"),
+    }
+
+
+def help_contacts_text(kb: KnowledgeBase) -> str:
+    """The human-help contacts as a short bulleted list."""
+    return "\n".join(f"• {c.name}: {c.how}" for c in kb.help_contacts)
+
+
+def clarify_buttons(kb: KnowledgeBase, topic_ids: Sequence[str]) -> List[Dict[str, str]]:
+    """Readable choices for a low-confidence guess, plus a way out."""
+    return topic_buttons(kb, topic_ids) + [{"title": "Something else",
+                                            "payload": SOMETHING_ELSE_PAYLOAD}]
+
+
+def menu_text(kb: KnowledgeBase) -> str:
+    """The areas the assistant covers, one per line."""
+    return "\n".join(f"• {a.title}" for a in kb.areas)
+
+
+def area_starters(kb: KnowledgeBase) -> List[str]:
+    """The first topic of each area: one button per area in the menu."""
+    return [a.topics[0] for a in kb.areas]

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Set up whatever is missing, then start the action server and the Rasa server, and say
+# where to talk to the assistant. Ctrl-C stops both.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+
+RASA_PORT="${RASA_PORT:-5005}"
+ACTION_PORT=5055   # fixed by endpoints.yml
+mkdir -p var
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+wait_for() {  # wait_for NAME URL LOG: poll until the server answers, or show its log
+  local name="$1" url="$2" log="$3"
+  for _ in $(seq 1 240); do
+    if "$VENV_PY" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "$url" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "run: the $name did not start; its log ($log) ends with:" >&2
+  tail -n 40 "$log" >&2
+  exit 1
+}
+
+"$VENV/bin/rasa" run actions --port "$ACTION_PORT" >"$LOGS/actions.log" 2>&1 &
+pids+=($!)
+"$VENV/bin/rasa" run --model "$MODEL" --port "$RASA_PORT" --cors "*" \
+  --endpoints endpoints.yml --credentials credentials.yml >"$LOGS/rasa.log" 2>&1 &
+pids+=($!)
+wait_for "action server" "http://localhost:$ACTION_PORT/health" "$LOGS/actions.log"
+wait_for "Rasa server" "http://localhost:$RASA_PORT/" "$LOGS/rasa.log"
+
+cat <<MSG
+The IEP mediation assistant is running (Ctrl-C stops it).
+  Chat over REST:  POST http://localhost:$RASA_PORT/webhooks/rest/webhook
+                   e.g. curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"is mediation free?"}'
+  Socket.IO:       http://localhost:$RASA_PORT/socket.io
+  Logs:            $LOGS/rasa.log, $LOGS/actions.log
+MSG
+wait -n "${pids[@]}"
+echo "run: a server stopped unexpectedly; see $LOGS" >&2
+exit 1
