@@ -1,0 +1,124 @@
+"""Each custom action against JSON tracker fixtures: a parent's turn in, the reply out."""
+from __future__ import annotations
+
+import pytest
+
+from actions import actions
+from tests.conftest import run_action, slots_set, topics_in
+
+OUTCOMES = ["outcome_full_settlement", "outcome_partial_settlement", "outcome_try_again",
+            "outcome_no_agreement"]
+
+
+def test_answer_carries_the_topic_contract(kb):
+    messages, events = run_action(actions.ActionAnswerTopic(), "ask_cost_rest")
+    assert topics_in(messages) == ["cost"]
+    [main] = [m for m in messages if m.get("text")]
+    assert main["text"].startswith(kb.topic("cost").answer)
+    assert "Source:" in main["text"] and "300.506(b)(4)" in main["text"]
+    assert [b["payload"] for b in main["buttons"]] == [f"/ask_{t}" for t in kb.topic("cost").related]
+    custom = next(m["custom"] for m in messages if m.get("custom"))
+    assert custom["title"] == kb.topic("cost").title
+    assert custom["source"]["text"].startswith("Source:")
+    assert [r["topic"] for r in custom["related"]] == list(kb.topic("cost").related)
+    assert slots_set(events) == {"last_topic": "cost", "offered_topics": list(kb.topic("cost").related)}
+
+
+def test_widget_channel_gets_the_source_only_in_the_custom_object(kb):
+    messages, _ = run_action(actions.ActionAnswerTopic(), "ask_cost_socketio")
+    [main] = [m for m in messages if m.get("text")]
+    assert main["text"] == kb.topic("cost").answer
+    assert topics_in(messages) == ["cost"]
+
+
+def test_unknown_topic_intent_is_declined_without_a_topic():
+    messages, _ = run_action(actions.ActionAnswerTopic(), "unknown_topic_intent")
+    assert topics_in(messages) == []
+    assert [m["response"] for m in messages] == ["utter_out_of_scope", "utter_help_contacts"]
+
+
+def test_tell_me_more_gives_details_and_the_federal_note(kb):
+    messages, events = run_action(actions.ActionMoreDetail(), "more_detail_after_binding")
+    assert topics_in(messages) == ["agreement_binding"]
+    text = next(m["text"] for m in messages if m.get("text"))
+    topic = kb.topic("agreement_binding")
+    assert topic.federal_note.citation in text
+    assert next(m["custom"] for m in messages if m.get("custom"))["kind"] == "details"
+    assert slots_set(events)["last_topic"] == "agreement_binding"
+
+
+def test_tell_me_more_with_nothing_before_asks_which_topic(kb):
+    messages, events = run_action(actions.ActionMoreDetail(), "more_detail_without_topic")
+    assert topics_in(messages) == []
+    assert messages[0]["response"] == "utter_more_about_what"
+    assert [b["payload"] for b in messages[0]["buttons"]] == [f"/ask_{t}" for t in kb.starter_topics]
+
+
+@pytest.mark.parametrize("fixture, expected", [
+    ("choose_second_after_outcomes", "outcome_partial_settlement"),
+    ("choose_last_after_outcomes", "outcome_no_agreement"),
+])
+def test_ordinal_follow_up_picks_from_the_list_just_shown(fixture, expected):
+    messages, events = run_action(actions.ActionChooseOption(), fixture)
+    assert topics_in(messages) == [expected]
+    assert slots_set(events)["last_topic"] == expected
+
+
+def test_ordinal_without_a_list_asks_which_one():
+    messages, _ = run_action(actions.ActionChooseOption(), "choose_without_list")
+    assert topics_in(messages) == []
+    assert messages[0]["response"] == "utter_which_option"
+
+
+def test_low_confidence_offers_the_two_likeliest_topics_by_title(kb):
+    messages, events = run_action(actions.ActionHandleLowConfidence(), "low_confidence_first")
+    assert topics_in(messages) == []
+    assert messages[0]["response"] == "utter_clarify"
+    buttons = messages[0]["buttons"]
+    assert [b["payload"] for b in buttons] == ["/ask_scheduling", "/ask_duration", "/something_else"]
+    assert buttons[0]["title"] == kb.topic("scheduling").title
+    assert slots_set(events)["offered_topics"] == ["scheduling", "duration"]
+
+
+def test_second_miss_in_a_row_ends_in_the_help_message():
+    messages, _ = run_action(actions.ActionHandleLowConfidence(), "low_confidence_second")
+    assert [m["response"] for m in messages] == ["utter_out_of_scope", "utter_help_contacts"]
+    assert topics_in(messages) == []
+
+
+@pytest.mark.parametrize("fixture, first_response", [
+    ("low_confidence_emoji", "utter_unreadable_message"),
+    ("empty_message", "utter_empty_message"),
+    ("out_of_scope_spanish", "utter_english_only"),
+    ("out_of_scope", "utter_out_of_scope"),
+])
+def test_unanswerable_input_gets_a_polite_reason_and_help_contacts(fixture, first_response, kb):
+    action = (actions.ActionDecline() if fixture.startswith("out_of_scope")
+              else actions.ActionHandleLowConfidence())
+    messages, _ = run_action(action, fixture)
+    assert [m["response"] for m in messages] == [first_response, "utter_help_contacts"]
+    assert messages[1]["contacts"].count("•") == len(kb.help_contacts)
+    assert topics_in(messages) == []
+
+
+def test_human_request_gets_the_configured_contacts(kb):
+    messages, _ = run_action(actions.ActionHumanHelp(), "human_handoff")
+    assert messages[0]["response"] == "utter_human_handoff"
+    for contact in kb.help_contacts:
+        assert contact.name in messages[1]["contacts"]
+
+
+def test_greeting_offers_starter_topics(kb):
+    messages, events = run_action(actions.ActionGreet(), "greet")
+    assert messages[0]["response"] == "utter_greet"
+    assert [b["title"] for b in messages[0]["buttons"]] == [kb.topic(t).title for t in kb.starter_topics]
+    assert topics_in(messages) == []
+    assert slots_set(events) == {"offered_topics": list(kb.starter_topics)}
+
+
+def test_menu_lists_every_area(kb):
+    messages, _ = run_action(actions.ActionShowMenu(), "help")
+    assert messages[0]["response"] == "utter_menu"
+    for area in kb.areas:
+        assert area.title in messages[0]["areas"]
+    assert len(messages[0]["buttons"]) == len(kb.areas)

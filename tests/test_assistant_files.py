@@ -1,0 +1,89 @@
+"""The Rasa project files agree with the knowledge base and with each other."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+import yaml
+
+from actions.knowledge_base import TOPIC_IDS
+
+REPO = Path(__file__).resolve().parent.parent
+DOMAIN = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
+ACTIONS_SOURCE = (REPO / "actions" / "actions.py").read_text(encoding="utf-8")
+
+
+def _nlu_examples() -> Dict[str, List[str]]:
+    examples: Dict[str, List[str]] = {}
+    for path in sorted((REPO / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if "intent" in block:
+                lines = [l[2:].strip() for l in block["examples"].splitlines() if l.startswith("- ")]
+                examples.setdefault(block["intent"], []).extend(lines)
+    return examples
+
+
+def _rule_intents() -> Dict[str, str]:
+    mapping = {}
+    for path in (REPO / "data" / "rules").glob("*.yml"):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            steps = rule["steps"]
+            mapping[steps[0]["intent"]] = steps[1]["action"]
+    return mapping
+
+
+def test_every_topic_has_an_intent_examples_and_an_answer_rule():
+    examples, rules = _nlu_examples(), _rule_intents()
+    for topic in TOPIC_IDS:
+        intent = f"ask_{topic}"
+        assert intent in DOMAIN["intents"], intent
+        assert len(examples.get(intent, [])) >= 20, intent
+        assert rules.get(intent) == "action_answer_topic", intent
+
+
+def test_every_domain_intent_has_examples_and_a_rule():
+    examples, rules = _nlu_examples(), _rule_intents()
+    for intent in DOMAIN["intents"]:
+        assert examples.get(intent), f"{intent} has no NLU examples"
+        assert intent in rules, f"{intent} has no rule"
+
+
+def test_out_of_scope_covers_near_and_far_questions():
+    oos = " ".join(_nlu_examples()["out_of_scope"]).lower()
+    for near in ("504", "bulli", "bus", "evaluat", "iep meeting", "record", "interpreter"):
+        assert near in oos, near
+    assert len(_nlu_examples()["out_of_scope"]) >= 200
+
+
+def test_no_example_is_labelled_with_two_intents():
+    seen: Dict[str, str] = {}
+    for intent, lines in _nlu_examples().items():
+        for line in lines:
+            key = re.sub(r"[^a-z0-9 ]", "", line.lower()).strip()
+            assert seen.setdefault(key, intent) == intent, (line, seen[key], intent)
+
+
+def test_responses_used_by_actions_exist_and_domain_actions_are_implemented():
+    used = set(re.findall(r'"(utter_[a-z_]+)"', ACTIONS_SOURCE))
+    assert used and used <= set(DOMAIN["responses"])
+    implemented = set(re.findall(r'return "(action_[a-z_]+)"', ACTIONS_SOURCE))
+    assert implemented == set(DOMAIN["actions"])
+
+
+def test_rasa_data_validate_is_clean():
+    """`rasa data validate` finds no errors, and warns only about responses that the custom
+    actions send (its check looks for responses in stories and rules only)."""
+    result = subprocess.run([sys.executable, "-m", "rasa", "data", "validate"], cwd=REPO,
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    warned = [line for line in (result.stdout + result.stderr).splitlines() if "UserWarning" in line]
+    used = set(re.findall(r'"(utter_[a-z_]+)"', ACTIONS_SOURCE)) | {"utter_default"}
+    unexpected = [w for w in warned
+                  if not any(f"'{u}' is not used in any story or rule" in w for u in used)]
+    assert unexpected == []

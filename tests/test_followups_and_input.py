@@ -1,0 +1,46 @@
+"""Follow-up reading ("the second one") and recognising input the bot cannot read."""
+from __future__ import annotations
+
+import pytest
+
+from actions import followups, input_checks
+
+
+@pytest.mark.parametrize("text, count, expected", [
+    ("what about the second one?", 4, 1),
+    ("and the last one?", 4, 3),
+    ("the 3rd", 4, 2),
+    ("number 4 please", 4, 3),
+    ("#1", 2, 0),
+    ("the fifth one", 4, None),   # past the end of the list
+    ("tell me about that", 4, None),
+    ("the second one", 0, None),  # nothing was offered
+])
+def test_pick_option(text, count, expected):
+    assert followups.pick_option(text, count) == expected
+
+
+def test_topic_intents_map_to_known_topics_only():
+    topics = ["cost", "voluntary"]
+    assert followups.topic_for_intent("ask_cost", topics) == "cost"
+    assert followups.topic_for_intent("ask_unknown", topics) is None
+    assert followups.topic_for_intent("greet", topics) is None
+    assert followups.payload_for_topic("cost") == "/ask_cost"
+
+
+def test_top_topics_skips_non_topic_intents():
+    ranking = [{"name": "nlu_fallback"}, {"name": "greet"}, {"name": "ask_cost"},
+               {"name": "ask_cost"}, {"name": "ask_voluntary"}, {"name": "ask_duration"}]
+    assert followups.top_topics(ranking, ["cost", "voluntary", "duration"]) == ["cost", "voluntary"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("", "empty"), ("   \n ", "empty"),
+    ("😀😀😀", "unreadable"), ("\x00\x01\x02\xff", "unreadable"), ("!!!???", "unreadable"),
+    ("¿La mediación es gratis para mi hijo?", "other_language"),
+    ("调解是免费的吗", "other_language"),
+    ("is mediation free", "readable"), ("no", "readable"),
+    ("<script>alert(1)</script>", "readable"),
+])
+def test_classify_input(text, kind):
+    assert input_checks.classify(text) == kind

@@ -1,0 +1,136 @@
+"""The knowledge base: complete, consistent, in our own words, and loud when malformed."""
+from __future__ import annotations
+
+import copy
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.knowledge_base import (DEFAULT_PATH, MAX_ANSWER_WORDS, TOPIC_IDS,
+                                    KnowledgeBaseError, load)
+
+ARTICLE = Path(os.environ.get("IEP_SOURCE_ARTICLE",
+                              DEFAULT_PATH.parents[2] / "shared" / "seeds" / "000_a5692de4509fa538.txt"))
+
+
+def test_every_fixed_topic_id_is_present_once(kb):
+    assert sorted(kb.topics) == sorted(TOPIC_IDS)
+
+
+def test_every_related_id_exists_and_is_not_the_topic_itself(kb):
+    for topic in kb.topics.values():
+        assert topic.related, topic.id
+        for ref in topic.related:
+            assert ref in kb.topics and ref != topic.id, (topic.id, ref)
+
+
+def test_every_source_points_into_the_declared_outline(kb):
+    for topic in kb.topics.values():
+        assert topic.article_refs or topic.regulation_refs, topic.id
+        assert set(topic.article_refs) <= set(kb.article.parts), topic.id
+        assert set(topic.regulation_refs) <= set(kb.regulation.parts), topic.id
+
+
+def test_every_article_paragraph_is_used_by_some_entry(kb):
+    used = {ref for t in kb.topics.values() for ref in t.article_refs}
+    assert used == set(kb.article.parts)
+    # The outline is the article's: 3 opening paragraphs, 6 benefits, 2 on the day,
+    # 4 outcomes, 3 closing paragraphs.
+    assert len(kb.article.parts) == 18
+
+
+def test_answers_are_short_and_areas_group_all_topics(kb):
+    for topic in kb.topics.values():
+        assert len(topic.answer.split()) <= MAX_ANSWER_WORDS, topic.id
+    assert [a.id for a in kb.areas] == ["what_it_is", "rights", "benefits", "the_day",
+                                        "outcomes", "more_help"]
+    assert sorted(t for a in kb.areas for t in a.topics) == sorted(TOPIC_IDS)
+
+
+def test_list_topics_offer_their_items_in_the_article_order(kb):
+    assert kb.topic("outcomes_overview").related == (
+        "outcome_full_settlement", "outcome_partial_settlement", "outcome_try_again",
+        "outcome_no_agreement")
+    assert kb.topic("benefits_overview").related[0] == "benefit_understanding"
+    assert len(kb.topic("benefits_overview").related) == 6
+
+
+@pytest.mark.parametrize("topic_id, must_say, must_not_say", [
+    # Corrections from the federal rules (34 CFR 300.506): never repeat the article's errors.
+    ("agreement_binding", r"binding", r"court (makes|made) it binding|made binding by a court"),
+    ("what_is_mediation", r"voluntary|option|any time", r"first (official )?step (in|of) due process"),
+    ("mediator_selection", r"\bstate\b", r"district (picks|chooses|selects)"),
+    ("cost", r"\bstate\b", r"\bdistrict pays\b"),
+    ("voluntary", r"both|school|district", r"^yes"),
+    ("confidentiality", r"whether or not|even if|either way|succeeds or", r"only if it fails"),
+    ("scheduling", r"both|everyone|all parties|you and the", r"convenient to the parent only"),
+])
+def test_answers_follow_federal_law_where_the_article_is_wrong(kb, topic_id, must_say, must_not_say):
+    topic = kb.topic(topic_id)
+    text = f"{topic.answer} {topic.details}".lower()
+    assert re.search(must_say, text), (topic_id, text)
+    assert not re.search(must_not_say, text), (topic_id, text)
+
+
+def test_corrected_topics_cite_the_regulation(kb):
+    for topic_id in ("agreement_binding", "cost", "voluntary", "confidentiality",
+                     "mediator_selection", "what_is_mediation", "scheduling"):
+        note = kb.topic(topic_id).federal_note
+        assert note is not None and "CFR" in note.citation, topic_id
+
+
+@pytest.mark.skipif(not ARTICLE.exists(), reason=f"source article not found at {ARTICLE}")
+def test_no_sentence_of_the_article_is_copied_into_the_repo():
+    words = lambda text: re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
+    article = words(ARTICLE.read_text(encoding="utf-8"))
+    grams = {tuple(article[i:i + 8]) for i in range(len(article) - 7)}
+    ours = words(DEFAULT_PATH.read_text(encoding="utf-8"))
+    copied = [" ".join(ours[i:i + 8]) for i in range(len(ours) - 7) if tuple(ours[i:i + 8]) in grams]
+    assert copied == []
+
+
+# --- a malformed knowledge base fails loudly, naming file, entry and field -------------
+
+def _broken(tmp_path, mutate):
+    raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    raw = copy.deepcopy(raw)
+    mutate(raw)
+    path = tmp_path / "kb.yml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _topic(raw, topic_id):
+    return next(t for t in raw["topics"] if t["id"] == topic_id)
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda raw: _topic(raw, "cost").pop("answer"), r"topics\[cost\]\.answer: must be a non-empty string"),
+    (lambda raw: _topic(raw, "cost").update(related=["nope"]), r"topics\[cost\]\.related: .*'nope'"),
+    (lambda raw: _topic(raw, "cost").update(source={"article": ["intro-99"]}),
+     r"topics\[cost\]\.source\.article: unknown article part 'intro-99'"),
+    (lambda raw: _topic(raw, "cost").update(answer="word " * 61), r"topics\[cost\]\.answer: 61 words"),
+    (lambda raw: _topic(raw, "cost").update(area="elsewhere"), r"topics\[cost\]\.area: unknown area"),
+    (lambda raw: raw["topics"].pop(0), r"topics: missing ids \['what_is_mediation'\]"),
+    (lambda raw: raw["topics"].append(dict(_topic(raw, "cost"))), r"duplicate topic id 'cost'"),
+    (lambda raw: raw["sources"]["article"]["sections"][0]["parts"].append(
+        {"id": "intro-9", "summary": "x"}), r"sources\.article: parts used by no topic: \['intro-9'\]"),
+    (lambda raw: raw.update(help_contacts=[]), r"help_contacts: must be a non-empty list"),
+])
+def test_malformed_knowledge_base_names_file_entry_and_field(tmp_path, mutate, message):
+    path = _broken(tmp_path, mutate)
+    with pytest.raises(KnowledgeBaseError, match=message) as err:
+        load(path)
+    assert str(path) in str(err.value)
+
+
+def test_unparseable_or_missing_file_fails_loudly(tmp_path):
+    bad = tmp_path / "kb.yml"
+    bad.write_text("topics: [unclosed", encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match="not valid YAML"):
+        load(bad)
+    with pytest.raises(KnowledgeBaseError, match="cannot read"):
+        load(tmp_path / "missing.yml")

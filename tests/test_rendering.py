@@ -1,0 +1,31 @@
+"""Rendering keeps the answer contract and cites sources compactly."""
+from __future__ import annotations
+
+from actions import rendering
+
+
+def test_every_topic_renders_with_the_contract(kb):
+    for topic_id, topic in kb.topics.items():
+        message = rendering.answer_message(kb, topic_id, "rest")
+        custom = message["json_message"]
+        assert custom["topic"] == topic_id
+        assert custom["title"] == topic.title and custom["faq_anchor"] == f"#{topic_id}"
+        assert custom["source"]["text"] in message["text"]
+        assert [b["payload"] for b in message["buttons"]] == [f"/ask_{t}" for t in topic.related]
+
+
+def test_source_line_names_article_paragraphs_and_regulation(kb):
+    line = rendering.source_line(kb, kb.topic("cost"))
+    assert line.startswith(f"Source: “{kb.article.title}”")
+    assert "¶" in line and line.endswith("34 CFR 300.506(b)(4)")
+
+
+def test_regulation_citation_names_each_section_once(kb):
+    topic = kb.topic("what_is_mediation")
+    assert rendering.regulation_citation(topic).count("34 CFR") == 1
+
+
+def test_clarify_buttons_end_with_something_else(kb):
+    buttons = rendering.clarify_buttons(kb, ["cost", "voluntary"])
+    assert buttons[-1] == {"title": "Something else", "payload": "/something_else"}
+    assert buttons[0]["title"] == kb.topic("cost").title
