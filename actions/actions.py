@@ -81,6 +81,20 @@ def _was_clarifying(tracker: Tracker) -> bool:
     return any(b.get("payload") == rendering.SOMETHING_ELSE_PAYLOAD for b in buttons)
 
 
+def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Ask which of the two likeliest topics was meant; after a clarification that
+    missed again, or when no two topics are plausible, decline with the help contacts."""
+    text = tracker.latest_message.get("text") or ""
+    candidates = followups.top_topics(tracker.latest_message.get("intent_ranking") or [],
+                                      KB.topics)
+    if (_was_clarifying(tracker) or len(candidates) < 2
+            or input_checks.classify(text) != "readable"):
+        return decline(dispatcher, tracker)
+    dispatcher.utter_message(response="utter_clarify",
+                             buttons=rendering.clarify_buttons(KB, candidates))
+    return [SlotSet(OFFERED_TOPICS, candidates)]
+
+
 class ActionAnswerTopic(Action):
     """Answer the topic the parent asked about (intent ``ask_<topic id>``)."""
 
@@ -120,9 +134,13 @@ class ActionChooseOption(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         offered = [t for t in tracker.get_slot(OFFERED_TOPICS) or [] if t in KB.topics]
         index = followups.pick_option(tracker.latest_message.get("text") or "", len(offered))
-        if index is None:
-            return offer(dispatcher, "utter_which_option", offered or list(KB.starter_topics))
-        return answer_topic(dispatcher, tracker, offered[index])
+        if index is not None:
+            return answer_topic(dispatcher, tracker, offered[index])
+        if offered:
+            return offer(dispatcher, "utter_which_option", offered)
+        # Nothing was offered, so this was probably not a pick from a list at all
+        # (say "can it be at 4?"): treat it as a question NLU was unsure about.
+        return clarify_or_decline(dispatcher, tracker)
 
 
 class ActionGreet(Action):
@@ -179,12 +197,4 @@ class ActionHandleLowConfidence(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        candidates = followups.top_topics(tracker.latest_message.get("intent_ranking") or [],
-                                          KB.topics)
-        if (_was_clarifying(tracker) or len(candidates) < 2
-                or input_checks.classify(text) != "readable"):
-            return decline(dispatcher, tracker)
-        dispatcher.utter_message(response="utter_clarify",
-                                 buttons=rendering.clarify_buttons(KB, candidates))
-        return [SlotSet(OFFERED_TOPICS, candidates)]
+        return clarify_or_decline(dispatcher, tracker)

@@ -64,10 +64,20 @@ def test_ordinal_follow_up_picks_from_the_list_just_shown(fixture, expected):
     assert slots_set(events)["last_topic"] == expected
 
 
-def test_ordinal_without_a_list_asks_which_one():
-    messages, _ = run_action(actions.ActionChooseOption(), "choose_without_list")
+def test_ordinal_outside_the_list_asks_which_one(kb):
+    messages, _ = run_action(actions.ActionChooseOption(), "choose_past_the_end")
     assert topics_in(messages) == []
     assert messages[0]["response"] == "utter_which_option"
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        f"/ask_{t}" for t in kb.topic("outcomes_overview").related]
+
+
+def test_ordinal_without_a_list_is_treated_as_an_unsure_question():
+    messages, _ = run_action(actions.ActionChooseOption(), "choose_without_list")
+    assert topics_in(messages) == []
+    assert messages[0]["response"] == "utter_clarify"
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/ask_scheduling", "/ask_duration", "/something_else"]
 
 
 def test_low_confidence_offers_the_two_likeliest_topics_by_title(kb):

@@ -1,0 +1,151 @@
+"""Measure the assistant: accuracy, cross-validated intent F1, training time, start-up time,
+REST round trip for knowledge-base answers, and memory of each server. Prints numbers.
+
+Usage: python scripts/benchmark.py [--eval-dir ../shared/eval] [--requests 200] [--skip-cv]
+(`make benchmark` runs it after setting up.) It starts its own servers on free ports with
+a throw-away tracker store, so it does not disturb a running assistant.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import List
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA = [sys.executable, "-m", "rasa"]
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+# Knowledge-base questions for the latency run, one per area, asked in turn.
+LATENCY_QUESTIONS = [
+    "is mediation free", "can the school make us mediate", "what are the benefits of mediation",
+    "how long does mediation take", "is the signed agreement binding", "who picks the mediator",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout: float = 180) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def ask(port: int, sender: str, text: str) -> List[dict]:
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    req = urllib.request.Request(f"http://localhost:{port}/webhooks/rest/webhook", body,
+                                 {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        return json.loads(resp.read() or b"[]")
+
+
+def percentile(values: List[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eval-dir", default=str(ROOT.parent / "shared" / "eval"))
+    ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--skip-cv", action="store_true")
+    args = ap.parse_args()
+    os.chdir(ROOT)
+    work = Path(tempfile.mkdtemp(prefix="iep-bench-"))
+
+    started = time.perf_counter()
+    subprocess.run(RASA + ["train", "--force", "--fixed-model-name", "bench", "--out", str(work)],
+                   env=ENV, check=True, capture_output=True)
+    print(f"training time (rasa train --force): {time.perf_counter() - started:.1f} s")
+    model = work / "bench.tar.gz"
+    print(f"model size: {model.stat().st_size / 1e6:.1f} MB")
+
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{action_port}/webhook"\n'
+                         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n'
+                         f'  db: "{work / "tracker.db"}"\n')
+    logs = [open(work / "actions.log", "w"), open(work / "rasa.log", "w")]
+    started = time.perf_counter()
+    actions = subprocess.Popen(RASA + ["run", "actions", "--port", str(action_port)], env=ENV,
+                               stdout=logs[0], stderr=subprocess.STDOUT)
+    wait_until_up(f"http://localhost:{action_port}/health")
+    print(f"action server start-up: {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    rasa = subprocess.Popen(RASA + ["run", "--model", str(model), "--port", str(rasa_port),
+                                    "--endpoints", str(endpoints), "--credentials", "credentials.yml"],
+                            env=ENV, stdout=logs[1], stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(f"http://localhost:{rasa_port}/")
+        print(f"Rasa server start-up (model load): {time.perf_counter() - started:.1f} s")
+
+        ask(rasa_port, "warm-up", LATENCY_QUESTIONS[0])
+        timings = []
+        for i in range(args.requests):
+            sender = f"bench-{uuid.uuid4().hex}"
+            t0 = time.perf_counter()
+            reply = ask(rasa_port, sender, LATENCY_QUESTIONS[i % len(LATENCY_QUESTIONS)])
+            timings.append((time.perf_counter() - t0) * 1000)
+            assert any((m.get("custom") or {}).get("topic") for m in reply), reply
+        print(f"REST round trip, knowledge-base answer, {len(timings)} sequential requests: "
+              f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
+              f"max {max(timings):.1f} ms")
+        print(f"resident memory: Rasa server {rss_mb(rasa.pid):.0f} MB, "
+              f"action server {rss_mb(actions.pid):.0f} MB")
+
+        eval_dir = Path(args.eval_dir)
+        if (eval_dir / "score.py").exists():
+            print(f"accuracy ({eval_dir}/score.py, dev questions and dialogues):")
+            sys.stdout.flush()
+            subprocess.run([sys.executable, str(eval_dir / "score.py"), "--url",
+                            f"http://localhost:{rasa_port}", "--questions",
+                            str(eval_dir / "dev_questions.tsv"), "--dialogues",
+                            str(eval_dir / "dev_dialogues.json")], check=False)
+        else:
+            print(f"accuracy: skipped, no score.py in {eval_dir}")
+    finally:
+        for proc in (rasa, actions):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    if not args.skip_cv:
+        result = subprocess.run(RASA + ["test", "nlu", "--nlu", "data/nlu", "--cross-validation",
+                                        "--folds", "3", "--out", str(work / "cv")],
+                                env=ENV, capture_output=True, text=True)
+        scores = re.findall(r"(train|test) (F1-score|Accuracy): ([0-9.]+) \(([0-9.]+)\)",
+                            result.stdout + result.stderr)
+        for split, metric, mean, std in scores:
+            print(f"intent {metric}, 3-fold cross-validation, {split}: {float(mean):.3f} "
+                  f"(± {float(std):.3f})")
+        if not scores:
+            print("cross-validation: no scores found; see", work)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

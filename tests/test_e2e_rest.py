@@ -1,0 +1,172 @@
+"""End to end: start the action server and the Rasa server, ask real questions over REST.
+
+Uses the model that the test command trains (models/iep.tar.gz) and a throw-away SQLite
+tracker store, on free ports, so it never touches a running assistant.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+MODEL = REPO / "models" / "iep.tar.gz"
+RASA = [sys.executable, "-m", "rasa"]
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+
+pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()[-3000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"server did not start: {log.read_text()[-3000:]}")
+
+
+class Servers:
+    """The action server and the Rasa server, as the run command starts them."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.action_port, self.rasa_port = _free_port(), _free_port()
+        self.endpoints = workdir / "endpoints.yml"
+        self.endpoints.write_text(
+            f'action_endpoint:\n  url: "http://localhost:{self.action_port}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n')
+        self.actions = self._start("actions", ["run", "actions", "--port", str(self.action_port)],
+                                   f"http://localhost:{self.action_port}/health")
+        self.rasa = None
+        self.start_rasa()
+
+    def _start(self, name: str, args: List[str], ready: str) -> subprocess.Popen:
+        log = self.workdir / f"{name}.log"
+        proc = subprocess.Popen(RASA + args, cwd=REPO, env=ENV, stdout=log.open("w"),
+                                stderr=subprocess.STDOUT)
+        _wait(ready, proc, log)
+        return proc
+
+    def start_rasa(self) -> None:
+        self.rasa = self._start("rasa", ["run", "--model", str(MODEL), "--port", str(self.rasa_port),
+                                         "--endpoints", str(self.endpoints),
+                                         "--credentials", "credentials.yml"],
+                                f"http://localhost:{self.rasa_port}/")
+
+    def stop_rasa(self) -> None:
+        self.rasa.terminate()
+        self.rasa.wait(timeout=30)
+
+    def stop(self) -> None:
+        for proc in (self.rasa, self.actions):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    def ask(self, sender: str, text: str) -> List[Dict[str, Any]]:
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            f"http://localhost:{self.rasa_port}/webhooks/rest/webhook", body,
+            {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200
+            return json.loads(response.read() or b"[]")
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    running = Servers(tmp_path_factory.mktemp("e2e"))
+    yield running
+    running.stop()
+
+
+def new_sender() -> str:
+    return "e2e-" + uuid.uuid4().hex
+
+
+def topic_and_text(messages: List[Dict[str, Any]]) -> Tuple[List[str], str]:
+    topics = [m["custom"]["topic"] for m in messages
+              if isinstance(m.get("custom"), dict) and m["custom"].get("topic")]
+    return topics, "\n".join(m.get("text", "") for m in messages)
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("is mediation free? we can't afford much", "cost"),
+    ("can the district force us to do mediation", "voluntary"),
+    ("is the mediator on the school's side?", "mediator_neutral"),
+    ("once we both sign the agreement does the school have to follow it", "agreement_binding"),
+    ("how long does a mediation session usually take", "duration"),
+])
+def test_parent_questions_get_the_right_answer_with_source_and_buttons(servers, kb, question, topic):
+    messages = servers.ask(new_sender(), question)
+    topics, text = topic_and_text(messages)
+    assert topics == [topic]
+    assert kb.topic(topic).answer in text and "Source:" in text
+    buttons = next(m["buttons"] for m in messages if m.get("buttons"))
+    assert [b["payload"] for b in buttons] == [f"/ask_{t}" for t in kb.topic(topic).related]
+
+
+def test_outcomes_follow_ups(servers):
+    sender = new_sender()
+    assert topic_and_text(servers.ask(sender, "what are the possible outcomes of mediation"))[0] == [
+        "outcomes_overview"]
+    assert topic_and_text(servers.ask(sender, "what about the second one?"))[0] == [
+        "outcome_partial_settlement"]
+    assert topic_and_text(servers.ask(sender, "tell me more"))[0] == ["outcome_partial_settlement"]
+
+
+def test_button_payload_asks_the_topic_directly(servers):
+    assert topic_and_text(servers.ask(new_sender(), "/ask_discipline"))[0] == ["discipline"]
+
+
+def test_out_of_scope_is_declined_with_human_help(servers, kb):
+    topics, text = topic_and_text(servers.ask(new_sender(), "got a good recipe for banana bread?"))
+    assert topics == []
+    assert all(c.name in text for c in kb.help_contacts)
+
+
+def test_request_for_a_person_gets_the_contacts(servers, kb):
+    topics, text = topic_and_text(servers.ask(new_sender(), "can I talk to a real person please"))
+    assert topics == [] and kb.help_contacts[0].name in text
+
+
+@pytest.mark.parametrize("bad_input", [
+    "", "   ", "a" * 10_000, "mediation " * 1_000, "😀🙏😭", "\x00\x01\x02binary\xff\xfe",
+    "<script>alert('x')</script>", "<img src=x onerror=alert(1)>", "调解是免费的吗？",
+])
+def test_bad_input_gets_a_polite_reply_and_no_error(servers, bad_input):
+    sender = new_sender()
+    messages = servers.ask(sender, bad_input)
+    topics, text = topic_and_text(messages)
+    assert text.strip(), f"no reply to {bad_input[:30]!r}"
+    assert "<script>" not in text and "onerror" not in text
+    # The conversation goes on normally afterwards.
+    assert topic_and_text(servers.ask(sender, "who pays for mediation"))[0] == ["cost"]
+
+
+def test_conversation_survives_a_server_restart(servers):
+    sender = new_sender()
+    assert topic_and_text(servers.ask(sender, "is what I say in mediation confidential"))[0] == [
+        "confidentiality"]
+    servers.stop_rasa()
+    servers.start_rasa()
+    assert topic_and_text(servers.ask(sender, "tell me more"))[0] == ["confidentiality"]
