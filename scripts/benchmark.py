@@ -27,7 +27,7 @@ RASA = [sys.executable, "-m", "rasa"]
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
 # Knowledge-base questions for the latency run, one per area, asked in turn.
 LATENCY_QUESTIONS = [
-    "is mediation free", "can the school make us mediate", "what are the benefits of mediation",
+    "is mediation free", "is mediation voluntary", "what are the benefits of mediation",
     "how long does mediation take", "is the signed agreement binding", "who picks the mediator",
 ]
 

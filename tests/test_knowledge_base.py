@@ -4,6 +4,8 @@ from __future__ import annotations
 import copy
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,3 +136,12 @@ def test_unparseable_or_missing_file_fails_loudly(tmp_path):
         load(bad)
     with pytest.raises(KnowledgeBaseError, match="cannot read"):
         load(tmp_path / "missing.yml")
+
+
+def test_action_server_refuses_to_start_with_a_malformed_knowledge_base(tmp_path):
+    path = _broken(tmp_path, lambda raw: _topic(raw, "cost").pop("answer"))
+    result = subprocess.run([sys.executable, "-c", "import actions.actions"],
+                            cwd=DEFAULT_PATH.parents[1], capture_output=True, text=True,
+                            env={**os.environ, "IEP_KB_PATH": str(path)}, timeout=300)
+    assert result.returncode != 0
+    assert f"{path}: topics[cost].answer: must be a non-empty string" in result.stderr
