@@ -15,6 +15,8 @@ from actions.followups import payload_for_topic
 # Channels whose client draws the source line from the custom object itself.
 RICH_CHANNELS = frozenset({"socketio"})
 SOMETHING_ELSE_PAYLOAD = "/something_else"
+# "Tell me more" about a topic whose short answer is already all the source says.
+NO_MORE_DETAILS = "That's all I know on this one; I'd rather not add guesses. These related questions go further:"
 
 Message = Dict[str, Any]
 
@@ -110,10 +112,11 @@ def answer_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str]) -> 
 def details_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str]) -> Message:
     """'Tell me more': the details and the federal-law note of a topic."""
     topic = kb.topic(topic_id)
-    parts = [topic.details or "That's everything I have on this one."]
+    parts = [topic.details] if topic.details else []
     if topic.federal_note:
         parts.append(f"What federal law says: {topic.federal_note.text} "
                      f"({topic.federal_note.citation})")
+    parts = parts or [NO_MORE_DETAILS]
     return {
         "text": _with_source(kb, topic, "\n\n".join(parts), channel),
         "buttons": topic_buttons(kb, topic.related),
