@@ -27,6 +27,13 @@ wait_for() {  # wait_for NAME URL LOG: poll until the server answers, or show it
   exit 1
 }
 
+for port in "$ACTION_PORT" "$RASA_PORT"; do
+  if "$VENV_PY" -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', int(sys.argv[1]))) != 0)" "$port"; then
+    echo "run: port $port is already in use (is the assistant already running?)" >&2
+    exit 1
+  fi
+done
+
 "$VENV/bin/rasa" run actions --port "$ACTION_PORT" >"$LOGS/actions.log" 2>&1 &
 pids+=($!)
 "$VENV/bin/rasa" run --model "$MODEL" --port "$RASA_PORT" --cors "*" \
