@@ -33,15 +33,11 @@ def _channel(tracker: Tracker) -> Optional[str]:
     return tracker.get_latest_input_channel()
 
 
-def _send(dispatcher: CollectingDispatcher, message: Dict[str, Any]) -> None:
-    dispatcher.utter_message(**message)
-
-
 def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic_id: str,
                  details: bool = False) -> List[EventType]:
     """Send a topic's answer (or its details) and remember it for follow-ups."""
     render = rendering.details_message if details else rendering.answer_message
-    _send(dispatcher, render(KB, topic_id, _channel(tracker)))
+    dispatcher.utter_message(**render(KB, topic_id, _channel(tracker)))
     return [SlotSet(LAST_TOPIC, topic_id), SlotSet(OFFERED_TOPICS, list(KB.topic(topic_id).related))]
 
 

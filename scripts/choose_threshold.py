@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import List, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
-TOPIC_PREFIX = "ask_"
+sys.path.insert(0, str(ROOT))
+from actions.followups import TOPIC_INTENT_PREFIX as TOPIC_PREFIX  # noqa: E402
 
 
 def _prediction(parse: dict) -> Tuple[str, float, float]:
