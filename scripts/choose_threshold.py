@@ -5,9 +5,10 @@ the 80 %, and for each candidate threshold counts, on the held-out 20 %:
   correct  - a topic question answered with the right topic,
   wrong    - answered with the wrong topic, or an out-of-scope question answered with a topic,
   declined - below the threshold, or not routed to a topic (the assistant asks or declines).
-It recommends the lowest threshold whose wrong answers (topic questions answered with the
-wrong topic plus out-of-scope questions answered with a topic, as a share of both) stay
-under --max-wrong: wrong answers stay rare while the assistant declines as little as possible.
+It recommends the lowest threshold at which both kinds of wrong answer stay under
+--max-wrong: topic questions answered with the wrong topic (share of topic questions) and
+out-of-scope questions answered with a topic (share of out-of-scope questions). Wrong
+answers stay rare while the assistant declines as little as possible.
 
 Usage: python scripts/choose_threshold.py [--max-wrong 0.05] [--seed 42] [--save rows.json]
 """
@@ -106,13 +107,13 @@ def main() -> int:
         print(f"  {threshold:4.2f}          {correct / n_topic:6.1%} {wrong / n_topic:6.1%}  "
               f"{declined / n_topic:6.1%}        {oos_answered / n_oos:6.1%}"
               f"                {wrong_rate:5.1%}")
-        if best is None and wrong_rate <= args.max_wrong:
+        if best is None and wrong / n_topic <= args.max_wrong and oos_answered / n_oos <= args.max_wrong:
             best = threshold
     if best is None:
         print(f"no threshold keeps wrong answers under {args.max_wrong:.0%}")
         return 1
-    print(f"recommended FallbackClassifier threshold: {best:.2f} "
-          f"(lowest with wrong answers <= {args.max_wrong:.0%})")
+    print(f"recommended FallbackClassifier threshold: {best:.2f} (lowest with topic questions "
+          f"answered wrong and out-of-scope questions answered each <= {args.max_wrong:.0%})")
     return 0
 
 

