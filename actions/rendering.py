@@ -93,6 +93,12 @@ def topic_custom(kb: KnowledgeBase, topic: Topic, kind: str) -> Dict[str, Any]:
     }
 
 
+def _custom(payload: Dict[str, Any], channel: Optional[str]) -> Dict[str, Any]:
+    """Rasa's socket.io output emits a custom message as ``emit(event, **custom)``, so the
+    payload has to travel under ``data`` there; other channels take it as it is."""
+    return {"data": payload} if channel == "socketio" else payload
+
+
 def _with_source(kb: KnowledgeBase, topic: Topic, body: str, channel: Optional[str]) -> str:
     if channel in RICH_CHANNELS:
         return body
@@ -105,7 +111,7 @@ def answer_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str]) -> 
     return {
         "text": _with_source(kb, topic, topic.answer, channel),
         "buttons": topic_buttons(kb, topic.related),
-        "json_message": topic_custom(kb, topic, "answer"),
+        "json_message": _custom(topic_custom(kb, topic, "answer"), channel),
     }
 
 
@@ -120,7 +126,7 @@ def details_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str]) ->
     return {
         "text": _with_source(kb, topic, "\n\n".join(parts), channel),
         "buttons": topic_buttons(kb, topic.related),
-        "json_message": topic_custom(kb, topic, "details"),
+        "json_message": _custom(topic_custom(kb, topic, "details"), channel),
     }
 
 

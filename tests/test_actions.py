@@ -28,7 +28,11 @@ def test_widget_channel_gets_the_source_only_in_the_custom_object(kb):
     messages, _ = run_action(actions.ActionAnswerTopic(), "ask_cost_socketio")
     [main] = [m for m in messages if m.get("text")]
     assert main["text"] == kb.topic("cost").answer
-    assert topics_in(messages) == ["cost"]
+    # Rasa's socket.io output emits the custom object as keyword arguments: it must be
+    # {"data": <payload>}, which reaches the widget as the event's payload.
+    assert set(main["custom"]) == {"data"}
+    assert main["custom"]["data"]["topic"] == "cost"
+    assert main["custom"]["data"]["source"]["text"].startswith("Source:")
 
 
 def test_unknown_topic_intent_is_declined_without_a_topic():

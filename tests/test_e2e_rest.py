@@ -170,3 +170,44 @@ def test_conversation_survives_a_server_restart(servers):
     servers.stop_rasa()
     servers.start_rasa()
     assert topic_and_text(servers.ask(sender, "tell me more"))[0] == ["confidentiality"]
+
+
+def test_socketio_channel_with_persistent_sessions_answers_with_the_topic(servers):
+    """The widget's channel. With python-socketio >= 5.10, Rasa 3.6 never awaits
+    `enter_room`, so persistent sessions silently get no reply: requirements pin 5.9.0."""
+    import asyncio
+
+    import socketio
+
+    async def converse() -> List[Any]:
+        received: List[Any] = []
+        confirmed = asyncio.Event()
+        got_topic = asyncio.Event()
+        client = socketio.AsyncClient()
+
+        @client.on("session_confirm")
+        async def on_confirm(session_id):  # noqa: ANN001
+            confirmed.set()
+
+        @client.on("bot_uttered")
+        async def on_bot(payload):  # noqa: ANN001
+            received.append(payload)
+            if isinstance(payload, dict) and payload.get("topic"):
+                got_topic.set()
+
+        await client.connect(f"http://localhost:{servers.rasa_port}", transports=["websocket"])
+        session = uuid.uuid4().hex
+        await client.emit("session_request", {"session_id": session})
+        await asyncio.wait_for(confirmed.wait(), 10)
+        await client.emit("user_uttered", {"message": "is mediation free?", "session_id": session})
+        await asyncio.wait_for(got_topic.wait(), 30)
+        await client.disconnect()
+        return received
+
+    received = asyncio.run(converse())
+    texts = [m["text"] for m in received if isinstance(m, dict) and m.get("text")]
+    custom = next(m for m in received if isinstance(m, dict) and m.get("topic"))
+    assert custom["topic"] == "cost" and custom["source"]["text"].startswith("Source:")
+    assert texts and "Source:" not in " ".join(texts)  # the widget shows the source itself
+    quick_replies = next(m["quick_replies"] for m in received if m.get("quick_replies"))
+    assert quick_replies[0]["payload"].startswith("/ask_")
