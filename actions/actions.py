@@ -194,3 +194,21 @@ class ActionHandleLowConfidence(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         return clarify_or_decline(dispatcher, tracker)
+
+
+class ActionFeedback(Action):
+    """"Was this helpful?": thank the parent; after a "no", offer a person. The feedback
+    itself (helpful, topic) stays in the tracker store with the conversation."""
+
+    def name(self) -> Text:
+        return "action_feedback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        helpful = next(tracker.get_latest_entity_values("helpful"), None)
+        if helpful == "no":
+            dispatcher.utter_message(response="utter_feedback_sorry", buttons=[
+                {"title": "Talk to a person", "payload": "/human_handoff"}])
+        else:
+            dispatcher.utter_message(response="utter_feedback_thanks")
+        return []

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Set up whatever is missing, then start the action server and the Rasa server, and say
-# where to talk to the assistant. Ctrl-C stops both.
+# Set up whatever is missing, then start the action server, the Rasa server and the site
+# (demo pages with the widget, the FAQ), and say where to find them. Ctrl-C stops both.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 
 RASA_PORT="${RASA_PORT:-5005}"
+SITE_PORT="${SITE_PORT:-8080}"
 ACTION_PORT=5055   # fixed by endpoints.yml
 mkdir -p var
 
@@ -27,7 +28,7 @@ wait_for() {  # wait_for NAME URL LOG: poll until the server answers, or show it
   exit 1
 }
 
-for port in "$ACTION_PORT" "$RASA_PORT"; do
+for port in "$ACTION_PORT" "$RASA_PORT" "$SITE_PORT"; do
   if "$VENV_PY" -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', int(sys.argv[1]))) != 0)" "$port"; then
     echo "run: port $port is already in use (is the assistant already running?)" >&2
     exit 1
@@ -39,15 +40,21 @@ pids+=($!)
 "$VENV/bin/rasa" run --model "$MODEL" --port "$RASA_PORT" --cors "*" \
   --endpoints endpoints.yml --credentials credentials.yml >"$LOGS/rasa.log" 2>&1 &
 pids+=($!)
+step build-site "$VENV_PY" scripts/build_site.py build/site --rasa-url "http://localhost:$RASA_PORT"
+"$VENV_PY" -m webapp.server --root build/site --port "$SITE_PORT" >"$LOGS/site.log" 2>&1 &
+pids+=($!)
 wait_for "action server" "http://localhost:$ACTION_PORT/health" "$LOGS/actions.log"
 wait_for "Rasa server" "http://localhost:$RASA_PORT/" "$LOGS/rasa.log"
+wait_for "site server" "http://localhost:$SITE_PORT/faq.json" "$LOGS/site.log"
 
 cat <<MSG
 The IEP mediation assistant is running (Ctrl-C stops it).
+  Demo site with the chat widget:  http://localhost:$SITE_PORT/demo/
+  FAQ page:        http://localhost:$SITE_PORT/faq/   (JSON: http://localhost:$SITE_PORT/faq.json)
   Chat over REST:  POST http://localhost:$RASA_PORT/webhooks/rest/webhook
                    e.g. curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"is mediation free?"}'
   Socket.IO:       http://localhost:$RASA_PORT/socket.io
-  Logs:            $LOGS/rasa.log, $LOGS/actions.log
+  Logs:            $LOGS/rasa.log, $LOGS/actions.log, $LOGS/site.log
 MSG
 wait -n "${pids[@]}"
 echo "run: a server stopped unexpectedly; see $LOGS" >&2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up whatever is missing, and nothing else: the Python 3.10 environment, the pinned
-# packages, the offline spaCy pipeline, and a trained model when data or config changed.
+# packages, the browser packages (npm), the offline spaCy pipeline, and a trained model when data or config changed.
 # Quiet when nothing goes wrong; on failure it prints the step's log.
 # Source it (`. scripts/setup.sh`) to get $VENV_PY; or run it directly.
 set -euo pipefail
@@ -64,6 +64,17 @@ ensure_packages() {
   echo "$want" > "$VENV/.installed"
 }
 
+ensure_node_modules() {  # the socket.io browser client for the widget, axe-core for its test
+  local want; want="$(fingerprint package.json package-lock.json)"
+  [ "$(cat "$ROOT/node_modules/.installed" 2>/dev/null)" = "$want" ] && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: npm (Node.js) is required to install the widget's socket.io client; none found." >&2
+    exit 1
+  fi
+  (cd "$ROOT" && step npm-ci npm ci --no-audit --no-fund)
+  echo "$want" > "$ROOT/node_modules/.installed"
+}
+
 ensure_spacy_pipeline() {
   local want; want="$(fingerprint scripts/build_spacy_pipeline.py constraints.txt)"
   [ "$(cat "$SPACY_MODEL/.built" 2>/dev/null)" = "$want" ] && return 0
@@ -82,5 +93,6 @@ ensure_model() {
 
 ensure_venv
 ensure_packages
+ensure_node_modules
 ensure_spacy_pipeline
 [ -n "${SETUP_SKIP_TRAIN:-}" ] || ensure_model

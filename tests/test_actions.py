@@ -136,3 +136,15 @@ def test_menu_lists_every_area(kb):
     for area in kb.areas:
         assert area.title in messages[0]["areas"]
     assert len(messages[0]["buttons"]) == len(kb.areas)
+
+
+def test_feedback_yes_is_thanked_without_a_topic():
+    messages, events = run_action(actions.ActionFeedback(), "feedback_yes")
+    assert [m["response"] for m in messages] == ["utter_feedback_thanks"]
+    assert topics_in(messages) == [] and events == []
+
+
+def test_feedback_no_offers_a_person():
+    messages, _ = run_action(actions.ActionFeedback(), "feedback_no")
+    assert messages[0]["response"] == "utter_feedback_sorry"
+    assert messages[0]["buttons"] == [{"title": "Talk to a person", "payload": "/human_handoff"}]

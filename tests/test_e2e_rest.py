@@ -11,6 +11,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -211,3 +213,30 @@ def test_socketio_channel_with_persistent_sessions_answers_with_the_topic(server
     assert texts and "Source:" not in " ".join(texts)  # the widget shows the source itself
     quick_replies = next(m["quick_replies"] for m in received if m.get("quick_replies"))
     assert quick_replies[0]["payload"].startswith("/ask_")
+
+
+def _search(servers, query: str) -> Dict[str, Any]:
+    url = (f"http://localhost:{servers.rasa_port}/webhooks/faq_search/search?q="
+           + urllib.parse.quote(query))
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        return json.loads(response.read())
+
+
+@pytest.mark.parametrize("query, topic", [
+    ("who pays for mediation", "cost"),
+    ("can the school make us mediate", "voluntary"),
+    ("is the agreement legally binding", "agreement_binding"),
+])
+def test_faq_search_ranks_topics_with_the_assistants_nlu(servers, query, topic):
+    results = _search(servers, query)["results"]
+    assert results[0]["topic"] == topic
+    assert results[0]["title"] and 1 <= len(results) <= 5
+
+
+def test_faq_search_finds_nothing_for_out_of_scope_and_exposes_no_other_api(servers):
+    assert _search(servers, "best recipe for banana bread")["results"] == []
+    assert _search(servers, "")["results"] == []
+    with pytest.raises(urllib.error.HTTPError) as err:  # the full HTTP API stays off
+        urllib.request.urlopen(f"http://localhost:{servers.rasa_port}/model/parse", timeout=10)
+    assert err.value.code in (404, 405)

@@ -1,0 +1,53 @@
+"""Assemble the static site: demo pages, the widget, the FAQ page and its JSON.
+
+Usage: python scripts/build_site.py OUTPUT_DIR --rasa-url http://localhost:5005
+
+Copies site/ (filling in where the assistant runs), the socket.io browser client from
+node_modules (installed at set-up: no CDN), and writes faq/index.html and faq.json from the
+knowledge base, so the FAQ never copies answer text.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from actions.knowledge_base import load  # noqa: E402
+from webapp.faq import faq_document, faq_html  # noqa: E402
+
+SOCKETIO_CLIENT = ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+RASA_URL_PLACEHOLDER = "__RASA_URL__"
+
+
+def build(output: Path, rasa_url: str) -> None:
+    """Write the whole site into ``output`` (replacing what was there)."""
+    if output.exists():
+        shutil.rmtree(output)
+    shutil.copytree(ROOT / "site", output)
+    for page in output.rglob("*.html"):
+        page.write_text(page.read_text(encoding="utf-8").replace(RASA_URL_PLACEHOLDER, rasa_url),
+                        encoding="utf-8")
+    (output / "vendor").mkdir(exist_ok=True)
+    shutil.copy(SOCKETIO_CLIENT, output / "vendor" / "socket.io.min.js")
+    kb = load()
+    (output / "faq" / "index.html").write_text(faq_html(kb, rasa_url), encoding="utf-8")
+    (output / "faq.json").write_text(json.dumps(faq_document(kb), indent=1, ensure_ascii=False),
+                                     encoding="utf-8")
+    (output / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta http-equiv="refresh" content="0; url=/demo/"><title>Parent Advocacy Network</title>'
+        '</head><body><a href="/demo/">Parent Advocacy Network</a></body></html>\n',
+        encoding="utf-8")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--rasa-url", default="http://localhost:5005")
+    args = parser.parse_args()
+    build(args.output, args.rasa_url.rstrip("/"))

@@ -1,0 +1,68 @@
+"""The FAQ page and JSON come from the knowledge base: every topic, by area, with anchors."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+from scripts.build_site import build
+from webapp.faq import faq_document, faq_html
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids, self.scripts = [], []
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "script":
+            self.scripts.append(attrs.get("src"))
+
+
+def test_json_has_every_topic_once_grouped_by_area_in_order(kb):
+    document = faq_document(kb)
+    assert [a["id"] for a in document["areas"]] == [a.id for a in kb.areas]
+    ids = [t["id"] for a in document["areas"] for t in a["topics"]]
+    assert sorted(ids) == sorted(kb.topics) and len(ids) == len(set(ids))
+    cost = next(t for a in document["areas"] for t in a["topics"] if t["id"] == "cost")
+    assert cost["answer"] == kb.topic("cost").answer
+    assert cost["federal_note"]["citation"] == kb.topic("cost").federal_note.citation
+    assert cost["source"].startswith("Source:") and cost["anchor"] == "#cost"
+
+
+def test_page_has_a_stable_anchor_and_the_full_entry_per_topic(kb):
+    page = faq_html(kb, "http://localhost:5005")
+    parser = _Ids()
+    parser.feed(page)
+    for topic in kb.topics.values():
+        assert topic.id in parser.ids
+        article = re.search(rf'<article class="faq-topic" id="{topic.id}">(.*?)</article>', page, re.S)
+        body = article.group(1)
+        assert topic.question.replace("'", "&#x27;") in body or topic.question in body
+        assert "faq-source" in body
+        if topic.federal_note:
+            assert "What federal law says" in body
+    assert parser.scripts == ["/faq/faq.js"]
+
+
+def test_page_escapes_text_from_the_knowledge_base(kb, monkeypatch):
+    topic = kb.topic("cost")
+    monkeypatch.setattr(type(topic), "answer", property(lambda self: "<script>alert(1)</script>"),
+                        raising=False)
+    page = faq_html(kb, "http://localhost:5005")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_built_site_has_pages_widget_client_and_json(tmp_path, kb):
+    build(tmp_path / "site", "http://example.test:5005")
+    out = tmp_path / "site"
+    assert (out / "vendor" / "socket.io.min.js").stat().st_size > 10_000
+    assert json.loads((out / "faq.json").read_text())["version"] == 1
+    assert 'data-rasa-url="http://example.test:5005"' in (out / "faq" / "index.html").read_text()
+    for page in (out / "demo").glob("*.html"):
+        text = page.read_text()
+        assert "__RASA_URL__" not in text and "http://example.test:5005" in text

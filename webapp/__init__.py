@@ -1,0 +1,2 @@
+"""The advocacy site around the assistant: the FAQ page and JSON built from the knowledge
+base, and a small static web server for the demo pages, the widget and the FAQ."""
