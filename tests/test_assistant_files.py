@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
-import pytest
 import yaml
 
 from actions.knowledge_base import TOPIC_IDS

@@ -12,7 +12,8 @@
 
   function topics() {
     return Array.prototype.map.call(document.querySelectorAll("article.faq-topic"), function (a) {
-      return { id: a.id, title: a.querySelector("h3").textContent, text: a.textContent.toLowerCase() };
+      var title = a.querySelector("h3").textContent;
+      return { id: a.id, title: title, heading: title.toLowerCase(), text: a.textContent.toLowerCase() };
     });
   }
 
@@ -32,7 +33,10 @@
   function textMatch(query) {
     var words = query.toLowerCase().split(/[^a-z0-9']+/).filter(function (w) { return w.length > 2; });
     return topics().map(function (t) {
-      var score = words.reduce(function (n, w) { return n + (t.text.indexOf(w) >= 0 ? 1 : 0); }, 0);
+      // A word in the question counts three times a word elsewhere in the entry.
+      var score = words.reduce(function (n, w) {
+        return n + (t.heading.indexOf(w) >= 0 ? 3 : 0) + (t.text.indexOf(w) >= 0 ? 1 : 0);
+      }, 0);
       return { topic: t.id, title: t.title, score: score };
     }).filter(function (t) { return t.score > 0; })
       .sort(function (a, b) { return b.score - a.score; }).slice(0, 5);

@@ -1,0 +1,42 @@
+"""The FAQ self-service page in a real browser: anchors, NLU search, and the fallback."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from actions.knowledge_base import TOPIC_IDS
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def search(page, query):
+    page.fill("#faq-search-input", query)
+    page.click(".faq-search button")
+    page.wait_for_function("document.getElementById('faq-search-status').textContent"
+                           " && !document.getElementById('faq-search-status').textContent.startsWith('Searching')",
+                           timeout=20000)
+    return [a.get_attribute("href") for a in page.locator("#faq-search-results a").all()]
+
+
+def test_every_topic_has_its_anchor_and_search_uses_the_nlu(stack, page):
+    _, site = stack
+    page.goto(site.url("/faq/"))
+    for topic in TOPIC_IDS:
+        assert page.locator(f"article#{topic} h3").count() == 1, topic
+    assert search(page, "who pays for this")[0] == "#cost"
+    assert search(page, "can the district force us to mediate")[0] == "#voluntary"
+    assert search(page, "how long is a session")[0] == "#duration"
+    assert "Best matching" in page.locator("#faq-search-status").inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "faq.png"))
+
+
+def test_search_falls_back_to_text_match_without_the_assistant(stack, page):
+    servers, site = stack
+    page.goto(site.url("/faq/"))
+    servers.stop_rasa()
+    try:
+        results = search(page, "binding agreement")
+        assert "#agreement_binding" in results
+        assert "not reachable" in page.locator("#faq-search-status").inner_text()
+    finally:
+        servers.start_rasa()

@@ -1,0 +1,106 @@
+"""Start the assistant's servers for end-to-end tests: action server, Rasa server and,
+for browser tests, the site server, on free ports with a throw-away tracker store."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, List
+
+REPO = Path(__file__).resolve().parent.parent
+MODEL = REPO / "models" / "iep.tar.gz"
+RASA = [sys.executable, "-m", "rasa"]
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()[-3000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"server did not start: {log.read_text()[-3000:]}")
+
+
+class Servers:
+    """The action server and the Rasa server, as the run command starts them."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.action_port, self.rasa_port = _free_port(), _free_port()
+        self.endpoints = workdir / "endpoints.yml"
+        self.endpoints.write_text(
+            f'action_endpoint:\n  url: "http://localhost:{self.action_port}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n')
+        self.actions = self._start("actions", ["run", "actions", "--port", str(self.action_port)],
+                                   f"http://localhost:{self.action_port}/health")
+        self.rasa = None
+        self.start_rasa()
+
+    def _start(self, name: str, args: List[str], ready: str) -> subprocess.Popen:
+        log = self.workdir / f"{name}.log"
+        proc = subprocess.Popen(RASA + args, cwd=REPO, env=ENV, stdout=log.open("w"),
+                                stderr=subprocess.STDOUT)
+        _wait(ready, proc, log)
+        return proc
+
+    def start_rasa(self) -> None:
+        self.rasa = self._start("rasa", ["run", "--model", str(MODEL), "--port", str(self.rasa_port),
+                                         "--endpoints", str(self.endpoints),
+                                         "--credentials", "credentials.yml"],
+                                f"http://localhost:{self.rasa_port}/")
+
+    def stop_rasa(self) -> None:
+        self.rasa.terminate()
+        self.rasa.wait(timeout=30)
+
+    def stop(self) -> None:
+        for proc in (self.rasa, self.actions):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    def ask(self, sender: str, text: str) -> List[Dict[str, Any]]:
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            f"http://localhost:{self.rasa_port}/webhooks/rest/webhook", body,
+            {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200
+            return json.loads(response.read() or b"[]")
+
+
+class Site:
+    """The built site (demo pages, widget, FAQ) served as the run command serves it."""
+
+    def __init__(self, workdir: Path, rasa_port: int) -> None:
+        from scripts.build_site import build
+
+        self.root = workdir / "site"
+        build(self.root, f"http://localhost:{rasa_port}")
+        self.port = _free_port()
+        log = workdir / "site.log"
+        self.proc = subprocess.Popen([sys.executable, "-m", "webapp.server", "--root", str(self.root),
+                                      "--port", str(self.port)], cwd=REPO, env=ENV,
+                                     stdout=log.open("w"), stderr=subprocess.STDOUT)
+        _wait(self.url("/faq.json"), self.proc, log)
+
+    def url(self, path: str) -> str:
+        return f"http://localhost:{self.port}{path}"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
