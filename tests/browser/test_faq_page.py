@@ -5,7 +5,7 @@ from pathlib import Path
 
 from actions.knowledge_base import TOPIC_IDS
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"  # README copies: docs/screenshots
 
 
 def search(page, query):
