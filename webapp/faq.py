@@ -87,6 +87,7 @@ def faq_html(kb: KnowledgeBase, rasa_url: str) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>IEP mediation: questions and answers</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/faq/faq.css">
 </head>
 <body>

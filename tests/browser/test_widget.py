@@ -158,3 +158,16 @@ def test_message_typed_while_offline_is_sent_after_reconnect(stack, page):
     servers.start_rasa()
     page.wait_for_selector(".iep-source", timeout=60000)
     assert page.locator(".iep-pending").count() == 0
+
+
+def test_talk_to_a_person_gives_the_help_contacts(stack, page, kb):
+    _, site = stack
+    open_widget(page, site)
+    bot_messages = page.locator(".iep-msg-bot").count()
+    page.click("button.iep-chat-human")
+    page.wait_for_function(f"document.querySelectorAll('.iep-msg-bot').length >= {bot_messages + 2}",
+                           timeout=20000)
+    log = page.locator(".iep-chat-log").inner_text()
+    for contact in kb.help_contacts:
+        assert contact.name in log
+    assert page.locator(".iep-msg-user").last.inner_text().strip() == "Talk to a person"
