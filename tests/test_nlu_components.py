@@ -64,3 +64,16 @@ def test_classifier_learns_intents_persists_and_handles_an_empty_message(tmp_pat
     assert asked[2].get(INTENT)["name"] in {"ask_cost", "ask_voluntary"}
     ranking = asked[0].get("intent_ranking")
     assert ranking[0]["confidence"] >= ranking[1]["confidence"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2", True), (" 3. ", True), ("#1", True), ("1)", True), ("12", True),
+    ("2 kids", False), ("is 2 enough", False), ("", False), ("two", False),
+])
+def test_number_replies_become_choose_option(text, expected):
+    from nlu_components.number_reply import NumberReplyClassifier, is_number_reply
+
+    assert is_number_reply(text) is expected
+    message = Message(data={TEXT: text, INTENT: {"name": "ask_cost", "confidence": 0.9}})
+    NumberReplyClassifier().process([message])
+    assert (message.get(INTENT)["name"] == "choose_option") is expected
