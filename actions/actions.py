@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import followups, input_checks, rendering
+from actions import channel_styles, followups, input_checks, rendering
 from actions.knowledge_base import KnowledgeBase, default as default_kb
 
 # Loaded when the action server imports this module: a malformed knowledge base
@@ -41,11 +41,20 @@ def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic_id: s
     return [SlotSet(LAST_TOPIC, topic_id), SlotSet(OFFERED_TOPICS, list(KB.topic(topic_id).related))]
 
 
-def offer(dispatcher: CollectingDispatcher, response: str, topic_ids: List[str],
-          **kwargs: Any) -> List[EventType]:
-    """Send a fixed response with topic buttons, remembering them for "the second one"."""
-    dispatcher.utter_message(response=response, buttons=rendering.topic_buttons(KB, topic_ids),
-                             **kwargs)
+def send_with_options(dispatcher: CollectingDispatcher, tracker: Tracker, response: str,
+                      buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
+    """A fixed response with options: the app's own buttons, or a numbered list after it."""
+    shaped = channel_styles.shape(_channel(tracker), "", buttons)
+    dispatcher.utter_message(response=response, buttons=shaped.get("buttons"), **kwargs)
+    if shaped["text"]:
+        dispatcher.utter_message(text=shaped["text"])
+
+
+def offer(dispatcher: CollectingDispatcher, tracker: Tracker, response: str,
+          topic_ids: List[str], **kwargs: Any) -> List[EventType]:
+    """Send a fixed response with topic options, remembering them for "the second one"."""
+    send_with_options(dispatcher, tracker, response, rendering.topic_buttons(KB, topic_ids),
+                      **kwargs)
     return [SlotSet(OFFERED_TOPICS, list(topic_ids))]
 
 
@@ -86,8 +95,8 @@ def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     if (_was_clarifying(tracker) or len(candidates) < 2
             or input_checks.classify(text) != "readable"):
         return decline(dispatcher, tracker)
-    dispatcher.utter_message(response="utter_clarify",
-                             buttons=rendering.clarify_buttons(KB, candidates))
+    send_with_options(dispatcher, tracker, "utter_clarify",
+                      rendering.clarify_buttons(KB, candidates))
     return [SlotSet(OFFERED_TOPICS, candidates)]
 
 
@@ -116,7 +125,7 @@ class ActionMoreDetail(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         topic_id = tracker.get_slot(LAST_TOPIC)
         if topic_id not in KB.topics:
-            return offer(dispatcher, "utter_more_about_what", list(KB.starter_topics))
+            return offer(dispatcher, tracker, "utter_more_about_what", list(KB.starter_topics))
         return answer_topic(dispatcher, tracker, topic_id, details=True)
 
 
@@ -133,7 +142,7 @@ class ActionChooseOption(Action):
         if index is not None:
             return answer_topic(dispatcher, tracker, offered[index])
         if offered:
-            return offer(dispatcher, "utter_which_option", offered)
+            return offer(dispatcher, tracker, "utter_which_option", offered)
         # Nothing was offered, so this was probably not a pick from a list at all
         # (say "can it be at 4?"): treat it as a question NLU was unsure about.
         return clarify_or_decline(dispatcher, tracker)
@@ -147,7 +156,7 @@ class ActionGreet(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        return offer(dispatcher, "utter_greet", list(KB.starter_topics))
+        return offer(dispatcher, tracker, "utter_greet", list(KB.starter_topics))
 
 
 class ActionShowMenu(Action):
@@ -158,7 +167,7 @@ class ActionShowMenu(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        return offer(dispatcher, "utter_menu", rendering.area_starters(KB),
+        return offer(dispatcher, tracker, "utter_menu", rendering.area_starters(KB),
                      areas=rendering.menu_text(KB))
 
 
@@ -207,8 +216,8 @@ class ActionFeedback(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         helpful = next(tracker.get_latest_entity_values("helpful"), None)
         if helpful == "no":
-            dispatcher.utter_message(response="utter_feedback_sorry", buttons=[
-                {"title": "Talk to a person", "payload": "/human_handoff"}])
+            send_with_options(dispatcher, tracker, "utter_feedback_sorry",
+                              [{"title": "Talk to a person", "payload": "/human_handoff"}])
         else:
             dispatcher.utter_message(response="utter_feedback_thanks")
         return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
+from actions.channel_styles import shape, style_for
 from actions.knowledge_base import KnowledgeBase, Topic
 from actions.followups import payload_for_topic
 
@@ -99,20 +100,23 @@ def _custom(payload: Dict[str, Any], channel: Optional[str]) -> Dict[str, Any]:
     return {"data": payload} if channel == "socketio" else payload
 
 
-def _with_source(kb: KnowledgeBase, topic: Topic, body: str, channel: Optional[str]) -> str:
-    if channel in RICH_CHANNELS:
-        return body
-    return f"{body}\n\n{source_line(kb, topic)}"
+def _topic_message(kb: KnowledgeBase, topic: Topic, body: str, kind: str,
+                   channel: Optional[str]) -> Message:
+    """Text (with the source line, unless the client shows it), options and, for our own
+    web clients, the contract object; messaging apps get no custom payload, which their
+    connectors would try to send as an app message."""
+    if channel not in RICH_CHANNELS:
+        body = f"{body}\n\n{source_line(kb, topic)}"
+    message = shape(channel, body, topic_buttons(kb, topic.related))
+    if style_for(channel).web_client:
+        message["json_message"] = _custom(topic_custom(kb, topic, kind), channel)
+    return message
 
 
 def answer_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str]) -> Message:
     """The short answer to a topic, with related topics as quick replies."""
     topic = kb.topic(topic_id)
-    return {
-        "text": _with_source(kb, topic, topic.answer, channel),
-        "buttons": topic_buttons(kb, topic.related),
-        "json_message": _custom(topic_custom(kb, topic, "answer"), channel),
-    }
+    return _topic_message(kb, topic, topic.answer, "answer", channel)
 
 
 def details_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str]) -> Message:
@@ -123,11 +127,7 @@ def details_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str]) ->
         parts.append(f"What federal law says: {topic.federal_note.text} "
                      f"({topic.federal_note.citation})")
     parts = parts or [NO_MORE_DETAILS]
-    return {
-        "text": _with_source(kb, topic, "\n\n".join(parts), channel),
-        "buttons": topic_buttons(kb, topic.related),
-        "json_message": _custom(topic_custom(kb, topic, "details"), channel),
-    }
+    return _topic_message(kb, topic, "\n\n".join(parts), "details", channel)
 
 
 def help_contacts_text(kb: KnowledgeBase) -> str:

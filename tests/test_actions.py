@@ -148,3 +148,34 @@ def test_feedback_no_offers_a_person():
     messages, _ = run_action(actions.ActionFeedback(), "feedback_no")
     assert messages[0]["response"] == "utter_feedback_sorry"
     assert messages[0]["buttons"] == [{"title": "Talk to a person", "payload": "/human_handoff"}]
+
+
+def test_sms_answer_has_numbered_options_a_source_line_and_no_custom_payload(kb):
+    messages, _ = run_action(actions.ActionAnswerTopic(), "ask_cost_twilio")
+    [message] = messages
+    assert "buttons" not in message or not message["buttons"]
+    assert message.get("custom") in (None, {})
+    related = [kb.topic(t).title for t in kb.topic("cost").related]
+    assert message["text"].startswith(kb.topic("cost").answer)
+    assert "\n\nSource: " in message["text"]
+    assert message["text"].endswith("Reply 1, 2 or 3:\n" + "\n".join(
+        f"{i}. {title}" for i, title in enumerate(related, 1)))
+
+
+def test_sms_number_reply_picks_that_option():
+    messages, _ = run_action(actions.ActionChooseOption(), "choose_number_sms")
+    assert "Reply 1" in messages[0]["text"] and "What happens if we agree on some" not in messages[0]["text"]
+    assert messages[0]["text"].startswith("That's a partial settlement")
+
+
+def test_sms_greeting_lists_starter_topics_by_number(kb):
+    messages, _ = run_action(actions.ActionGreet(), "greet_twilio")
+    assert messages[0]["response"] == "utter_greet" and not messages[0].get("buttons")
+    assert messages[1]["text"].startswith("Reply 1, 2, 3 or 4:\n1. " + kb.topic(kb.starter_topics[0]).title)
+
+
+def test_telegram_answer_keeps_buttons_within_limits_and_no_custom_payload(kb):
+    messages, _ = run_action(actions.ActionAnswerTopic(), "ask_cost_telegram")
+    [message] = messages
+    assert [b["payload"] for b in message["buttons"]] == [f"/ask_{t}" for t in kb.topic("cost").related]
+    assert message.get("custom") in (None, {})

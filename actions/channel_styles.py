@@ -1,0 +1,127 @@
+"""How each app shows a reply: buttons or numbered options, size limits, text markup.
+
+One table of styles, applied to every reply by ``shape``, so a new channel is a new row
+rather than a copy of the rendering code. Rasa's connectors send the parts of a text
+separated by a blank line as separate messages, in order; ``shape`` uses that to split
+long replies at sentence boundaries within each app's limit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence
+
+
+@dataclass(frozen=True)
+class ChannelStyle:
+    """What one output channel can show."""
+
+    name: str
+    native_buttons: bool     # the app has its own buttons / quick replies
+    max_buttons: int
+    max_button_title: int    # characters
+    max_chars: int           # per message
+    markup: str              # "plain" | "slack"
+    web_client: bool = False  # our own clients: they get the custom contract object
+
+
+STYLES: Dict[str, ChannelStyle] = {
+    "rest": ChannelStyle("rest", True, 10, 80, 10_000, "plain", web_client=True),
+    "socketio": ChannelStyle("socketio", True, 10, 80, 10_000, "plain", web_client=True),
+    # Inline keyboards: keep a phone-sized list; Rasa sends text without parse_mode, so no
+    # escaping is needed. 4096 characters per message.
+    "telegram": ChannelStyle("telegram", True, 6, 40, 4096, "plain"),
+    # Messenger quick replies: at most 13, titles at most 20 characters; 2000 per message.
+    "facebook": ChannelStyle("facebook", True, 13, 20, 2000, "plain"),
+    # Slack buttons: 75 characters of text; a section holds 3000 characters of mrkdwn.
+    "slack": ChannelStyle("slack", True, 5, 75, 3000, "slack"),
+    # SMS and WhatsApp through Twilio: no buttons; 1600 characters per message.
+    "twilio": ChannelStyle("twilio", False, 9, 60, 1600, "plain"),
+}
+DEFAULT_STYLE = STYLES["rest"]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def style_for(channel: Optional[str]) -> ChannelStyle:
+    return STYLES.get(channel or "", DEFAULT_STYLE)
+
+
+def _shorten(title: str, limit: int) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def fit_buttons(style: ChannelStyle, buttons: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Buttons within the app's count and title-length limits, in order."""
+    return [{**b, "title": _shorten(b["title"], style.max_button_title)}
+            for b in list(buttons)[: style.max_buttons]]
+
+
+def numbered_options(buttons: Sequence[Dict[str, Any]]) -> str:
+    """'Reply 1, 2 or 3:' and one numbered line per option, for apps without buttons."""
+    numbers = [str(i) for i in range(1, len(buttons) + 1)]
+    ask = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " or " + numbers[-1]
+    lines = [f"{n}. {b['title']}" for n, b in zip(numbers, buttons)]
+    return f"Reply {ask}:\n" + "\n".join(lines)
+
+
+def format_text(style: ChannelStyle, text: str) -> str:
+    """Convert our light markup (**bold**) to the app's, escaping what the app would parse."""
+    if style.markup == "slack":
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return _BOLD.sub(r"*\1*", text)
+    return _BOLD.sub(r"\1", text)
+
+
+def _units(paragraph: str) -> List[str]:
+    """Lines, then sentences: the places a paragraph may be cut."""
+    return [sentence for line in paragraph.split("\n")
+            for sentence in _SENTENCE_END.split(line) if sentence]
+
+
+def split_text(text: str, max_chars: int) -> List[str]:
+    """Parts of at most ``max_chars``: whole paragraphs where they fit, else cut at line and
+    sentence ends (at a space inside one sentence longer than a message)."""
+    parts: List[str] = []
+    for paragraph in [p.strip() for p in text.split("\n\n") if p.strip()]:
+        if len(paragraph) <= max_chars:
+            parts.append(paragraph)
+            continue
+        current = ""
+        for unit in _units(paragraph):
+            while len(unit) > max_chars:  # one sentence longer than a message
+                cut = unit.rfind(" ", 0, max_chars)
+                cut = cut if cut > 0 else max_chars
+                if current:
+                    parts.append(current)
+                    current = ""
+                parts.append(unit[:cut].rstrip())
+                unit = unit[cut:].lstrip()
+            candidate = f"{current} {unit}" if current else unit
+            if len(candidate) <= max_chars:
+                current = candidate
+            else:
+                parts.append(current)
+                current = unit
+        if current:
+            parts.append(current)
+    return parts
+
+
+def shape(channel: Optional[str], text: str,
+          buttons: Sequence[Dict[str, Any]] = ()) -> Dict[str, Any]:
+    """A reply's text and buttons as this channel should get them.
+
+    The text's parts are joined by blank lines, which the connectors send as separate
+    messages in order; without native buttons the options become a numbered list at the end.
+    """
+    style = style_for(channel)
+    parts = split_text(format_text(style, text), style.max_chars) if text else []
+    shaped: Dict[str, Any] = {}
+    if buttons and style.native_buttons:
+        shaped["buttons"] = fit_buttons(style, buttons)
+    elif buttons:
+        parts += split_text(numbered_options(list(buttons)[: style.max_buttons]), style.max_chars)
+    shaped["text"] = "\n\n".join(parts)
+    return shaped
