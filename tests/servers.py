@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 REPO = Path(__file__).resolve().parent.parent
 MODEL = REPO / "models" / "iep.tar.gz"
@@ -39,9 +39,12 @@ def _wait(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> 
 class Servers:
     """The action server and the Rasa server, as the run command starts them."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path,
+                 credentials: Callable[[int], Path] = lambda port: REPO / "credentials.yml") -> None:
+        """``credentials`` gives the credentials file for the Rasa port chosen here."""
         self.workdir = workdir
         self.action_port, self.rasa_port = _free_port(), _free_port()
+        self.credentials = credentials(self.rasa_port)
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text(
             f'action_endpoint:\n  url: "http://localhost:{self.action_port}/webhook"\n'
@@ -61,7 +64,7 @@ class Servers:
     def start_rasa(self) -> None:
         self.rasa = self._start("rasa", ["run", "--model", str(MODEL), "--port", str(self.rasa_port),
                                          "--endpoints", str(self.endpoints),
-                                         "--credentials", "credentials.yml"],
+                                         "--credentials", str(self.credentials)],
                                 f"http://localhost:{self.rasa_port}/")
 
     def stop_rasa(self) -> None:

@@ -1,0 +1,78 @@
+"""Which messaging apps are on, from environment variables (never from committed secrets).
+
+A channel is on only when all of its required variables are set. ``credentials`` builds
+the Rasa credentials (the web channels from credentials.yml plus every app that is on);
+``webhook_urls`` says what to register with each app.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional, Tuple
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class AppChannel:
+    """One messaging app: its Rasa connector and the variables that configure it."""
+
+    title: str
+    connector: str                        # key in credentials.yml (module path or Rasa name)
+    webhook_path: str                     # where the app posts, under the public URL
+    required: Tuple[Tuple[str, str], ...]  # (credential key, environment variable)
+    optional: Tuple[Tuple[str, str], ...] = ()
+
+
+APPS: Tuple[AppChannel, ...] = (
+    AppChannel("SMS and WhatsApp (Twilio)", "channels.twilio_text.TwilioTextInput",
+               "/webhooks/twilio/webhook",
+               (("account_sid", "TWILIO_ACCOUNT_SID"), ("auth_token", "TWILIO_AUTH_TOKEN"),
+                ("twilio_number", "TWILIO_NUMBER")),
+               (("api_base_url", "TWILIO_API_BASE_URL"),)),
+)
+
+
+def _public_url(env: Mapping[str, str]) -> str:
+    return (env.get("PUBLIC_URL") or "http://localhost:5005").rstrip("/")
+
+
+def enabled(env: Optional[Mapping[str, str]] = None) -> List[AppChannel]:
+    env = os.environ if env is None else env
+    return [app for app in APPS if all(env.get(var) for _, var in app.required)]
+
+
+def credentials(env: Optional[Mapping[str, str]] = None) -> Dict[str, Optional[dict]]:
+    """credentials.yml plus every app whose variables are set."""
+    env = os.environ if env is None else env
+    result = yaml.safe_load((REPO / "credentials.yml").read_text(encoding="utf-8")) or {}
+    for app in enabled(env):
+        settings = {key: env[var] for key, var in app.required}
+        settings.update({key: env[var] for key, var in app.optional if env.get(var)})
+        settings["webhook_url"] = _public_url(env) + app.webhook_path
+        result[app.connector] = settings
+    return result
+
+
+def webhook_urls(env: Optional[Mapping[str, str]] = None) -> List[Tuple[str, str]]:
+    env = os.environ if env is None else env
+    return [(app.title, _public_url(env) + app.webhook_path) for app in enabled(env)]
+
+
+def write(path: Path, env: Optional[Mapping[str, str]] = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(credentials(env), sort_keys=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import sys
+
+    write(Path(sys.argv[1]))
+    for title, url in webhook_urls():
+        print(f"  {title}: on; register the webhook {url}")
+    off = [app.title for app in APPS if app not in enabled()]
+    if off:
+        print(f"  Off (set their variables to turn on, see README): {', '.join(off)}")

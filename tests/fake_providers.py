@@ -1,0 +1,79 @@
+"""A local stand-in for the messaging apps' HTTP APIs, on 127.0.0.1.
+
+Rasa's connectors run unchanged; only their API base URL points here. Every call is
+recorded (method, path, headers, parsed body) and answered the way the provider would
+answer a successful send, so the connector goes on as in production.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, List
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8") if length else ""
+        if "json" in (self.headers.get("Content-Type") or ""):
+            body: Any = json.loads(raw or "{}")
+        else:
+            body = {k: v[0] if len(v) == 1 else v for k, v in urllib.parse.parse_qs(raw).items()}
+        call = {"method": "POST", "path": self.path, "headers": dict(self.headers), "body": body,
+                "at": time.perf_counter()}
+        self.server.calls.append(call)  # type: ignore[attr-defined]
+        status, reply = self.server.reply(call)  # type: ignore[attr-defined]
+        data = json.dumps(reply).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def provider_reply(call: Dict[str, Any]):
+    """What each provider answers to a successful send."""
+    path = call["path"]
+    if "/Messages.json" in path:  # Twilio
+        body = call["body"]
+        return 201, {"sid": "SM" + "0" * 32, "to": body.get("To"), "from": body.get("From"),
+                     "body": body.get("Body"), "status": "queued", "num_segments": "1"}
+    return 200, {"ok": True}
+
+
+class FakeProvider:
+    """Records the connector's outgoing calls; ``wait_for`` blocks until enough arrived."""
+
+    def __init__(self, reply: Callable[[Dict[str, Any]], Any] = provider_reply) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server.calls = []  # type: ignore[attr-defined]
+        self.server.reply = reply  # type: ignore[attr-defined]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def calls(self) -> List[Dict[str, Any]]:
+        return self.server.calls  # type: ignore[attr-defined]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    def wait_for(self, count: int, timeout: float = 30.0, settle: float = 0.5) -> List[Dict[str, Any]]:
+        deadline = time.time() + timeout
+        while time.time() < deadline and len(self.calls) < count:
+            time.sleep(0.02)
+        time.sleep(settle)  # let any further parts of the reply arrive
+        return list(self.calls)
+
+    def stop(self) -> None:
+        self.server.shutdown()

@@ -1,0 +1,113 @@
+"""SMS and WhatsApp through Twilio, end to end: Twilio's real webhook form in, Rasa's real
+connector out, caught by a local fake of Twilio's REST API."""
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from typing import Dict, List
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from channels import app_settings
+from tests.fake_providers import FakeProvider
+from tests.servers import MODEL, Servers
+
+pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
+
+SID, TOKEN, NUMBER = "AC" + "1" * 32, "test-auth-token", "+15005550006"
+
+
+@pytest.fixture(scope="module")
+def twilio(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("twilio")
+    fake = FakeProvider()
+
+    def credentials(rasa_port: int):
+        env = {"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_NUMBER": NUMBER,
+               "TWILIO_API_BASE_URL": fake.url, "PUBLIC_URL": f"http://localhost:{rasa_port}"}
+        path = workdir / "credentials.yml"
+        app_settings.write(path, env)
+        return path
+
+    servers = Servers(workdir, credentials)
+    yield servers, fake
+    servers.stop()
+    fake.stop()
+
+
+def inbound(servers, sender: str, body: str, extra: Dict[str, str] = None, sign: bool = True) -> int:
+    """POST Twilio's inbound-message webhook (form fields as Twilio sends them)."""
+    sid = "SM" + uuid.uuid4().hex
+    form = {"ToCountry": "US", "ToState": "CA", "SmsMessageSid": sid, "NumMedia": "0",
+            "ToCity": "", "FromZip": "94105", "SmsSid": sid, "FromState": "CA", "SmsStatus": "received",
+            "FromCity": "SAN FRANCISCO", "Body": body, "FromCountry": "US", "To": NUMBER,
+            "ToZip": "", "NumSegments": "1", "MessageSid": sid, "AccountSid": SID, "From": sender,
+            "ApiVersion": "2010-04-01", **(extra or {})}
+    url = f"http://localhost:{servers.rasa_port}/webhooks/twilio/webhook"
+    signature = RequestValidator(TOKEN).compute_signature(url, form) if sign else "bad"
+    request = urllib.request.Request(url, urllib.parse.urlencode(form).encode(),
+                                     {"Content-Type": "application/x-www-form-urlencoded",
+                                      "X-Twilio-Signature": signature})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def sent_bodies(fake, sender: str, at_least: int) -> List[str]:
+    calls = fake.wait_for(at_least)
+    assert all(c["path"] == f"/2010-04-01/Accounts/{SID}/Messages.json" for c in calls)
+    assert all(c["body"]["To"] == sender for c in calls)
+    return [c["body"]["Body"] for c in calls]
+
+
+def test_sms_question_gets_answer_source_and_numbered_options_in_order(twilio, kb):
+    servers, fake = twilio
+    fake.clear()
+    sender = "+1415555" + str(uuid.uuid4().int)[:4]
+    assert inbound(servers, sender, "is mediation free?") == 204
+    bodies = sent_bodies(fake, sender, 3)
+    assert fake.calls[0]["body"]["From"] == NUMBER
+    related = [kb.topic(t).title for t in kb.topic("cost").related]
+    assert bodies == [kb.topic("cost").answer,
+                      bodies[1],
+                      "Reply 1, 2 or 3:\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(related, 1))]
+    assert bodies[1].startswith("Source: ") and "34 CFR" in bodies[1]
+    # A reply of just the number picks that option.
+    fake.clear()
+    assert inbound(servers, sender, "2") == 204
+    bodies = sent_bodies(fake, sender, 3)
+    assert bodies[0] == kb.topic(kb.topic("cost").related[1]).answer
+
+
+def test_whatsapp_through_twilio(twilio, kb):
+    servers, fake = twilio
+    fake.clear()
+    sender = "whatsapp:+1415555" + str(uuid.uuid4().int)[:4]
+    extra = {"To": "whatsapp:" + NUMBER, "ProfileName": "Maria", "WaId": sender[10:]}
+    assert inbound(servers, sender, "how long does mediation take", extra) == 204
+    assert sent_bodies(fake, sender, 2)[0] == kb.topic("duration").answer
+
+
+def test_bad_signature_is_rejected_and_gets_no_reply(twilio):
+    servers, fake = twilio
+    fake.clear()
+    assert inbound(servers, "+14155550100", "is mediation free?", sign=False) == 403
+    assert fake.wait_for(1, timeout=3) == []
+
+
+@pytest.mark.parametrize("extra", [
+    {"NumMedia": "1", "MediaUrl0": "https://api.twilio.com/media/ME1", "MediaContentType0": "image/jpeg"},
+    {"Latitude": "37.77", "Longitude": "-122.41"},
+])
+def test_photo_or_location_gets_a_polite_only_text_reply(twilio, extra):
+    servers, fake = twilio
+    fake.clear()
+    sender = "+1415555" + str(uuid.uuid4().int)[:4]
+    assert inbound(servers, sender, "", extra) == 204
+    [body] = sent_bodies(fake, sender, 1)
+    assert "only read text" in body
