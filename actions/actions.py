@@ -45,9 +45,10 @@ def send_with_options(dispatcher: CollectingDispatcher, tracker: Tracker, respon
                       buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
     """A fixed response with options: the app's own buttons, or a numbered list after it."""
     shaped = channel_styles.shape(_channel(tracker), "", buttons)
-    dispatcher.utter_message(response=response, buttons=shaped.get("buttons"), **kwargs)
-    if shaped["text"]:
-        dispatcher.utter_message(text=shaped["text"])
+    numbered = shaped.pop("text")
+    dispatcher.utter_message(response=response, **shaped, **kwargs)
+    if numbered:
+        dispatcher.utter_message(text=numbered)
 
 
 def offer(dispatcher: CollectingDispatcher, tracker: Tracker, response: str,

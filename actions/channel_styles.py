@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class ChannelStyle:
     max_chars: int           # per message
     markup: str              # "plain" | "slack"
     web_client: bool = False  # our own clients: they get the custom contract object
+    button_options: Tuple[Tuple[str, str], ...] = ()  # passed to the connector with buttons
 
 
 STYLES: Dict[str, ChannelStyle] = {
@@ -30,7 +31,8 @@ STYLES: Dict[str, ChannelStyle] = {
     "socketio": ChannelStyle("socketio", True, 10, 80, 10_000, "plain", web_client=True),
     # Inline keyboards: keep a phone-sized list; Rasa sends text without parse_mode, so no
     # escaping is needed. 4096 characters per message.
-    "telegram": ChannelStyle("telegram", True, 6, 40, 4096, "plain"),
+    "telegram": ChannelStyle("telegram", True, 6, 40, 4096, "plain",
+                             button_options=(("button_type", "vertical"),)),
     # Messenger quick replies: at most 13, titles at most 20 characters; 2000 per message.
     "facebook": ChannelStyle("facebook", True, 13, 20, 2000, "plain"),
     # Slack buttons: 75 characters of text; a section holds 3000 characters of mrkdwn.
@@ -121,6 +123,7 @@ def shape(channel: Optional[str], text: str,
     shaped: Dict[str, Any] = {}
     if buttons and style.native_buttons:
         shaped["buttons"] = fit_buttons(style, buttons)
+        shaped.update(dict(style.button_options))
     elif buttons:
         parts += split_text(numbered_options(list(buttons)[: style.max_buttons]), style.max_chars)
     shaped["text"] = "\n\n".join(parts)

@@ -33,6 +33,17 @@ APPS: Tuple[AppChannel, ...] = (
                (("account_sid", "TWILIO_ACCOUNT_SID"), ("auth_token", "TWILIO_AUTH_TOKEN"),
                 ("twilio_number", "TWILIO_NUMBER")),
                (("api_base_url", "TWILIO_API_BASE_URL"),)),
+    AppChannel("Telegram", "channels.telegram_app.TelegramAppInput", "/webhooks/telegram/webhook",
+               (("access_token", "TELEGRAM_ACCESS_TOKEN"), ("verify", "TELEGRAM_BOT_NAME")),
+               (("secret_token", "TELEGRAM_SECRET_TOKEN"), ("api_base_url", "TELEGRAM_API_BASE_URL"))),
+    AppChannel("Facebook Messenger", "channels.messenger_app.MessengerAppInput",
+               "/webhooks/facebook/webhook",
+               (("verify", "FACEBOOK_VERIFY_TOKEN"), ("secret", "FACEBOOK_APP_SECRET"),
+                ("page-access-token", "FACEBOOK_PAGE_ACCESS_TOKEN")),
+               (("api_base_url", "FACEBOOK_API_BASE_URL"),)),
+    AppChannel("Slack", "channels.slack_app.SlackAppInput", "/webhooks/slack/webhook",
+               (("slack_token", "SLACK_TOKEN"), ("slack_signing_secret", "SLACK_SIGNING_SECRET")),
+               (("slack_channel", "SLACK_CHANNEL"), ("api_base_url", "SLACK_API_BASE_URL"))),
 )
 
 
@@ -72,7 +83,8 @@ if __name__ == "__main__":
 
     write(Path(sys.argv[1]))
     for title, url in webhook_urls():
-        print(f"  {title}: on; register the webhook {url}")
-    off = [app.title for app in APPS if app not in enabled()]
-    if off:
-        print(f"  Off (set their variables to turn on, see README): {', '.join(off)}")
+        print(f"  {title}: on; webhook to register: {url}")
+    for app in APPS:
+        if app not in enabled():
+            needed = ", ".join(var for _, var in app.required)
+            print(f"  {app.title}: off (set {needed})")

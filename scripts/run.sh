@@ -35,10 +35,13 @@ for port in "$ACTION_PORT" "$RASA_PORT" "$SITE_PORT"; do
   fi
 done
 
+# Messaging apps are on only when their environment variables are set (README).
+CHANNELS="$("$VENV_PY" -m channels.app_settings var/credentials.yml)"
+
 "$VENV/bin/rasa" run actions --port "$ACTION_PORT" >"$LOGS/actions.log" 2>&1 &
 pids+=($!)
 "$VENV/bin/rasa" run --model "$MODEL" --port "$RASA_PORT" --cors "*" \
-  --endpoints endpoints.yml --credentials credentials.yml >"$LOGS/rasa.log" 2>&1 &
+  --endpoints endpoints.yml --credentials var/credentials.yml >"$LOGS/rasa.log" 2>&1 &
 pids+=($!)
 step build-site "$VENV_PY" scripts/build_site.py build/site --rasa-url "http://localhost:$RASA_PORT"
 "$VENV_PY" -m webapp.server --root build/site --port "$SITE_PORT" >"$LOGS/site.log" 2>&1 &
@@ -55,6 +58,8 @@ The IEP mediation assistant is running (Ctrl-C stops it).
                    e.g. curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"is mediation free?"}'
   Socket.IO:       http://localhost:$RASA_PORT/socket.io
   Logs:            $LOGS/rasa.log, $LOGS/actions.log, $LOGS/site.log
+Messaging apps (PUBLIC_URL=${PUBLIC_URL:-http://localhost:$RASA_PORT}):
+$CHANNELS
 MSG
 wait -n "${pids[@]}"
 echo "run: a server stopped unexpectedly; see $LOGS" >&2

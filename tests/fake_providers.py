@@ -44,6 +44,24 @@ def provider_reply(call: Dict[str, Any]):
         body = call["body"]
         return 201, {"sid": "SM" + "0" * 32, "to": body.get("To"), "from": body.get("From"),
                      "body": body.get("Body"), "status": "queued", "num_segments": "1"}
+    if path.startswith("/bot"):  # Telegram Bot API: /bot<token>/<method>
+        method = path.rsplit("/", 1)[-1]
+        if method == "sendMessage":
+            chat_id = int(call["body"].get("chat_id", 0))
+            return 200, {"ok": True, "result": {
+                "message_id": len(call.get("_seen", [])) + 1, "date": 1700000000,
+                "chat": {"id": chat_id, "type": "private"}, "text": call["body"].get("text", "")}}
+        return 200, {"ok": True, "result": True}
+    if "/me/messages" in path:  # Messenger Send API (messages and sender actions)
+        recipient = (call["body"].get("recipient") or {}).get("id")
+        if "sender_action" in call["body"]:
+            return 200, {"recipient_id": recipient}
+        return 200, {"recipient_id": recipient, "message_id": "m_" + "0" * 20}
+    if path.endswith("/chat.postMessage"):  # Slack Web API
+        body = call["body"]
+        return 200, {"ok": True, "channel": body.get("channel"), "ts": "1700000000.000100",
+                     "message": {"type": "message", "text": body.get("text", ""),
+                                 "bot_id": "B0000000000", "ts": "1700000000.000100"}}
     return 200, {"ok": True}
 
 

@@ -19,6 +19,10 @@ pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: ru
 
 SID, TOKEN, NUMBER = "AC" + "1" * 32, "test-auth-token", "+15005550006"
 
+# The environment that turns this app on (scripts/benchmark_messaging.py adds the fake's URL).
+BENCHMARK_ENV = {"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_NUMBER": NUMBER,
+                 "TWILIO_API_BASE_URL": ""}
+
 
 @pytest.fixture(scope="module")
 def twilio(tmp_path_factory):

@@ -1,0 +1,95 @@
+"""Round trip per messaging app: inbound webhook posted -> first outbound API call seen.
+
+Starts the servers with every app on, their APIs pointed at one local fake provider, and
+sends N sequential questions per app in that app's real webhook format (the same payloads
+as the end-to-end tests). Prints p50/p95 per app. Usage:
+
+    .venv/bin/python scripts/benchmark_messaging.py [--messages 50]
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Callable, Dict, List
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from channels import app_settings  # noqa: E402
+from tests.fake_providers import FakeProvider  # noqa: E402
+from tests.servers import Servers  # noqa: E402
+
+QUESTIONS = ["is mediation free", "is mediation voluntary", "how long does mediation take",
+             "is the signed agreement binding", "who picks the mediator"]
+
+
+def senders() -> Dict[str, Callable]:
+    """App -> function(servers, question) that posts one inbound message, from the tests."""
+    found = {}
+    twilio = importlib.import_module("tests.test_messaging_twilio")
+    found["twilio"] = lambda s, q: twilio.inbound(s, "+1415555" + str(uuid.uuid4().int)[:4], q)
+    telegram = importlib.import_module("tests.test_messaging_telegram")
+    found["telegram"] = lambda s, q: telegram.post_update(
+        s, telegram.message_update(uuid.uuid4().int % 10**6, text=q))
+    for app, module in (("facebook", "tests.test_messaging_messenger"),
+                        ("slack", "tests.test_messaging_slack")):
+        try:
+            tests = importlib.import_module(module)
+        except ImportError:
+            continue
+        if hasattr(tests, "benchmark_send"):
+            found[app] = tests.benchmark_send
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=50)
+    args = parser.parse_args()
+    fake = FakeProvider()
+    env = {}
+    for module in ("tests.test_messaging_twilio", "tests.test_messaging_telegram",
+                   "tests.test_messaging_messenger", "tests.test_messaging_slack"):
+        try:
+            env.update(getattr(importlib.import_module(module), "BENCHMARK_ENV", {}))
+        except ImportError:
+            pass
+    workdir = Path(tempfile.mkdtemp(prefix="iep-messaging-"))
+
+    def credentials(port: int) -> Path:
+        full = {**env, "PUBLIC_URL": f"http://localhost:{port}"}
+        for key in [k for k in full if k.endswith("_API_BASE_URL")]:
+            full[key] = fake.url
+        app_settings.write(workdir / "credentials.yml", full)
+        return workdir / "credentials.yml"
+
+    servers = Servers(workdir, credentials)
+    try:
+        for app, send in senders().items():
+            timings: List[float] = []
+            for i in range(args.messages):
+                fake.clear()
+                started = time.perf_counter()
+                send(servers, QUESTIONS[i % len(QUESTIONS)])
+                calls = fake.wait_for(1, timeout=30, settle=0)
+                if calls:
+                    timings.append((calls[0]["at"] - started) * 1000)
+            timings.sort()
+            if timings:
+                p95 = timings[min(len(timings) - 1, int(0.95 * len(timings)))]
+                print(f"{app:9s} webhook -> outbound call, {len(timings)} messages: "
+                      f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms")
+    finally:
+        servers.stop()
+        fake.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Facebook Messenger end to end: Messenger's real webhook JSON in (signed with the app
+secret), the connector's Send API calls out, caught by a local fake of the Graph API."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from typing import Any, Dict, List
+
+import pytest
+
+from actions.followups import payload_for_topic
+from channels import app_settings
+from tests.fake_providers import FakeProvider
+from tests.servers import MODEL, Servers
+
+pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
+
+VERIFY, SECRET, PAGE_TOKEN = "verify-me", "test-app-secret", "EAAtestpagetoken"
+PAGE_ID = "106000000000001"
+
+
+@pytest.fixture(scope="module")
+def messenger(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("messenger")
+    fake = FakeProvider()
+
+    def credentials(rasa_port: int):
+        env = {"FACEBOOK_VERIFY_TOKEN": VERIFY, "FACEBOOK_APP_SECRET": SECRET,
+               "FACEBOOK_PAGE_ACCESS_TOKEN": PAGE_TOKEN, "FACEBOOK_API_BASE_URL": fake.url,
+               "PUBLIC_URL": f"http://localhost:{rasa_port}"}
+        path = workdir / "credentials.yml"
+        app_settings.write(path, env)
+        return path
+
+    servers = Servers(workdir, credentials)
+    yield servers, fake
+    servers.stop()
+    fake.stop()
+
+
+def new_psid() -> str:
+    return "7" + str(uuid.uuid4().int)[:15]
+
+
+def webhook_event(psid: str, message: Dict[str, Any]) -> Dict[str, Any]:
+    """Messenger's webhook body for one incoming message (fields as Meta sends them)."""
+    now = int(time.time() * 1000)
+    return {"object": "page", "entry": [{"id": PAGE_ID, "time": now, "messaging": [{
+        "sender": {"id": psid}, "recipient": {"id": PAGE_ID}, "timestamp": now,
+        "message": {"mid": "m_" + uuid.uuid4().hex, **message}}]}]}
+
+
+def post(servers, payload: Dict[str, Any], sign: bool = True) -> int:
+    body = json.dumps(payload).encode()
+    digest = hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
+    signature = "sha1=" + (digest if sign else "0" * 40)
+    request = urllib.request.Request(
+        f"http://localhost:{servers.rasa_port}/webhooks/facebook/webhook", body,
+        {"Content-Type": "application/json", "X-Hub-Signature": signature})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def sent_messages(fake, psid: str, at_least: int) -> List[Dict[str, Any]]:
+    """The ``message`` objects sent to ``psid`` (sender actions such as typing_on left out)."""
+    calls = fake.wait_for(at_least)
+    for call in calls:
+        path, _, query = call["path"].partition("?")
+        assert path.endswith("/me/messages") and path.startswith("/v")
+        assert urllib.parse.parse_qs(query)["access_token"] == [PAGE_TOKEN]
+        assert call["body"]["recipient"] == {"id": psid}
+    return [c["body"]["message"] for c in calls if "message" in c["body"]]
+
+
+def test_verify_token_handshake(messenger):
+    servers, _ = messenger
+    url = f"http://localhost:{servers.rasa_port}/webhooks/facebook/webhook?"
+    query = {"hub.mode": "subscribe", "hub.challenge": "1158201444", "hub.verify_token": VERIFY}
+    with urllib.request.urlopen(url + urllib.parse.urlencode(query), timeout=10) as response:
+        assert response.read() == b"1158201444"
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(url + urllib.parse.urlencode({**query, "hub.verify_token": "x"}),
+                               timeout=10)
+    assert err.value.code == 403
+
+
+def test_text_message_gets_answer_and_quick_replies(messenger, kb):
+    servers, fake = messenger
+    fake.clear()
+    psid = new_psid()
+    assert post(servers, webhook_event(psid, {"text": "how long does mediation take"})) == 200
+    # mark_seen, typing_on, answer, source (with quick replies), typing_off
+    messages = sent_messages(fake, psid, 5)
+    topic = kb.topic("duration")
+    assert [m["text"] for m in messages][:1] == [topic.answer]
+    assert messages[1]["text"].startswith("Source: ")
+    quick_replies = messages[-1]["quick_replies"]
+    assert 0 < len(quick_replies) <= 13
+    assert all(q["content_type"] == "text" and len(q["title"]) <= 20 for q in quick_replies)
+    assert [q["payload"] for q in quick_replies] == [payload_for_topic(t) for t in topic.related]
+    assert all("quick_replies" not in m for m in messages[:-1])
+    assert [c["body"].get("sender_action") for c in fake.calls if "sender_action" in c["body"]] \
+        == ["mark_seen", "typing_on", "typing_off"]
+
+
+def test_quick_reply_click_asks_that_topic(messenger, kb):
+    servers, fake = messenger
+    fake.clear()
+    psid = new_psid()
+    click = {"text": "How long it takes", "quick_reply": {"payload": "/ask_duration"}}
+    assert post(servers, webhook_event(psid, click)) == 200
+    messages = sent_messages(fake, psid, 5)
+    assert messages[0]["text"] == kb.topic("duration").answer
+
+
+def test_bad_signature_is_rejected_and_gets_no_reply(messenger):
+    servers, fake = messenger
+    fake.clear()
+    assert post(servers, webhook_event(new_psid(), {"text": "is mediation free?"}), sign=False) == 403
+    assert fake.wait_for(1, timeout=3) == []
+
+
+@pytest.mark.parametrize("message", [
+    {"attachments": [{"type": "image", "payload": {"url": "https://scontent.xx.fbcdn.net/v/photo.jpg"}}]},
+    {"sticker_id": 369239263222822, "attachments": [{"type": "image", "payload": {
+        "url": "https://scontent.xx.fbcdn.net/v/sticker.png", "sticker_id": 369239263222822}}]},
+    {"attachments": [{"type": "location", "title": "Pinned Location", "payload": {
+        "coordinates": {"lat": 37.77, "long": -122.41}}}]},
+], ids=["image", "sticker", "location"])
+def test_attachment_gets_a_polite_only_text_reply(messenger, message):
+    servers, fake = messenger
+    fake.clear()
+    psid = new_psid()
+    assert post(servers, webhook_event(psid, message)) == 200
+    [reply] = sent_messages(fake, psid, 3)
+    assert "only read text" in reply["text"]
