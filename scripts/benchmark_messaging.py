@@ -1,4 +1,4 @@
-"""Round trip per messaging app: inbound webhook posted -> first outbound API call seen.
+"""Round trip per messaging app: inbound webhook posted -> first outbound reply call seen.
 
 Starts the servers with every app on, their APIs pointed at one local fake provider, and
 sends N sequential questions per app in that app's real webhook format (the same payloads
@@ -27,6 +27,12 @@ from tests.servers import Servers  # noqa: E402
 
 QUESTIONS = ["is mediation free", "is mediation voluntary", "how long does mediation take",
              "is the signed agreement binding", "who picks the mediator"]
+
+
+def is_reply(call: Dict) -> bool:
+    """An outbound call that carries reply text (not, say, Messenger's "typing" signal)."""
+    body = call["body"] if isinstance(call["body"], dict) else {}
+    return any(key in body for key in ("Body", "text", "message"))
 
 
 def senders() -> Dict[str, Callable]:
@@ -63,9 +69,8 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="iep-messaging-"))
 
     def credentials(port: int) -> Path:
-        full = {**env, "PUBLIC_URL": f"http://localhost:{port}"}
-        for key in [k for k in full if k.endswith("_API_BASE_URL")]:
-            full[key] = fake.url
+        full = {key: value.replace("{fake}", fake.url) for key, value in env.items()}
+        full["PUBLIC_URL"] = f"http://localhost:{port}"
         app_settings.write(workdir / "credentials.yml", full)
         return workdir / "credentials.yml"
 
@@ -77,9 +82,13 @@ def main() -> int:
                 fake.clear()
                 started = time.perf_counter()
                 send(servers, QUESTIONS[i % len(QUESTIONS)])
-                calls = fake.wait_for(1, timeout=30, settle=0)
-                if calls:
-                    timings.append((calls[0]["at"] - started) * 1000)
+                replies = []
+                deadline = time.time() + 30
+                while not replies and time.time() < deadline:
+                    replies = [c for c in fake.calls if is_reply(c)]
+                    time.sleep(0.002)
+                if replies:
+                    timings.append((replies[0]["at"] - started) * 1000)
             timings.sort()
             if timings:
                 p95 = timings[min(len(timings) - 1, int(0.95 * len(timings)))]

@@ -23,6 +23,10 @@ pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: ru
 
 VERIFY, SECRET, PAGE_TOKEN = "verify-me", "test-app-secret", "EAAtestpagetoken"
 PAGE_ID = "106000000000001"
+# The environment that turns this app on ({fake}: the fake API's URL), for
+# scripts/benchmark_messaging.py, which also uses ``benchmark_send``.
+BENCHMARK_ENV = {"FACEBOOK_VERIFY_TOKEN": VERIFY, "FACEBOOK_APP_SECRET": SECRET,
+                 "FACEBOOK_PAGE_ACCESS_TOKEN": PAGE_TOKEN, "FACEBOOK_API_BASE_URL": "{fake}"}
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +147,7 @@ def test_attachment_gets_a_polite_only_text_reply(messenger, message):
     assert post(servers, webhook_event(psid, message)) == 200
     [reply] = sent_messages(fake, psid, 3)
     assert "only read text" in reply["text"]
+
+
+def benchmark_send(servers, question: str) -> int:
+    return post(servers, webhook_event(new_psid(), {"text": question}))

@@ -25,6 +25,10 @@ pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: ru
 
 TOKEN, SIGNING_SECRET = "xoxb-0000000000-0000000000000-testtesttesttesttesttest", "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM, APP, BOT_USER = "T0TEAM0001", "A0APP00001", "U0BOTUSER1"
+# The environment that turns this app on ({fake}: the fake API's URL), for
+# scripts/benchmark_messaging.py, which also uses ``benchmark_send``.
+BENCHMARK_ENV = {"SLACK_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                 "SLACK_API_BASE_URL": "{fake}/api/"}
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +189,7 @@ def test_bot_own_messages_are_not_answered(slack):
     event = dm_event(BOT_USER, channel, "Sorry, I can only read text messages.", bot_id="B0BOT00001")
     assert post_event(servers, event) == 200
     assert fake.wait_for(1, timeout=3) == []
+
+
+def benchmark_send(servers, question: str) -> int:
+    return post_event(servers, dm_event(new_user(), "D" + uuid.uuid4().hex[:10].upper(), question))

@@ -20,7 +20,7 @@ TOKEN, SECRET = "123456789:AAE-test-token-for-the-fake-bot-api00", "s3cret-token
 
 # The environment that turns this app on (scripts/benchmark_messaging.py adds the fake's URL).
 BENCHMARK_ENV = {"TELEGRAM_ACCESS_TOKEN": TOKEN, "TELEGRAM_BOT_NAME": "iep_mediation_bot",
-                 "TELEGRAM_SECRET_TOKEN": SECRET, "TELEGRAM_API_BASE_URL": ""}
+                 "TELEGRAM_SECRET_TOKEN": SECRET, "TELEGRAM_API_BASE_URL": "{fake}"}
 
 
 @pytest.fixture(scope="module")

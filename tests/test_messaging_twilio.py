@@ -21,7 +21,7 @@ SID, TOKEN, NUMBER = "AC" + "1" * 32, "test-auth-token", "+15005550006"
 
 # The environment that turns this app on (scripts/benchmark_messaging.py adds the fake's URL).
 BENCHMARK_ENV = {"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_NUMBER": NUMBER,
-                 "TWILIO_API_BASE_URL": ""}
+                 "TWILIO_API_BASE_URL": "{fake}"}
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +115,19 @@ def test_photo_or_location_gets_a_polite_only_text_reply(twilio, extra):
     assert inbound(servers, sender, "", extra) == 204
     [body] = sent_bodies(fake, sender, 1)
     assert "only read text" in body
+
+
+def test_sms_menu_lists_the_areas_with_numbered_starting_topics(twilio, kb):
+    servers, fake = twilio
+    fake.clear()
+    sender = "+1415555" + str(uuid.uuid4().int)[:4]
+    assert inbound(servers, sender, "menu") == 204
+    bodies = sent_bodies(fake, sender, 2)
+    text = "\n".join(bodies)
+    assert all(area.title in text for area in kb.areas)
+    numbered = next(b for b in bodies if b.startswith("Reply 1"))
+    assert numbered.count("\n") == len(kb.areas)
+    # "3" then asks the third area's first topic.
+    fake.clear()
+    assert inbound(servers, sender, "3") == 204
+    assert sent_bodies(fake, sender, 1)[0] == kb.topic(kb.areas[2].topics[0]).answer
