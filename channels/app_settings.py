@@ -74,7 +74,10 @@ def webhook_urls(env: Optional[Mapping[str, str]] = None) -> List[Tuple[str, str
 
 
 def write(path: Path, env: Optional[Mapping[str, str]] = None) -> None:
+    """Write the credentials (they hold the apps' secrets: readable by the owner only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.chmod(0o600)
     path.write_text(yaml.safe_dump(credentials(env), sort_keys=False), encoding="utf-8")
 
 
