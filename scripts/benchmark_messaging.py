@@ -21,8 +21,7 @@ from typing import Callable, Dict, List
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from channels import app_settings  # noqa: E402
-from tests.fake_providers import FakeProvider  # noqa: E402
+from tests.fake_providers import FakeProvider, app_credentials  # noqa: E402
 from tests.servers import Servers  # noqa: E402
 
 QUESTIONS = ["is mediation free", "is mediation voluntary", "how long does mediation take",
@@ -63,18 +62,12 @@ def main() -> int:
     for module in ("tests.test_messaging_twilio", "tests.test_messaging_telegram",
                    "tests.test_messaging_messenger", "tests.test_messaging_slack"):
         try:
-            env.update(getattr(importlib.import_module(module), "BENCHMARK_ENV", {}))
+            env.update(getattr(importlib.import_module(module), "APP_ENV", {}))
         except ImportError:
             pass
     workdir = Path(tempfile.mkdtemp(prefix="iep-messaging-"))
 
-    def credentials(port: int) -> Path:
-        full = {key: value.replace("{fake}", fake.url) for key, value in env.items()}
-        full["PUBLIC_URL"] = f"http://localhost:{port}"
-        app_settings.write(workdir / "credentials.yml", full)
-        return workdir / "credentials.yml"
-
-    servers = Servers(workdir, credentials)
+    servers = Servers(workdir, lambda port: app_credentials(workdir, env, fake.url, port))
     try:
         for app, send in senders().items():
             timings: List[float] = []

@@ -11,7 +11,8 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Tuple
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -95,3 +96,28 @@ class FakeProvider:
 
     def stop(self) -> None:
         self.server.shutdown()
+
+
+def app_credentials(workdir: Path, env: Mapping[str, str], fake_url: str,
+                    rasa_port: int) -> Path:
+    """Credentials with an app turned on by ``env`` ({fake} stands for the fake's URL)."""
+    from channels import app_settings
+
+    full = {key: value.replace("{fake}", fake_url) for key, value in env.items()}
+    full["PUBLIC_URL"] = f"http://localhost:{rasa_port}"
+    path = workdir / "credentials.yml"
+    app_settings.write(path, full)
+    return path
+
+
+def running_app(workdir: Path, env: Mapping[str, str]) -> Iterator[Tuple[Any, "FakeProvider"]]:
+    """The assistant's servers with one messaging app on, its API pointed at a fake."""
+    from tests.servers import Servers
+
+    fake = FakeProvider()
+    servers = Servers(workdir, lambda port: app_credentials(workdir, env, fake.url, port))
+    try:
+        yield servers, fake
+    finally:
+        servers.stop()
+        fake.stop()

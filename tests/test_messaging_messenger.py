@@ -15,37 +15,22 @@ from typing import Any, Dict, List
 import pytest
 
 from actions.followups import payload_for_topic
-from channels import app_settings
-from tests.fake_providers import FakeProvider
-from tests.servers import MODEL, Servers
+from tests.fake_providers import running_app
+from tests.servers import MODEL
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
 VERIFY, SECRET, PAGE_TOKEN = "verify-me", "test-app-secret", "EAAtestpagetoken"
 PAGE_ID = "106000000000001"
-# The environment that turns this app on ({fake}: the fake API's URL), for
-# scripts/benchmark_messaging.py, which also uses ``benchmark_send``.
-BENCHMARK_ENV = {"FACEBOOK_VERIFY_TOKEN": VERIFY, "FACEBOOK_APP_SECRET": SECRET,
-                 "FACEBOOK_PAGE_ACCESS_TOKEN": PAGE_TOKEN, "FACEBOOK_API_BASE_URL": "{fake}"}
+# The environment that turns this app on ({fake}: the fake API's URL); also used by
+# scripts/benchmark_messaging.py.
+APP_ENV = {"FACEBOOK_VERIFY_TOKEN": VERIFY, "FACEBOOK_APP_SECRET": SECRET,
+           "FACEBOOK_PAGE_ACCESS_TOKEN": PAGE_TOKEN, "FACEBOOK_API_BASE_URL": "{fake}"}
 
 
 @pytest.fixture(scope="module")
 def messenger(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("messenger")
-    fake = FakeProvider()
-
-    def credentials(rasa_port: int):
-        env = {"FACEBOOK_VERIFY_TOKEN": VERIFY, "FACEBOOK_APP_SECRET": SECRET,
-               "FACEBOOK_PAGE_ACCESS_TOKEN": PAGE_TOKEN, "FACEBOOK_API_BASE_URL": fake.url,
-               "PUBLIC_URL": f"http://localhost:{rasa_port}"}
-        path = workdir / "credentials.yml"
-        app_settings.write(path, env)
-        return path
-
-    servers = Servers(workdir, credentials)
-    yield servers, fake
-    servers.stop()
-    fake.stop()
+    yield from running_app(tmp_path_factory.mktemp("messenger"), APP_ENV)
 
 
 def new_psid() -> str:

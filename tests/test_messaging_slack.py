@@ -17,37 +17,22 @@ import pytest
 from actions.channel_styles import STYLES, format_text
 from actions.followups import payload_for_topic
 from actions.rendering import source_line
-from channels import app_settings
-from tests.fake_providers import FakeProvider
-from tests.servers import MODEL, Servers
+from tests.fake_providers import running_app
+from tests.servers import MODEL
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
 TOKEN, SIGNING_SECRET = "xoxb-0000000000-0000000000000-testtesttesttesttesttest", "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM, APP, BOT_USER = "T0TEAM0001", "A0APP00001", "U0BOTUSER1"
-# The environment that turns this app on ({fake}: the fake API's URL), for
-# scripts/benchmark_messaging.py, which also uses ``benchmark_send``.
-BENCHMARK_ENV = {"SLACK_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                 "SLACK_API_BASE_URL": "{fake}/api/"}
+# The environment that turns this app on ({fake}: the fake API's URL); also used by
+# scripts/benchmark_messaging.py.
+APP_ENV = {"SLACK_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "SLACK_API_BASE_URL": "{fake}/api/"}
 
 
 @pytest.fixture(scope="module")
 def slack(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("slack")
-    fake = FakeProvider()
-
-    def credentials(rasa_port: int):
-        env = {"SLACK_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-               "SLACK_API_BASE_URL": fake.url + "/api/",
-               "PUBLIC_URL": f"http://localhost:{rasa_port}"}
-        path = workdir / "credentials.yml"
-        app_settings.write(path, env)
-        return path
-
-    servers = Servers(workdir, credentials)
-    yield servers, fake
-    servers.stop()
-    fake.stop()
+    yield from running_app(tmp_path_factory.mktemp("slack"), APP_ENV)
 
 
 def new_user() -> str:

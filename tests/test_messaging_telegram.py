@@ -10,36 +10,22 @@ from typing import Any, Dict, List
 
 import pytest
 
-from channels import app_settings
-from tests.fake_providers import FakeProvider
-from tests.servers import MODEL, Servers
+from tests.fake_providers import running_app
+from tests.servers import MODEL
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
 TOKEN, SECRET = "123456789:AAE-test-token-for-the-fake-bot-api00", "s3cret-token"
 
-# The environment that turns this app on (scripts/benchmark_messaging.py adds the fake's URL).
-BENCHMARK_ENV = {"TELEGRAM_ACCESS_TOKEN": TOKEN, "TELEGRAM_BOT_NAME": "iep_mediation_bot",
-                 "TELEGRAM_SECRET_TOKEN": SECRET, "TELEGRAM_API_BASE_URL": "{fake}"}
+# The environment that turns this app on ({fake}: the fake API's URL); also used by
+# scripts/benchmark_messaging.py.
+APP_ENV = {"TELEGRAM_ACCESS_TOKEN": TOKEN, "TELEGRAM_BOT_NAME": "iep_mediation_bot",
+           "TELEGRAM_SECRET_TOKEN": SECRET, "TELEGRAM_API_BASE_URL": "{fake}"}
 
 
 @pytest.fixture(scope="module")
 def telegram(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("telegram")
-    fake = FakeProvider()
-
-    def credentials(rasa_port: int):
-        env = {"TELEGRAM_ACCESS_TOKEN": TOKEN, "TELEGRAM_BOT_NAME": "iep_mediation_bot",
-               "TELEGRAM_SECRET_TOKEN": SECRET, "TELEGRAM_API_BASE_URL": fake.url,
-               "PUBLIC_URL": f"http://localhost:{rasa_port}"}
-        path = workdir / "credentials.yml"
-        app_settings.write(path, env)
-        return path
-
-    servers = Servers(workdir, credentials)
-    yield servers, fake
-    servers.stop()
-    fake.stop()
+    yield from running_app(tmp_path_factory.mktemp("telegram"), APP_ENV)
 
 
 def post_update(servers, update: Dict[str, Any], secret: str = SECRET) -> int:

@@ -11,35 +11,22 @@ from typing import Dict, List
 import pytest
 from twilio.request_validator import RequestValidator
 
-from channels import app_settings
-from tests.fake_providers import FakeProvider
-from tests.servers import MODEL, Servers
+from tests.fake_providers import running_app
+from tests.servers import MODEL
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
 SID, TOKEN, NUMBER = "AC" + "1" * 32, "test-auth-token", "+15005550006"
 
-# The environment that turns this app on (scripts/benchmark_messaging.py adds the fake's URL).
-BENCHMARK_ENV = {"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_NUMBER": NUMBER,
-                 "TWILIO_API_BASE_URL": "{fake}"}
+# The environment that turns this app on ({fake}: the fake API's URL); also used by
+# scripts/benchmark_messaging.py.
+APP_ENV = {"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_NUMBER": NUMBER,
+           "TWILIO_API_BASE_URL": "{fake}"}
 
 
 @pytest.fixture(scope="module")
 def twilio(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("twilio")
-    fake = FakeProvider()
-
-    def credentials(rasa_port: int):
-        env = {"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_NUMBER": NUMBER,
-               "TWILIO_API_BASE_URL": fake.url, "PUBLIC_URL": f"http://localhost:{rasa_port}"}
-        path = workdir / "credentials.yml"
-        app_settings.write(path, env)
-        return path
-
-    servers = Servers(workdir, credentials)
-    yield servers, fake
-    servers.stop()
-    fake.stop()
+    yield from running_app(tmp_path_factory.mktemp("twilio"), APP_ENV)
 
 
 def inbound(servers, sender: str, body: str, extra: Dict[str, str] = None, sign: bool = True) -> int:
