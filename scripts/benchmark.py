@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,10 @@ from pathlib import Path
 from typing import List
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import Servers  # noqa: E402
+
 RASA = [sys.executable, "-m", "rasa"]
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
 # Knowledge-base questions for the latency run, one per area, asked in turn.
@@ -30,23 +33,6 @@ LATENCY_QUESTIONS = [
     "is mediation free", "is mediation voluntary", "what are the benefits of mediation",
     "how long does mediation take", "is the signed agreement binding", "who picks the mediator",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, timeout: float = 180) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{url} did not come up")
 
 
 def rss_mb(pid: int) -> float:
@@ -85,24 +71,11 @@ def main() -> int:
     model = work / "bench.tar.gz"
     print(f"model size: {model.stat().st_size / 1e6:.1f} MB")
 
-    action_port, rasa_port = free_port(), free_port()
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{action_port}/webhook"\n'
-                         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n'
-                         f'  db: "{work / "tracker.db"}"\n')
-    logs = [open(work / "actions.log", "w"), open(work / "rasa.log", "w")]
-    started = time.perf_counter()
-    actions = subprocess.Popen(RASA + ["run", "actions", "--port", str(action_port)], env=ENV,
-                               stdout=logs[0], stderr=subprocess.STDOUT)
-    wait_until_up(f"http://localhost:{action_port}/health")
-    print(f"action server start-up: {time.perf_counter() - started:.1f} s")
-    started = time.perf_counter()
-    rasa = subprocess.Popen(RASA + ["run", "--model", str(model), "--port", str(rasa_port),
-                                    "--endpoints", str(endpoints), "--credentials", "credentials.yml"],
-                            env=ENV, stdout=logs[1], stderr=subprocess.STDOUT)
+    servers = Servers(work, model=model)
+    rasa_port = servers.rasa_port
+    print(f"action server start-up: {servers.start_seconds['actions']:.1f} s")
     try:
-        wait_until_up(f"http://localhost:{rasa_port}/")
-        print(f"Rasa server start-up (model load): {time.perf_counter() - started:.1f} s")
+        print(f"Rasa server start-up (model load): {servers.start_seconds['rasa']:.1f} s")
 
         ask(rasa_port, "warm-up", LATENCY_QUESTIONS[0])
         timings = []
@@ -115,8 +88,8 @@ def main() -> int:
         print(f"REST round trip, knowledge-base answer, {len(timings)} sequential requests: "
               f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
               f"max {max(timings):.1f} ms")
-        print(f"resident memory: Rasa server {rss_mb(rasa.pid):.0f} MB, "
-              f"action server {rss_mb(actions.pid):.0f} MB")
+        print(f"resident memory: Rasa server {rss_mb(servers.rasa.pid):.0f} MB, "
+              f"action server {rss_mb(servers.actions.pid):.0f} MB")
 
         eval_dir = Path(args.eval_dir)
         if (eval_dir / "score.py").exists():
@@ -129,9 +102,7 @@ def main() -> int:
         else:
             print(f"accuracy: skipped, no score.py in {eval_dir}")
     finally:
-        for proc in (rasa, actions):
-            proc.terminate()
-            proc.wait(timeout=30)
+        servers.stop()
 
     if not args.skip_cv:
         result = subprocess.run(RASA + ["test", "nlu", "--nlu", "data/nlu", "--cross-validation",

@@ -32,7 +32,7 @@ def _wait(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> 
             urllib.request.urlopen(url, timeout=1)
             return
         except OSError:
-            time.sleep(0.5)
+            time.sleep(0.05)
     raise RuntimeError(f"server did not start: {log.read_text()[-3000:]}")
 
 
@@ -40,9 +40,12 @@ class Servers:
     """The action server and the Rasa server, as the run command starts them."""
 
     def __init__(self, workdir: Path,
-                 credentials: Callable[[int], Path] = lambda port: REPO / "credentials.yml") -> None:
+                 credentials: Callable[[int], Path] = lambda port: REPO / "credentials.yml",
+                 model: Path = MODEL) -> None:
         """``credentials`` gives the credentials file for the Rasa port chosen here."""
         self.workdir = workdir
+        self.model = model
+        self.start_seconds: Dict[str, float] = {}  # how long each server took to come up
         self.action_port, self.rasa_port = _free_port(), _free_port()
         self.credentials = credentials(self.rasa_port)
         self.endpoints = workdir / "endpoints.yml"
@@ -56,13 +59,15 @@ class Servers:
 
     def _start(self, name: str, args: List[str], ready: str) -> subprocess.Popen:
         log = self.workdir / f"{name}.log"
+        started = time.perf_counter()
         proc = subprocess.Popen(RASA + args, cwd=REPO, env=ENV, stdout=log.open("w"),
                                 stderr=subprocess.STDOUT)
         _wait(ready, proc, log)
+        self.start_seconds[name] = time.perf_counter() - started
         return proc
 
     def start_rasa(self) -> None:
-        self.rasa = self._start("rasa", ["run", "--model", str(MODEL), "--port", str(self.rasa_port),
+        self.rasa = self._start("rasa", ["run", "--model", str(self.model), "--port", str(self.rasa_port),
                                          "--endpoints", str(self.endpoints),
                                          "--credentials", str(self.credentials)],
                                 f"http://localhost:{self.rasa_port}/")
