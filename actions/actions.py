@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import channel_styles, followups, input_checks, rendering
-from actions.knowledge_base import KnowledgeBase, default as default_kb
+from knowledge_base import KnowledgeBase, default as default_kb
+from knowledge_base import states as state_names
 
 # Loaded when the action server imports this module: a malformed knowledge base
 # stops the server at start-up instead of failing a parent's question later.
@@ -21,6 +22,11 @@ KB: KnowledgeBase = default_kb()
 
 LAST_TOPIC = "last_topic"
 OFFERED_TOPICS = "offered_topics"
+US_STATE = "us_state"
+SECOND_QUESTION = "second_question"
+# "and if that fails?", "is that binding?", "can we use mediation for that?"
+FOLLOWUP_INTENTS = {"followup_if_fails": "if_fails", "followup_binding": "binding",
+                    "followup_use_mediation": "use_mediation"}
 
 _INPUT_PROBLEM_RESPONSES = {
     "empty": "utter_empty_message",
@@ -34,11 +40,22 @@ def _channel(tracker: Tracker) -> Optional[str]:
 
 
 def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic_id: str,
-                 details: bool = False) -> List[EventType]:
-    """Send a topic's answer (or its details) and remember it for follow-ups."""
+                 details: bool = False, state: Optional[str] = None) -> List[EventType]:
+    """Send a topic's answer (or its details), with the parent's state's note when a state
+    is known, and remember it for follow-ups."""
     render = rendering.details_message if details else rendering.answer_message
-    dispatcher.utter_message(**render(KB, topic_id, _channel(tracker)))
+    state = state or tracker.get_slot(US_STATE)
+    dispatcher.utter_message(**render(KB, topic_id, _channel(tracker), state))
     return [SlotSet(LAST_TOPIC, topic_id), SlotSet(OFFERED_TOPICS, list(KB.topic(topic_id).related))]
+
+
+def second_question(tracker: Tracker, answered: str) -> Optional[str]:
+    """Another topic the parent asked about in the same message, if NLU found one."""
+    for intent in tracker.get_latest_entity_values(SECOND_QUESTION):
+        topic = followups.topic_for_intent(intent, KB.topics)
+        if topic and topic != answered:
+            return topic
+    return None
 
 
 def send_with_options(dispatcher: CollectingDispatcher, tracker: Tracker, response: str,
@@ -113,7 +130,89 @@ class ActionAnswerTopic(Action):
         topic_id = followups.topic_for_intent(intent, KB.topics)
         if topic_id is None:
             return decline(dispatcher, tracker)
-        return answer_topic(dispatcher, tracker, topic_id)
+        events = answer_topic(dispatcher, tracker, topic_id)
+        also = second_question(tracker, topic_id)
+        if also:  # two questions in one message: the second is one tap away
+            events += offer(dispatcher, tracker, "utter_second_question", [also])
+        return events
+
+
+class ActionAnswerFollowup(Action):
+    """"And if that fails?", "is that binding?", "can we use mediation for that?": the
+    knowledge base says which topic answers each, after the topic just discussed."""
+
+    def name(self) -> Text:
+        return "action_answer_followup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        kind = FOLLOWUP_INTENTS.get(intent or "")
+        if kind is None:
+            return clarify_or_decline(dispatcher, tracker)
+        return answer_topic(dispatcher, tracker, KB.followup(tracker.get_slot(LAST_TOPIC), kind))
+
+
+class ActionSetState(Action):
+    """"I'm in Ohio now": confirm the state the answers will now include (the slot itself
+    is filled from the ``us_state`` entity by the domain's slot mapping)."""
+
+    def name(self) -> Text:
+        return "action_set_state"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        named = list(tracker.get_latest_entity_values("us_state"))
+        if not named:
+            dispatcher.utter_message(response="utter_state_not_recognised")
+            return []
+        state = named[-1]
+        last = tracker.get_slot(LAST_TOPIC)
+        if last in KB.topics:  # the question just answered, now with the state's note
+            dispatcher.utter_message(response="utter_state_set_with_topic",
+                                     state=state_names.name_of(state))
+            return answer_topic(dispatcher, tracker, last, state=state) + [SlotSet(US_STATE, state)]
+        dispatcher.utter_message(response="utter_state_set", state=state_names.name_of(state))
+        return [SlotSet(US_STATE, state)]
+
+
+class ActionClearState(Action):
+    """"Forget my state": answers go back to federal law only."""
+
+    def name(self) -> Text:
+        return "action_clear_state"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(response="utter_state_cleared")
+        return [SlotSet(US_STATE, None)]
+
+
+class ActionAcknowledgeDispute(Action):
+    """A parent who only describes a disagreement: mediation is made for exactly that;
+    offer the starting topics instead of "I didn't understand"."""
+
+    def name(self) -> Text:
+        return "action_acknowledge_dispute"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        return offer(dispatcher, tracker, "utter_dispute_ack", list(KB.starter_topics))
+
+
+class ActionSessionStart(Action):
+    """Every conversation, on every channel, opens with the notice: general information,
+    not legal advice, and what is kept. Slots carry over as the domain asks."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(text=rendering.notice_text(KB))
+        carried = [SlotSet(name, value) for name, value in tracker.current_slot_values().items()
+                   if value is not None and name != "session_started_metadata"]
+        return [SessionStarted(), *carried, ActionExecuted("action_listen")]
 
 
 class ActionMoreDetail(Action):

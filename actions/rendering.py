@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from actions.channel_styles import shape, style_for
-from actions.knowledge_base import KnowledgeBase, Topic
 from actions.followups import payload_for_topic
+from knowledge_base import KnowledgeBase, Topic
+from knowledge_base.states import NAMES as STATE_NAMES, name_of, possessive
 
 # Channels whose client draws the source line from the custom object itself.
 RICH_CHANNELS = frozenset({"socketio"})
@@ -49,6 +50,11 @@ def regulation_citation(topic: Topic) -> str:
     return "34 CFR " + "; ".join(cited)
 
 
+def reference_titles(kb: KnowledgeBase, reference_ids: Iterable[str]) -> str:
+    """'CADRE; Wisconsin Special Education Mediation System': named sources, in order."""
+    return "; ".join(kb.references[r].title for r in reference_ids)
+
+
 def source_line(kb: KnowledgeBase, topic: Topic) -> str:
     """One short plain line saying where the answer comes from."""
     bits = []
@@ -56,7 +62,25 @@ def source_line(kb: KnowledgeBase, topic: Topic) -> str:
         bits.append(f"“{kb.article.title}” ({article_citation(kb, topic)})")
     if topic.regulation_refs:
         bits.append(regulation_citation(topic))
+    if topic.source.references:
+        bits.append(reference_titles(kb, topic.source.references))
     return "Source: " + "; ".join(bits)
+
+
+def state_note(kb: KnowledgeBase, topic: Topic, state: Optional[str]) -> Optional[Dict[str, Any]]:
+    """What the knowledge base says about this topic in the parent's state: its verified
+    note with the source, or else that rules vary and who can confirm. Never a guess."""
+    if not state or state not in STATE_NAMES:
+        return None
+    note = kb.state_note(state, topic.id)
+    name = name_of(state)
+    if note is None:
+        return {"state": state, "name": name, "verified": False, "source": None,
+                "text": f"Rules can differ by state: {possessive(state)} special education "
+                        f"dispute resolution office can confirm how this works there."}
+    return {"state": state, "name": name, "verified": True,
+            "source": reference_titles(kb, note.references),
+            "text": f"In {name}: {note.note} (Source: {reference_titles(kb, note.references)})"}
 
 
 def topic_buttons(kb: KnowledgeBase, topic_ids: Iterable[str]) -> List[Dict[str, str]]:
@@ -84,8 +108,13 @@ def topic_custom(kb: KnowledgeBase, topic: Topic, kind: str) -> Dict[str, Any]:
                            "paragraph": kb.article.parts[ref].position}
                           for ref in topic.article_refs],
             },
-            "regulation": {"title": kb.regulation.title, "url": kb.regulation.url,
-                           "parts": list(topic.regulation_refs)},
+            "regulation": {"parts": [{"id": ref, "title": kb.regulation_section(ref).title,
+                                      "url": kb.regulation_section(ref).url}
+                                     for ref in topic.regulation_refs]},
+            "references": [{"id": r, "title": kb.references[r].title,
+                            "publisher": kb.references[r].publisher,
+                            "kind": kb.references[r].kind, "url": kb.references[r].url}
+                           for r in topic.source.references],
         },
         "federal_note": {"text": note.text, "citation": note.citation} if note else None,
         "related": [{"topic": t, "title": kb.topic(t).title, "payload": payload_for_topic(t)}
@@ -101,25 +130,33 @@ def _custom(payload: Dict[str, Any], channel: Optional[str]) -> Dict[str, Any]:
 
 
 def _topic_message(kb: KnowledgeBase, topic: Topic, body: str, kind: str,
-                   channel: Optional[str]) -> Message:
-    """Text (with the source line, unless the client shows it), options and, for our own
-    web clients, the contract object; messaging apps get no custom payload, which their
-    connectors would try to send as an app message."""
+                   channel: Optional[str], state: Optional[str] = None) -> Message:
+    """Text (the federal answer, then the parent's state's note, then the source line
+    unless the client shows it), options and, for our own web clients, the contract
+    object; messaging apps get no custom payload, which their connectors would try to
+    send as an app message."""
+    local = state_note(kb, topic, state)
+    if local:
+        body = f"{body}\n\n{local['text']}"
     if channel not in RICH_CHANNELS:
         body = f"{body}\n\n{source_line(kb, topic)}"
     message = shape(channel, body, topic_buttons(kb, topic.related))
     if style_for(channel).web_client:
-        message["json_message"] = _custom(topic_custom(kb, topic, kind), channel)
+        custom = topic_custom(kb, topic, kind)
+        custom["state_note"] = local
+        message["json_message"] = _custom(custom, channel)
     return message
 
 
-def answer_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str]) -> Message:
+def answer_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str],
+                   state: Optional[str] = None) -> Message:
     """The short answer to a topic, with related topics as quick replies."""
     topic = kb.topic(topic_id)
-    return _topic_message(kb, topic, topic.answer, "answer", channel)
+    return _topic_message(kb, topic, topic.answer, "answer", channel, state)
 
 
-def details_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str]) -> Message:
+def details_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str],
+                    state: Optional[str] = None) -> Message:
     """'Tell me more': the details and the federal-law note of a topic."""
     topic = kb.topic(topic_id)
     parts = [topic.details] if topic.details else []
@@ -127,7 +164,12 @@ def details_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str]) ->
         parts.append(f"What federal law says: {topic.federal_note.text} "
                      f"({topic.federal_note.citation})")
     parts = parts or [NO_MORE_DETAILS]
-    return _topic_message(kb, topic, "\n\n".join(parts), "details", channel)
+    return _topic_message(kb, topic, "\n\n".join(parts), "details", channel, state)
+
+
+def notice_text(kb: KnowledgeBase) -> str:
+    """The line every conversation starts with: not legal advice, and what is kept."""
+    return f"{kb.notice.disclaimer} {kb.notice.privacy}"
 
 
 def help_contacts_text(kb: KnowledgeBase) -> str:

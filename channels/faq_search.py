@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import InputChannel, UserMessage
 
 from actions.followups import topic_for_intent
-from actions.knowledge_base import default as default_kb
+from knowledge_base import default as default_kb
 
 MAX_QUERY = 300
 MAX_RESULTS = 5

@@ -5,6 +5,12 @@ carries meaning across paraphrases, beside TF-IDF character n-grams of the text,
 carry typos ("mediater") and domain words, and (optionally) the L2-normalised sparse
 sentence features of earlier featurizers, such as lemma counts over spaCy's lemmas. Measured against DIET on the same held-out
 data, this answers far more paraphrases at the same rate of wrong answers (docs/nlu.md).
+
+Long messages are also read one question at a time (``nlu_components/questions.py``): a
+second model over embedding and character n-grams only (the lemma counts exist for whole
+messages alone) classifies each sentence. When the whole message is unclear, the
+clearest question inside it decides; when a second, different topic question is clear
+too, it is reported as a ``second_question`` entity so the assistant can offer it.
 """
 from __future__ import annotations
 
@@ -23,12 +29,17 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.featurizers.featurizer import Featurizer
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components import questions
+from nlu_components.minilm import shared_encoder
+
 logger = logging.getLogger(__name__)
 MODEL_FILE = "embedding_intent_classifier.joblib"
+SECOND_QUESTION_ENTITY = "second_question"
+TOPIC_INTENT_PREFIX = "ask_"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -56,18 +67,26 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
             # Also use sparse sentence features of earlier featurizers (e.g. lemma counts
             # from CountVectorsFeaturizer over spaCy's lemmas).
             "use_sparse_features": True,
+            # Reading long messages one question at a time (see the module docstring).
+            "split_questions": True,
+            "whole_message_confident": 0.6,   # below this, a clearer question may decide
+            "question_confident": 0.55,       # a sentence's topic counts from here
+            "second_question_confident": 0.6,
+            "max_length": 128,                # MiniLM tokens, as in MiniLMFeaturizer
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, vectorizer: Optional[TfidfVectorizer] = None,
                  classifier: Optional[LogisticRegression] = None,
-                 sparse_width: Optional[int] = None) -> None:
+                 sparse_width: Optional[int] = None,
+                 segment_classifier: Optional[LogisticRegression] = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.vectorizer = vectorizer
         self.classifier = classifier
         self.sparse_width = sparse_width
+        self.segment_classifier = segment_classifier
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -80,13 +99,18 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
             raise ValueError("EmbeddingIntentClassifier needs MiniLMFeaturizer before it")
         return sentence.features.reshape(-1)
 
-    def _matrix(self, messages: List[Message]) -> csr_matrix:
+    def _matrix(self, messages: List[Message], sparse: bool = True) -> csr_matrix:
         embeddings = np.vstack([self._embedding(m) for m in messages])
         texts = [(m.get(TEXT) or "").lower() for m in messages]
+        return self._blocks(embeddings, texts, [self._sparse(m) for m in messages]
+                            if sparse and self.config["use_sparse_features"] else None)
+
+    def _blocks(self, embeddings: np.ndarray, texts: List[str],
+                sparse_rows: Optional[List[np.ndarray]]) -> csr_matrix:
         blocks = [csr_matrix(embeddings * float(self.config["embedding_weight"])),
                   self.vectorizer.transform(texts)]
-        if self.config["use_sparse_features"]:
-            blocks.append(csr_matrix(np.vstack([self._sparse(m) for m in messages])))
+        if sparse_rows is not None:
+            blocks.append(csr_matrix(np.vstack(sparse_rows)))
         return hstack(blocks).tocsr()
 
     def _sparse(self, message: Message) -> np.ndarray:
@@ -109,32 +133,71 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
         self.classifier = LogisticRegression(
             C=float(self.config["C"]), max_iter=int(self.config["max_iter"]),
             random_state=int(self.config["random_state"]))
-        self.classifier.fit(self._matrix(examples), [e.get(INTENT) for e in examples])
+        labels = [e.get(INTENT) for e in examples]
+        self.classifier.fit(self._matrix(examples), labels)
+        if self.config["split_questions"]:
+            self.segment_classifier = LogisticRegression(
+                C=float(self.config["C"]), max_iter=int(self.config["max_iter"]),
+                random_state=int(self.config["random_state"]))
+            self.segment_classifier.fit(self._matrix(examples, sparse=False), labels)
         with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump((self.vectorizer, self.classifier, self.sparse_width),
-                        directory / MODEL_FILE)
+            joblib.dump((self.vectorizer, self.classifier, self.sparse_width,
+                         self.segment_classifier), directory / MODEL_FILE)
         return self._resource
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "EmbeddingIntentClassifier":
         with model_storage.read_from(resource) as directory:
-            vectorizer, classifier, sparse_width = joblib.load(directory / MODEL_FILE)
-        return cls(config, model_storage, resource, vectorizer, classifier, sparse_width)
+            vectorizer, classifier, sparse_width, segment_classifier = joblib.load(
+                directory / MODEL_FILE)
+        return cls(config, model_storage, resource, vectorizer, classifier, sparse_width,
+                   segment_classifier)
 
-    def _rank(self, probabilities: np.ndarray) -> List[Tuple[str, float]]:
+    def _rank(self, probabilities: np.ndarray) -> List[Dict[str, Any]]:
         order = np.argsort(-probabilities)[: int(self.config["ranking_length"]) or None]
-        return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]
+        return [{"name": str(self.classifier.classes_[i]), "confidence": float(probabilities[i])}
+                for i in order]
+
+    def _question_rankings(self, text: str) -> List[List[Dict[str, Any]]]:
+        """A ranking for each question-like segment of a message of several segments."""
+        asked = [s for s in questions.segments(text) if questions.is_question(s)]
+        if self.segment_classifier is None or len(questions.segments(text)) < 2 or not asked:
+            return []
+        embeddings = shared_encoder(int(self.config["max_length"])).encode(asked)
+        rows = self.segment_classifier.predict_proba(
+            self._blocks(embeddings, [s.lower() for s in asked], None))
+        return [self._rank(row) for row in rows]
+
+    def _read_questions(self, text: str, ranking: List[Dict[str, Any]]
+                        ) -> Tuple[List[Dict[str, Any]], Optional[str]]:
+        """The ranking to use for the message, and a second topic question, if any."""
+        asked = [r for r in self._question_rankings(text)
+                 if r[0]["name"].startswith(TOPIC_INTENT_PREFIX)
+                 and r[0]["confidence"] >= float(self.config["question_confident"])]
+        if not asked:
+            return ranking, None
+        top = ranking[0]
+        if top["confidence"] < float(self.config["whole_message_confident"]):
+            ranking = max(asked, key=lambda r: r[0]["confidence"])
+        primary = ranking[0]["name"]
+        second = next((r[0]["name"] for r in asked if r[0]["name"] != primary
+                       and r[0]["confidence"] >= float(self.config["second_question_confident"])),
+                      None)
+        return ranking, second if primary.startswith(TOPIC_INTENT_PREFIX) else None
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.classifier is None or not messages:
             return messages
         probabilities = self.classifier.predict_proba(self._matrix(messages))
         for message, row in zip(messages, probabilities):
-            ranking = [{"name": name, "confidence": confidence}
-                       for name, confidence in self._rank(row)]
+            ranking, second = self._read_questions(message.get(TEXT) or "", self._rank(row))
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            if second:
+                entity = {"entity": SECOND_QUESTION_ENTITY, "value": second,
+                          "start": 0, "end": 0, "extractor": self.__class__.__name__}
+                message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

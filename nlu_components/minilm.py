@@ -8,6 +8,7 @@ install small (a CUDA PyTorch would be several GB) and a message takes a few mil
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
@@ -93,3 +94,9 @@ class MiniLMEncoder:
             mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
             rows.append(self._forward(ids, mask).astype(np.float32))
         return np.concatenate(rows) if rows else np.zeros((0, self.dimension), np.float32)
+
+
+@lru_cache(maxsize=2)
+def shared_encoder(max_length: int = 128) -> MiniLMEncoder:
+    """One encoder per process: the featurizer and the question splitter share its weights."""
+    return MiniLMEncoder(max_length=max_length)

@@ -1,8 +1,8 @@
 """Rasa dense featurizer: a MiniLM sentence embedding per message.
 
 Count vectors only know the words seen in training; parents paraphrase. A sentence
-embedding puts "who pays for it?" next to "is mediation free?", which lets DIET answer
-paraphrases it has not seen. Only sentence-level features are added (the count-vector
+embedding puts "who pays for it?" next to "is mediation free?", so the intent classifier
+answers paraphrases it has not seen. Only sentence-level features are added (the count-vector
 featurizers provide the token sequence).
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.minilm import MiniLMEncoder
+from nlu_components.minilm import MiniLMEncoder, shared_encoder
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -46,7 +46,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
     def __init__(self, config: Dict[Text, Any], name: Text,
                  encoder: Optional[MiniLMEncoder] = None) -> None:
         super().__init__(name, config)
-        self.encoder = encoder or MiniLMEncoder(max_length=int(config["max_length"]))
+        self.encoder = encoder or shared_encoder(int(config["max_length"]))
 
     def _featurize(self, messages: List[Message]) -> None:
         with_text = [m for m in messages if m.get(TEXT) is not None]

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.knowledge_base import load  # noqa: E402
+from knowledge_base import load  # noqa: E402
 from webapp.faq import faq_document, faq_html  # noqa: E402
 
 SOCKETIO_CLIENT = ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"

@@ -83,8 +83,12 @@ ensure_spacy_pipeline() {
   echo "$want" > "$SPACY_MODEL/.built"
 }
 
+ensure_topic_files() {  # the domain's topic intents and the topic rules come from the knowledge base
+  step topic-files "$VENV_PY" "$ROOT/scripts/generate_topic_files.py"
+}
+
 ensure_model() {
-  local want; want="$(fingerprint config.yml domain.yml data nlu_components scripts/build_spacy_pipeline.py constraints.txt)"
+  local want; want="$(fingerprint config.yml domain.yml data nlu_components knowledge_base scripts/build_spacy_pipeline.py constraints.txt)"
   [ -f "$MODEL" ] && [ "$(cat "$ROOT/models/.trained" 2>/dev/null)" = "$want" ] && return 0
   echo "setup: training the assistant (data or config changed; about 2 minutes)..."
   (cd "$ROOT" && step train "$VENV/bin/rasa" train --fixed-model-name iep --out models --quiet)
@@ -95,4 +99,5 @@ ensure_venv
 ensure_packages
 ensure_node_modules
 ensure_spacy_pipeline
+ensure_topic_files
 [ -n "${SETUP_SKIP_TRAIN:-}" ] || ensure_model

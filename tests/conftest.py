@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge_base import KnowledgeBase, load
+from knowledge_base import KnowledgeBase, load
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -10,7 +10,7 @@ from typing import Dict, List
 
 import yaml
 
-from actions.knowledge_base import TOPIC_IDS
+from knowledge_base import TOPIC_IDS
 
 REPO = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.knowledge_base import (DEFAULT_PATH, MAX_ANSWER_WORDS, TOPIC_IDS,
+from knowledge_base import (DEFAULT_PATH, MAX_ANSWER_WORDS, TOPIC_IDS,
                                     KnowledgeBaseError, load)
 
 ARTICLE = Path(os.environ.get("IEP_SOURCE_ARTICLE",

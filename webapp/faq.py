@@ -8,10 +8,19 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Dict, List
 
-from actions.knowledge_base import KnowledgeBase, Topic
-from actions.rendering import source_line
+from actions.rendering import reference_titles, source_line
+from knowledge_base import KnowledgeBase, Topic
+from knowledge_base.states import name_of
 
-FAQ_SCHEMA_VERSION = 1
+FAQ_SCHEMA_VERSION = 2
+
+
+def state_notes(kb: KnowledgeBase, topic: Topic) -> List[Dict[str, Any]]:
+    """The verified state notes for a topic, with their sources."""
+    return [{"state": n.state, "name": name_of(n.state), "note": n.note,
+             "source": reference_titles(kb, n.references),
+             "urls": [kb.references[r].url for r in n.references]}
+            for n in kb.state_notes if topic.id in n.topics]
 
 
 def topic_entry(kb: KnowledgeBase, topic: Topic) -> Dict[str, Any]:
@@ -26,6 +35,7 @@ def topic_entry(kb: KnowledgeBase, topic: Topic) -> Dict[str, Any]:
         "details": topic.details,
         "source": source_line(kb, topic),
         "federal_note": {"text": note.text, "citation": note.citation} if note else None,
+        "state_notes": state_notes(kb, topic),
         "related": list(topic.related),
     }
 
@@ -34,9 +44,14 @@ def faq_document(kb: KnowledgeBase) -> Dict[str, Any]:
     """Every topic, grouped by area in display order, plus the sources and help contacts."""
     return {
         "version": FAQ_SCHEMA_VERSION,
+        "disclaimer": kb.notice.disclaimer,
+        "privacy": kb.notice.privacy,
         "sources": {
             "article": {"title": kb.article.title, "url": kb.article.url},
-            "regulation": {"title": kb.regulation.title, "url": kb.regulation.url},
+            "regulations": [{"section": s.section, "title": s.title, "url": s.url}
+                            for s in kb.regulations.values()],
+            "references": [{"id": r.id, "title": r.title, "publisher": r.publisher,
+                            "kind": r.kind, "url": r.url} for r in kb.references.values()],
         },
         "areas": [
             {"id": area.id, "title": area.title,
@@ -57,6 +72,13 @@ def _topic_html(entry: Dict[str, Any], titles: Dict[str, str]) -> str:
         note = entry["federal_note"]
         parts.append(f'<p class="faq-law"><strong>What federal law says:</strong> '
                      f'{escape(note["text"])} ({escape(note["citation"])})</p>')
+    if entry["state_notes"]:
+        items = "".join(f'<li><strong>{escape(n["name"])}:</strong> {escape(n["note"])} '
+                        f'<span class="faq-state-source">(Source: {escape(n["source"])})</span></li>'
+                        for n in entry["state_notes"])
+        parts.append(f'<div class="faq-states"><p><strong>State rules we have checked</strong> '
+                     f'(elsewhere, ask your state\'s dispute resolution office):</p>'
+                     f'<ul>{items}</ul></div>')
     parts.append(f'<p class="faq-source">{escape(entry["source"])}</p>')
     related = "".join(f'<li><a href="#{escape(t)}">{escape(titles[t])}</a></li>'
                       for t in entry["related"])
@@ -80,7 +102,8 @@ def faq_html(kb: KnowledgeBase, rasa_url: str) -> str:
     contacts = "".join(f'<li><strong>{escape(c["name"])}</strong>: {escape(c["how"])}</li>'
                        for c in document["help_contacts"])
     article = document["sources"]["article"]
-    regulation = document["sources"]["regulation"]
+    regulations = ", ".join(f'<a href="{escape(r["url"])}" rel="noopener">{escape(r["title"])}</a>'
+                            for r in document["sources"]["regulations"])
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -93,9 +116,11 @@ def faq_html(kb: KnowledgeBase, rasa_url: str) -> str:
 <body>
 <header class="faq-header"><p><a href="/demo/">Parent Advocacy Network</a></p>
 <h1>IEP mediation: questions and answers</h1>
-<p>General information, not legal advice. Answers are based on
-<a href="{escape(article["url"])}" rel="noopener">“{escape(article["title"])}”</a> and, where it needs
-correcting, on <a href="{escape(regulation["url"])}" rel="noopener">{escape(regulation["title"])}</a>.</p>
+<p class="faq-disclaimer"><strong>{escape(document["disclaimer"])}</strong>
+{escape(document["privacy"])}</p>
+<p>Answers are based on
+<a href="{escape(article["url"])}" rel="noopener">“{escape(article["title"])}”</a>, the federal
+regulations ({regulations}) and the guidance named under each answer.</p>
 </header>
 <main>
 <form class="faq-search" role="search" data-rasa-url="{escape(rasa_url)}">

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from actions.knowledge_base import TOPIC_IDS
+from knowledge_base import TOPIC_IDS
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"  # README copies: docs/screenshots
 

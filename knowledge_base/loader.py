@@ -1,0 +1,215 @@
+"""Load and validate the knowledge base (``data/knowledge_base.yml``).
+
+The knowledge base is the single source of every answer's text and of the list of
+topics: the chat, the FAQ page, the generated domain and rules, and the tests all read
+it through this module. A malformed file must stop the assistant at start-up, so every
+problem is raised as ``KnowledgeBaseError`` naming the file, the entry and the field.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+
+import yaml
+from pydantic import ValidationError
+
+from knowledge_base import schema
+from knowledge_base.schema import (FOLLOWUP_KINDS, Followups, HelpContact, Notice, Reference,
+                                   RegulationSection, StateNote, Topic)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = REPO_ROOT / "data" / "knowledge_base.yml"
+PATH_ENV = "IEP_KB_PATH"
+
+
+class KnowledgeBaseError(ValueError):
+    """The knowledge base file is missing, unreadable or inconsistent."""
+
+
+@dataclass(frozen=True)
+class SourcePart:
+    """One paragraph of the article, with where it sits ("Benefits ¶2")."""
+
+    id: str
+    summary: str
+    section_id: str
+    section_title: str
+    position: int  # 1-based position inside its section
+
+
+@dataclass(frozen=True)
+class ArticleSource:
+    title: str
+    url: str
+    parts: Dict[str, SourcePart]
+
+
+@dataclass(frozen=True)
+class Area:
+    """A group of topics, in display order (menus, the FAQ page)."""
+
+    id: str
+    title: str
+    topics: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """The validated knowledge base, indexed for the assistant."""
+
+    path: Path
+    notice: Notice
+    article: ArticleSource
+    regulations: Dict[str, RegulationSection]   # by section number, e.g. "300.510"
+    references: Dict[str, Reference]
+    areas: Tuple[Area, ...]
+    topics: Dict[str, Topic]
+    starter_topics: Tuple[str, ...]
+    followups: Followups
+    state_notes: Tuple[StateNote, ...]
+    help_contacts: Tuple[HelpContact, ...]
+
+    def topic(self, topic_id: str) -> Topic:
+        return self.topics[topic_id]
+
+    def regulation_section(self, part_id: str) -> RegulationSection:
+        """The section a regulation part such as "300.510(a)(1)" belongs to."""
+        return self.regulations[part_id.split("(")[0]]
+
+    def followup(self, topic_id: Optional[str], kind: str) -> str:
+        """The topic that answers a follow-up of ``kind`` asked right after ``topic_id``."""
+        own = self.topics[topic_id].followups.get(kind) if topic_id in self.topics else None
+        return own or self.followups.get(kind)
+
+    def state_note(self, state: str, topic_id: str) -> Optional[StateNote]:
+        """The verified note for this state and topic, if the knowledge base has one."""
+        return next((n for n in self.state_notes if n.state == state and topic_id in n.topics),
+                    None)
+
+
+def _entry_path(raw: Any, loc: Sequence[Any]) -> str:
+    """A pydantic error location as 'topics[cost].answer' (entries named by their id)."""
+    out, node, parent_key = "", raw, None
+    for key in loc:
+        if key == "__root__":
+            continue
+        if isinstance(key, int):
+            name = str(key)
+            if isinstance(node, list) and key < len(node) and isinstance(node[key], dict):
+                name_key = schema.ENTRY_KEYS.get(parent_key or "")
+                name = str(node[key].get(name_key, key)) if name_key else name
+            out += f"[{name}]"
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+        else:
+            out += f".{key}" if out else str(key)
+            node = node.get(key) if isinstance(node, dict) else None
+            parent_key = key
+    return out or "top level"
+
+
+def _check(errors: List[str], condition: bool, where: str, message: str) -> None:
+    if not condition:
+        errors.append(f"{where}: {message}")
+
+
+def _cross_references(data: schema.KnowledgeBaseFile) -> Iterator[str]:
+    """Problems no single model can see: ids that point nowhere, unused article parts."""
+    errors: List[str] = []
+    topic_ids = [t.id for t in data.topics]
+    topics = set(topic_ids)
+    areas = {a.id for a in data.areas}
+    article_parts = [p.id for s in data.sources.article.sections for p in s.parts]
+    regulation_parts = {p.id for s in data.sources.regulations for p in s.parts}
+    references = {r.id for r in data.sources.references}
+    seen = set()
+    for topic in data.topics:
+        where = f"topics[{topic.id}]"
+        _check(errors, topic.id not in seen, f"{where}.id", f"duplicate topic id {topic.id!r}")
+        seen.add(topic.id)
+        _check(errors, topic.area in areas, f"{where}.area", f"unknown area {topic.area!r}")
+        cites = topic.source
+        _check(errors, bool(cites.article or cites.regulation or cites.references),
+               f"{where}.source", "must cite the article, the regulation or a reference")
+        for ref in cites.article:
+            _check(errors, ref in article_parts, f"{where}.source.article",
+                   f"unknown article part {ref!r}")
+        for ref in cites.regulation:
+            _check(errors, ref in regulation_parts, f"{where}.source.regulation",
+                   f"unknown regulation part {ref!r}")
+        for ref in cites.references:
+            _check(errors, ref in references, f"{where}.source.references",
+                   f"unknown reference {ref!r}")
+        for ref in topic.related:
+            _check(errors, ref in topics and ref != topic.id, f"{where}.related",
+                   f"unknown or self-referencing topic {ref!r}")
+        for kind in FOLLOWUP_KINDS:
+            ref = topic.followups.get(kind)
+            _check(errors, ref is None or ref in topics, f"{where}.followups.{kind}",
+                   f"unknown topic {ref!r}")
+    for kind in FOLLOWUP_KINDS:
+        _check(errors, data.followups.get(kind) in topics, f"followups.{kind}",
+               f"unknown topic {data.followups.get(kind)!r}")
+    for area in data.areas:
+        _check(errors, any(t.area == area.id for t in data.topics), f"areas[{area.id}]",
+               "has no topics")
+    used = {ref for t in data.topics for ref in t.source.article}
+    unused = [p for p in article_parts if p not in used]
+    _check(errors, not unused, "sources.article", f"parts used by no topic: {unused}")
+    for ref in data.starter_topics:
+        _check(errors, ref in topics, "starter_topics", f"unknown topic {ref!r}")
+    for note in data.state_notes:
+        where = f"state_notes[{note.state}]"
+        for ref in note.topics:
+            _check(errors, ref in topics, f"{where}.topics", f"unknown topic {ref!r}")
+        for ref in note.references:
+            _check(errors, ref in references, f"{where}.references", f"unknown reference {ref!r}")
+    yield from errors
+
+
+def _index(path: Path, data: schema.KnowledgeBaseFile) -> KnowledgeBase:
+    parts: Dict[str, SourcePart] = {}
+    for section in data.sources.article.sections:
+        for position, part in enumerate(section.parts, 1):
+            parts[part.id] = SourcePart(part.id, part.summary, section.id, section.title, position)
+    topics = {t.id: t for t in data.topics}
+    areas = tuple(Area(a.id, a.title, tuple(t.id for t in data.topics if t.area == a.id))
+                  for a in data.areas)
+    return KnowledgeBase(
+        path=path, notice=data.notice,
+        article=ArticleSource(data.sources.article.title, data.sources.article.url, parts),
+        regulations={s.section: s for s in data.sources.regulations},
+        references={r.id: r for r in data.sources.references},
+        areas=areas, topics=topics, starter_topics=data.starter_topics,
+        followups=data.followups, state_notes=tuple(data.state_notes),
+        help_contacts=tuple(data.help_contacts))
+
+
+def load(path: Optional[Path] = None) -> KnowledgeBase:
+    """Read, validate and return the knowledge base at ``path``."""
+    path = Path(path or os.environ.get(PATH_ENV) or DEFAULT_PATH)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise KnowledgeBaseError(f"{path}: cannot read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise KnowledgeBaseError(f"{path}: top level: must be a mapping")
+    try:
+        data = schema.KnowledgeBaseFile.parse_obj(raw)
+    except ValidationError as exc:
+        problems = [f"{path}: {_entry_path(raw, e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise KnowledgeBaseError("\n".join(problems)) from None
+    problems = [f"{path}: {p}" for p in _cross_references(data)]
+    if problems:
+        raise KnowledgeBaseError("\n".join(problems))
+    return _index(path, data)
+
+
+@lru_cache(maxsize=1)
+def default() -> KnowledgeBase:
+    """The knowledge base the running assistant uses, loaded once per process."""
+    return load()

@@ -1,0 +1,229 @@
+"""The shape of ``data/knowledge_base.yml``, as pydantic models.
+
+Pydantic (1.10, installed with Rasa) checks types, required fields and per-field limits;
+cross-references between entries (related topics, cited source parts, areas) are checked
+by the loader, which knows the whole file. Models are immutable: the running assistant
+shares one instance between requests.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Literal, Optional, Tuple
+
+from pydantic import BaseModel, Extra, Field, validator
+
+MAX_ANSWER_WORDS = 60
+MAX_TITLE_CHARS = 40
+MAX_STATE_NOTE_WORDS = 50
+FOLLOWUP_KINDS = ("if_fails", "binding", "use_mediation")
+
+
+class Model(BaseModel):
+    """Strict and frozen; text is stored with its whitespace folded to single spaces."""
+
+    class Config:
+        extra = Extra.forbid
+        allow_mutation = False
+        anystr_strip_whitespace = True
+        min_anystr_length = 1
+
+    @validator("*", pre=True)
+    def _fold_whitespace(cls, value):  # noqa: N805 (pydantic validators take cls)
+        return " ".join(value.split()) if isinstance(value, str) else value
+
+
+class Part(Model):
+    """One paragraph of a source, described in our own words."""
+
+    id: str
+    summary: str
+
+
+class ArticleSection(Model):
+    id: str
+    title: str
+    parts: List[Part] = Field(..., min_items=1)
+
+
+class Article(Model):
+    title: str
+    publisher: str
+    url: str
+    sections: List[ArticleSection] = Field(..., min_items=1)
+
+
+class RegulationSection(Model):
+    """One section of 34 CFR; its parts' ids start with the section number."""
+
+    section: str
+    title: str
+    url: str
+    parts: List[Part] = Field(..., min_items=1)
+
+    @validator("parts")
+    def _parts_belong_to_section(cls, parts, values):  # noqa: N805
+        section = values.get("section")
+        for part in parts:
+            if section and part.id.split("(")[0] != section:
+                raise ValueError(f"part {part.id!r} is not in section {section!r}")
+        return parts
+
+
+class Reference(Model):
+    """A named source that is not the regulation: guidance, a state rule, a parent center."""
+
+    id: str
+    title: str
+    publisher: str
+    kind: Literal["guidance", "parent_center", "advocate", "research"]
+    url: str
+
+    @validator("url")
+    def _https(cls, url):  # noqa: N805
+        if not url.startswith("https://"):
+            raise ValueError("must be an https:// address")
+        return url
+
+
+class Sources(Model):
+    article: Article
+    regulations: List[RegulationSection] = Field(..., min_items=1)
+    references: List[Reference] = []
+
+
+class Citations(Model):
+    """What a topic rests on: article parts, regulation parts, named references."""
+
+    article: Tuple[str, ...] = ()
+    regulation: Tuple[str, ...] = ()
+    references: Tuple[str, ...] = ()
+
+
+class FederalNote(Model):
+    """Where federal law corrects or qualifies the article, with its citation."""
+
+    text: str
+    citation: str
+
+
+class Followups(Model):
+    """Which topic answers "and if that fails?", "is that binding?", "can we mediate that?"."""
+
+    if_fails: Optional[str] = None
+    binding: Optional[str] = None
+    use_mediation: Optional[str] = None
+
+    def get(self, kind: str) -> Optional[str]:
+        return getattr(self, kind, None)
+
+
+class Topic(Model):
+    """One knowledge-base entry: a question a parent asks and its answer."""
+
+    id: str
+    area: str
+    title: str = Field(..., max_length=MAX_TITLE_CHARS)
+    question: str
+    answer: str
+    details: str = ""
+    source: Citations
+    federal_note: Optional[FederalNote] = None
+    related: Tuple[str, ...]
+    followups: Followups = Followups()
+
+    class Config:
+        min_anystr_length = 0  # details may be empty
+
+    @validator("id", "area", "title", "question", "answer")
+    def _not_empty(cls, value):  # noqa: N805
+        if not value:
+            raise ValueError("must be a non-empty string")
+        return value
+
+    @validator("related")
+    def _some_related(cls, related):  # noqa: N805
+        if not related:
+            raise ValueError("must list at least one related topic")
+        return related
+
+    @validator("answer")
+    def _short(cls, answer):  # noqa: N805
+        words = len(answer.split())
+        if words > MAX_ANSWER_WORDS:
+            raise ValueError(f"{words} words, at most {MAX_ANSWER_WORDS} allowed")
+        return answer
+
+    @property
+    def article_refs(self) -> Tuple[str, ...]:
+        return self.source.article
+
+    @property
+    def regulation_refs(self) -> Tuple[str, ...]:
+        return self.source.regulation
+
+
+class StateNote(Model):
+    """A verified rule of one state for some topics, with where it comes from."""
+
+    state: str = Field(..., regex=r"^[A-Z]{2}$")
+    topics: Tuple[str, ...]
+    note: str
+    references: Tuple[str, ...]
+    confidence: Literal["guidance", "parent_center", "advocate", "research"]
+
+    @validator("topics", "references")
+    def _not_empty(cls, ids):  # noqa: N805
+        if not ids:
+            raise ValueError("must list at least one id")
+        return ids
+
+    @validator("note")
+    def _short(cls, note):  # noqa: N805
+        words = len(note.split())
+        if words > MAX_STATE_NOTE_WORDS:
+            raise ValueError(f"{words} words, at most {MAX_STATE_NOTE_WORDS} allowed")
+        return note
+
+
+class AreaEntry(Model):
+    id: str
+    title: str
+
+
+class HelpContact(Model):
+    """Human help a parent can turn to when the assistant cannot answer."""
+
+    name: str
+    how: str
+
+
+class Notice(Model):
+    """What every conversation starts with: not legal advice, and what is kept."""
+
+    disclaimer: str
+    privacy: str
+
+
+class DefaultFollowups(Followups):
+    if_fails: str
+    binding: str
+    use_mediation: str
+
+
+class KnowledgeBaseFile(Model):
+    """The whole file."""
+
+    version: Literal[2]
+    notice: Notice
+    sources: Sources
+    areas: List[AreaEntry] = Field(..., min_items=1)
+    starter_topics: List[str] = Field(..., min_items=1)
+    topics: List[Topic] = Field(..., min_items=1)
+    followups: DefaultFollowups
+    state_notes: List[StateNote] = []
+    help_contacts: List[HelpContact] = Field(..., min_items=1)
+
+
+# Keys that name an entry of a list, so errors can say topics[cost] instead of topics[3].
+ENTRY_KEYS: Dict[str, str] = {"topics": "id", "areas": "id", "sections": "id",
+                              "regulations": "section", "references": "id",
+                              "state_notes": "state", "parts": "id"}

@@ -1,0 +1,101 @@
+"""US states and territories: recognise one in a parent's message, and name it.
+
+Full names ("Pennsylvania"), common abbreviations ("Calif.", "Penn.") and postal codes
+("PA"). A postal code counts only when written in capitals, and codes that are also
+everyday words ("IN", "OR", "ME", "OK", "HI") only when they stand alone, so "I'm in OR
+out" never becomes Oregon.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional, Tuple
+
+NAMES: Dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "the District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "PR": "Puerto Rico", "GU": "Guam", "VI": "the U.S. Virgin Islands", "AS": "American Samoa",
+    "MP": "the Northern Mariana Islands",
+}
+
+# Other ways parents write a state, lower case; matched as whole words.
+ALIASES: Dict[str, str] = {
+    "district of columbia": "DC", "washington dc": "DC", "washington d.c.": "DC",
+    "d.c.": "DC", "washington state": "WA", "virgin islands": "VI",
+    "northern mariana islands": "MP", "calif.": "CA", "calif": "CA", "cali": "CA",
+    "penn.": "PA", "penna.": "PA", "mass.": "MA", "wash.": "WA", "wisc.": "WI", "minn.": "MN",
+    "mich.": "MI", "ariz.": "AZ", "colo.": "CO", "conn.": "CT", "fla.": "FL", "ill.": "IL",
+    "ind.": "IN", "tenn.": "TN", "tex.": "TX", "okla.": "OK", "ore.": "OR", "oreg.": "OR",
+    "nebr.": "NE", "nev.": "NV", "ala.": "AL", "ark.": "AR", "kans.": "KS", "miss.": "MS",
+    "mo.": "MO", "mont.": "MT", "wyo.": "WY", "n.y.": "NY", "n.j.": "NJ", "n.c.": "NC",
+    "s.c.": "SC", "n.m.": "NM", "n.d.": "ND", "s.d.": "SD", "w.va.": "WV", "va.": "VA",
+    "ga.": "GA", "ky.": "KY", "md.": "MD", "del.": "DE", "vt.": "VT", "r.i.": "RI",
+}
+# Postal codes that are also common English words: only a message of just the code counts.
+_WORDLIKE_CODES = {"IN", "OR", "ME", "OK", "HI", "AS", "OH", "DE", "LA", "MA", "PA", "CO", "ID",
+                   "AL", "GA", "MO", "MI"}
+
+
+def _phrases() -> List[Tuple[str, str]]:
+    pairs = [(name.lower().removeprefix("the "), code) for code, name in NAMES.items()]
+    pairs += list(ALIASES.items())
+    return sorted(pairs, key=lambda p: -len(p[0]))  # longest first: "west virginia" before "virginia"
+
+
+_PHRASES = _phrases()
+_PHRASE_RE = re.compile(
+    r"(?<![a-z])(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")(?![a-z])")
+_CODE_RE = re.compile(r"(?<![A-Za-z])([A-Z]{2})(?![A-Za-z])")
+_CODE_OF = dict(_PHRASES)
+
+
+def find_states(text: str) -> List[Tuple[str, int, int]]:
+    """Every state named in ``text``: (postal code, start, end), in order."""
+    found: List[Tuple[str, int, int]] = []
+    lowered = (text or "").lower()
+    for match in _PHRASE_RE.finditer(lowered):
+        found.append((_CODE_OF[match.group(1)], match.start(), match.end()))
+    taken = [(s, e) for _, s, e in found]
+    stripped = (text or "").strip(" .!?")
+    for match in _CODE_RE.finditer(text or ""):
+        code = match.group(1)
+        if code not in NAMES or any(s <= match.start() < e for s, e in taken):
+            continue
+        if code in _WORDLIKE_CODES and stripped != code and not _code_in_context(text, match):
+            continue
+        found.append((code, match.start(), match.end()))
+    return sorted(found, key=lambda f: f[1])
+
+
+def _code_in_context(text: str, match: "re.Match[str]") -> bool:
+    """'PA mom here', 'we're in PA', 'TX parent': a word-like code used as a place."""
+    before = text[: match.start()].lower().rstrip()
+    after = text[match.end():].lower().lstrip()
+    return (before.endswith((" in", "from", "live in", "moved to")) or before == ""
+            and after.split(" ")[0] in {"mom", "dad", "parent", "here", "family", "mother",
+                                         "father", "district", "school"})
+
+
+def find_state(text: str) -> Optional[str]:
+    """The last state named in ``text`` (a parent who moved says the new one last)."""
+    states = find_states(text)
+    return states[-1][0] if states else None
+
+
+def name_of(code: str) -> str:
+    """'Pennsylvania' for 'PA'; 'the District of Columbia' for 'DC'."""
+    return NAMES[code]
+
+
+def possessive(code: str) -> str:
+    """"Pennsylvania's", used in "<State>'s dispute resolution office"."""
+    name = NAMES[code]
+    return name[0].upper() + name[1:] + "'s"
