@@ -80,7 +80,7 @@ def state_note(kb: KnowledgeBase, topic: Topic, state: Optional[str]) -> Optiona
                         f"dispute resolution office can confirm how this works there."}
     return {"state": state, "name": name, "verified": True,
             "source": reference_titles(kb, note.references),
-            "text": f"In {name}: {note.note} (Source: {reference_titles(kb, note.references)})"}
+            "text": f"{note.note} (Source: {reference_titles(kb, note.references)})"}
 
 
 def topic_buttons(kb: KnowledgeBase, topic_ids: Iterable[str]) -> List[Dict[str, str]]:

@@ -72,6 +72,8 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
             "whole_message_confident": 0.6,   # below this, a clearer question may decide
             "question_confident": 0.55,       # a sentence's topic counts from here
             "second_question_confident": 0.6,
+            # A story with a clear topic question inside is answered, not just acknowledged.
+            "story_intents": ["describe_dispute"],
             "max_length": 128,                # MiniLM tokens, as in MiniLMFeaturizer
         }
 
@@ -171,20 +173,27 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
 
     def _read_questions(self, text: str, ranking: List[Dict[str, Any]]
                         ) -> Tuple[List[Dict[str, Any]], Optional[str]]:
-        """The ranking to use for the message, and a second topic question, if any."""
+        """The ranking to use for the message, and a second topic question, if any.
+
+        Two clear questions about different topics: the first one asked is answered and
+        the second offered. One clear question inside an unclear message: it decides."""
         asked = [r for r in self._question_rankings(text)
                  if r[0]["name"].startswith(TOPIC_INTENT_PREFIX)
                  and r[0]["confidence"] >= float(self.config["question_confident"])]
         if not asked:
             return ranking, None
-        top = ranking[0]
-        if top["confidence"] < float(self.config["whole_message_confident"]):
-            ranking = max(asked, key=lambda r: r[0]["confidence"])
-        primary = ranking[0]["name"]
-        second = next((r[0]["name"] for r in asked if r[0]["name"] != primary
-                       and r[0]["confidence"] >= float(self.config["second_question_confident"])),
-                      None)
-        return ranking, second if primary.startswith(TOPIC_INTENT_PREFIX) else None
+        distinct: List[List[Dict[str, Any]]] = []
+        for r in asked:
+            if all(r[0]["name"] != d[0]["name"] for d in distinct):
+                distinct.append(r)
+        two = [r for r in distinct
+               if r[0]["confidence"] >= float(self.config["second_question_confident"])]
+        if len(two) >= 2:
+            return two[0], two[1][0]["name"]
+        unclear = ranking[0]["confidence"] < float(self.config["whole_message_confident"])
+        if unclear or ranking[0]["name"] in self.config["story_intents"]:
+            return max(asked, key=lambda r: r[0]["confidence"]), None
+        return ranking, None
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.classifier is None or not messages:

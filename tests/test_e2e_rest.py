@@ -52,6 +52,92 @@ def test_parent_questions_get_the_right_answer_with_source_and_buttons(servers, 
     assert [b["payload"] for b in buttons] == [f"/ask_{t}" for t in kb.topic(topic).related]
 
 
+@pytest.mark.parametrize("question, topic", [
+    ("do i need a lawyer for mediation", "attorneys"),
+    ("How does someone request mediation?", "request_mediation"),
+    ("how is a resolution meeting different from mediation?", "resolution_meeting"),
+    ("the district wants me to sign a confidentiality pledge first", "confidentiality_limits"),
+    ("can mediation be done over zoom?", "remote_mediation"),
+    ("who signs the agreement for the district?", "agreement_signing"),
+])
+def test_questions_beyond_the_article_get_their_own_topic(servers, kb, question, topic):
+    topics, text = topic_and_text(servers.ask(new_sender(), question))
+    assert topics == [topic] and kb.topic(topic).answer in text and "Source:" in text
+
+
+def test_the_first_reply_of_a_conversation_starts_with_the_notice_once(servers, kb):
+    sender = new_sender()
+    first = servers.ask(sender, "is mediation free?")
+    assert first[0]["text"] == f"{kb.notice.disclaimer} {kb.notice.privacy}"
+    assert topic_and_text(first)[0] == ["cost"]
+    second = servers.ask(sender, "how long does it take")
+    assert kb.notice.disclaimer not in topic_and_text(second)[1]
+
+
+def test_a_long_story_with_a_question_inside_gets_that_answer(servers):
+    story = ("My son is in 4th grade and has had an IEP since kindergarten. This year the new "
+             "case manager cut his reading support in half and nobody asked us. We have been "
+             "emailing back and forth for two months and I'm exhausted. Someone at the parent "
+             "group said we could try mediation. Do I have to pay anything for it? He also has "
+             "speech on Tuesdays if that matters.")
+    assert topic_and_text(servers.ask(new_sender(), story))[0] == ["cost"]
+
+
+def test_a_described_dispute_without_a_question_gets_a_warm_reply_and_starting_topics(servers, kb):
+    messages = servers.ask(new_sender(), "the school keeps cutting my son's speech minutes and "
+                                         "I'm so tired of fighting them")
+    topics, text = topic_and_text(messages)
+    assert topics == [] and "exactly what mediation is for" in text
+    buttons = next(m["buttons"] for m in messages if m.get("buttons"))
+    assert [b["payload"] for b in buttons] == [f"/ask_{t}" for t in kb.starter_topics]
+
+
+def test_two_questions_in_one_answer_the_first_and_offer_the_second(servers):
+    messages = servers.ask(new_sender(), "Is mediation free? And can I bring my mom with me?")
+    topics, _ = topic_and_text(messages)
+    assert topics == ["cost"]
+    assert messages[-1]["buttons"] == [{"title": "What or who can I bring?", "payload": "/ask_what_to_bring"}]
+
+
+def test_state_notes_follow_the_parents_state_and_can_be_changed_or_cleared(servers, kb):
+    sender = new_sender()
+    servers.ask(sender, "we're in Pennsylvania")
+    _, text = topic_and_text(servers.ask(sender, "do I need a lawyer for mediation?"))
+    assert kb.state_note("PA", "attorneys").note in text
+    _, text = topic_and_text(servers.ask(sender, "I'm in Ohio now"))
+    assert "Ohio's special education dispute resolution office" in text
+    assert kb.state_note("PA", "attorneys").note not in text
+    servers.ask(sender, "forget my state")
+    _, text = topic_and_text(servers.ask(sender, "do I need a lawyer for mediation?"))
+    assert "Ohio" not in text and "Rules can differ by state" not in text
+
+
+def test_contextual_follow_ups_resolve_against_the_last_topic_and_options(servers, kb):
+    sender = new_sender()
+    assert topic_and_text(servers.ask(sender, "what are the ways mediation can end"))[0] == [
+        "outcomes_overview"]
+    assert topic_and_text(servers.ask(sender, "what about number 3?"))[0] == ["outcome_try_again"]
+    assert topic_and_text(servers.ask(sender, "and if that fails?"))[0] == [
+        kb.followup("outcome_try_again", "if_fails")]
+    assert topic_and_text(servers.ask(sender, "is that binding?"))[0] == [
+        kb.followup(kb.followup("outcome_try_again", "if_fails"), "binding")]
+    sender = new_sender()
+    servers.ask(sender, "what is a state complaint")
+    assert topic_and_text(servers.ask(sender, "can we use mediation for that?"))[0] == [
+        "state_complaint"]
+
+
+@pytest.mark.parametrize("question", [
+    "can I record the mediation session on my phone",
+    "will the state give us an interpreter at mediation",
+    "how many hours of compensatory education should I ask for",
+    "should I take the offer the district made for my son",
+])
+def test_mediation_questions_still_not_covered_are_declined_with_help(servers, kb, question):
+    topics, text = topic_and_text(servers.ask(new_sender(), question))
+    assert topics == [] and kb.help_contacts[0].name in text
+
+
 def test_outcomes_follow_ups(servers):
     sender = new_sender()
     assert topic_and_text(servers.ask(sender, "what are the possible outcomes of mediation"))[0] == [

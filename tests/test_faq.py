@@ -61,8 +61,28 @@ def test_built_site_has_pages_widget_client_and_json(tmp_path, kb):
     build(tmp_path / "site", "http://example.test:5005")
     out = tmp_path / "site"
     assert (out / "vendor" / "socket.io.min.js").stat().st_size > 10_000
-    assert json.loads((out / "faq.json").read_text())["version"] == 1
+    assert json.loads((out / "faq.json").read_text())["version"] == 2
     assert 'data-rasa-url="http://example.test:5005"' in (out / "faq" / "index.html").read_text()
     for page in (out / "demo").glob("*.html"):
         text = page.read_text()
         assert "__RASA_URL__" not in text and "http://example.test:5005" in text
+
+
+def test_faq_shows_each_topics_verified_state_notes_with_their_source(kb):
+    document = faq_document(kb)
+    entries = {t["id"]: t for a in document["areas"] for t in a["topics"]}
+    states = {n["state"]: n for n in entries["stay_put"]["state_notes"]}
+    assert set(states) == {"PA", "IL"}
+    assert states["PA"]["source"] and states["PA"]["urls"][0].startswith("https://")
+    assert entries["cost"]["state_notes"] == []
+    page = faq_html(kb, "http://localhost:5005")
+    stay_put = re.search(r'<article class="faq-topic" id="stay_put">(.*?)</article>', page, re.S).group(1)
+    assert "Pennsylvania:" in stay_put and "Illinois:" in stay_put and "faq-states" in stay_put
+
+
+def test_faq_carries_the_disclaimer_and_the_privacy_line(kb):
+    document = faq_document(kb)
+    assert document["disclaimer"] == kb.notice.disclaimer and "not legal advice" in document["disclaimer"]
+    assert document["privacy"] == kb.notice.privacy
+    page = faq_html(kb, "http://localhost:5005")
+    assert kb.notice.disclaimer in page.replace("&#x27;", "'")

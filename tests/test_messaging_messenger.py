@@ -87,8 +87,9 @@ def test_text_message_gets_answer_and_quick_replies(messenger, kb):
     fake.clear()
     psid = new_psid()
     assert post(servers, webhook_event(psid, {"text": "how long does mediation take"})) == 200
-    # mark_seen, typing_on, answer, source (with quick replies), typing_off
-    messages = sent_messages(fake, psid, 5)
+    # mark_seen, typing_on, notice, answer, source (with quick replies), typing_off
+    notice, *messages = sent_messages(fake, psid, 6)
+    assert notice["text"] == f"{kb.notice.disclaimer} {kb.notice.privacy}"
     topic = kb.topic("duration")
     assert [m["text"] for m in messages][:1] == [topic.answer]
     assert messages[1]["text"].startswith("Source: ")
@@ -107,8 +108,9 @@ def test_quick_reply_click_asks_that_topic(messenger, kb):
     psid = new_psid()
     click = {"text": "How long it takes", "quick_reply": {"payload": "/ask_duration"}}
     assert post(servers, webhook_event(psid, click)) == 200
-    messages = sent_messages(fake, psid, 5)
-    assert messages[0]["text"] == kb.topic("duration").answer
+    messages = sent_messages(fake, psid, 6)
+    assert messages[0]["text"].startswith(kb.notice.disclaimer)
+    assert messages[1]["text"] == kb.topic("duration").answer
 
 
 def test_bad_signature_is_rejected_and_gets_no_reply(messenger):
@@ -125,13 +127,13 @@ def test_bad_signature_is_rejected_and_gets_no_reply(messenger):
     {"attachments": [{"type": "location", "title": "Pinned Location", "payload": {
         "coordinates": {"lat": 37.77, "long": -122.41}}}]},
 ], ids=["image", "sticker", "location"])
-def test_attachment_gets_a_polite_only_text_reply(messenger, message):
+def test_attachment_gets_a_polite_only_text_reply(messenger, kb, message):
     servers, fake = messenger
     fake.clear()
     psid = new_psid()
     assert post(servers, webhook_event(psid, message)) == 200
-    [reply] = sent_messages(fake, psid, 3)
-    assert "only read text" in reply["text"]
+    notice, reply = sent_messages(fake, psid, 4)
+    assert notice["text"].startswith(kb.notice.disclaimer) and "only read text" in reply["text"]
 
 
 def benchmark_send(servers, question: str) -> int:

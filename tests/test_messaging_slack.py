@@ -120,7 +120,8 @@ def test_message_gets_escaped_answer_and_buttons(slack, kb):
     fake.clear()
     user, channel = new_user(), "D" + uuid.uuid4().hex[:10].upper()
     assert post_event(servers, dm_event(user, channel, "how long does mediation take")) == 200
-    bodies = posted(fake, channel, 2)
+    notice, *bodies = posted(fake, channel, 3)
+    assert notice["text"] == format_text(STYLES["slack"], f"{kb.notice.disclaimer} {kb.notice.privacy}")
     topic = kb.topic("duration")
     style = STYLES["slack"]
     assert bodies[0]["text"] == format_text(style, topic.answer)
@@ -139,8 +140,8 @@ def test_button_click_asks_that_topic(slack, kb):
     fake.clear()
     user, channel = new_user(), "D" + uuid.uuid4().hex[:10].upper()
     assert post_click(servers, user, channel, "How long it takes", "/ask_duration") == 200
-    bodies = posted(fake, channel, 2)
-    assert bodies[0]["text"] == format_text(STYLES["slack"], kb.topic("duration").answer)
+    bodies = posted(fake, channel, 3)
+    assert bodies[1]["text"] == format_text(STYLES["slack"], kb.topic("duration").answer)
 
 
 def test_bad_signature_is_rejected_and_gets_no_reply(slack):
@@ -151,7 +152,7 @@ def test_bad_signature_is_rejected_and_gets_no_reply(slack):
     assert fake.wait_for(1, timeout=3) == []
 
 
-def test_file_share_without_text_gets_a_polite_only_text_reply(slack):
+def test_file_share_without_text_gets_a_polite_only_text_reply(slack, kb):
     servers, fake = slack
     fake.clear()
     user, channel = new_user(), "D" + uuid.uuid4().hex[:10].upper()
@@ -163,8 +164,8 @@ def test_file_share_without_text_gets_a_polite_only_text_reply(slack):
                      display_as_bot=False)
     event.pop("client_msg_id")
     assert post_event(servers, event) == 200
-    [body] = posted(fake, channel, 1)
-    assert "only read text" in body["text"]
+    notice, body = posted(fake, channel, 2)
+    assert notice["text"].startswith(kb.notice.disclaimer) and "only read text" in body["text"]
 
 
 def test_bot_own_messages_are_not_answered(slack):

@@ -66,8 +66,10 @@ def test_question_gets_answer_source_and_a_keyboard_whose_tap_asks_the_topic(tel
     fake.clear()
     chat = 10_000 + uuid.uuid4().int % 10_000
     assert post_update(servers, message_update(chat, text="is mediation free?")) == 200
-    # Rasa's Telegram output sends a text with buttons as one message, keyboard attached.
-    [body] = sends(fake, 1)
+    # The notice first; then Rasa's Telegram output sends a text with buttons as one
+    # message, keyboard attached.
+    notice, body = sends(fake, 2)
+    assert notice["text"] == f"{kb.notice.disclaimer} {kb.notice.privacy}"
     assert int(body["chat_id"]) == chat
     answer, source = body["text"].split("\n\n")
     assert answer == kb.topic("cost").answer and source.startswith("Source: ")
@@ -99,10 +101,11 @@ def test_wrong_secret_token_is_rejected_and_gets_no_reply(telegram):
     {"photo": [{"file_id": "AgAC", "file_unique_id": "AQAD", "width": 90, "height": 90}]},
     {"location": {"latitude": 37.77, "longitude": -122.41}},
 ])
-def test_sticker_photo_or_location_gets_a_polite_only_text_reply(telegram, content):
+def test_sticker_photo_or_location_gets_a_polite_only_text_reply(telegram, kb, content):
     servers, fake = telegram
     fake.clear()
     chat = 20_000 + uuid.uuid4().int % 10_000
     assert post_update(servers, message_update(chat, **content)) == 200
-    [body] = sends(fake, 1)
+    notice, body = sends(fake, 2)
+    assert notice["text"].startswith(kb.notice.disclaimer)
     assert "only read text" in body["text"] and int(body["chat_id"]) == chat

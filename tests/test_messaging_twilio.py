@@ -61,7 +61,8 @@ def test_sms_question_gets_answer_source_and_numbered_options_in_order(twilio, k
     fake.clear()
     sender = "+1415555" + str(uuid.uuid4().int)[:4]
     assert inbound(servers, sender, "is mediation free?") == 204
-    bodies = sent_bodies(fake, sender, 3)
+    notice, *bodies = sent_bodies(fake, sender, 4)
+    assert notice == f"{kb.notice.disclaimer} {kb.notice.privacy}"  # once, before the answer
     assert fake.calls[0]["body"]["From"] == NUMBER
     related = [kb.topic(t).title for t in kb.topic("cost").related]
     assert bodies == [kb.topic("cost").answer,
@@ -81,7 +82,8 @@ def test_whatsapp_through_twilio(twilio, kb):
     sender = "whatsapp:+1415555" + str(uuid.uuid4().int)[:4]
     extra = {"To": "whatsapp:" + NUMBER, "ProfileName": "Maria", "WaId": sender[10:]}
     assert inbound(servers, sender, "how long does mediation take", extra) == 204
-    assert sent_bodies(fake, sender, 2)[0] == kb.topic("duration").answer
+    notice, answer = sent_bodies(fake, sender, 3)[:2]
+    assert notice.startswith(kb.notice.disclaimer) and answer == kb.topic("duration").answer
 
 
 def test_bad_signature_is_rejected_and_gets_no_reply(twilio):
@@ -95,13 +97,13 @@ def test_bad_signature_is_rejected_and_gets_no_reply(twilio):
     {"NumMedia": "1", "MediaUrl0": "https://api.twilio.com/media/ME1", "MediaContentType0": "image/jpeg"},
     {"Latitude": "37.77", "Longitude": "-122.41"},
 ])
-def test_photo_or_location_gets_a_polite_only_text_reply(twilio, extra):
+def test_photo_or_location_gets_a_polite_only_text_reply(twilio, kb, extra):
     servers, fake = twilio
     fake.clear()
     sender = "+1415555" + str(uuid.uuid4().int)[:4]
     assert inbound(servers, sender, "", extra) == 204
-    [body] = sent_bodies(fake, sender, 1)
-    assert "only read text" in body
+    notice, body = sent_bodies(fake, sender, 2)
+    assert notice.startswith(kb.notice.disclaimer) and "only read text" in body
 
 
 def test_sms_menu_lists_the_areas_with_numbered_starting_topics(twilio, kb):
@@ -109,8 +111,9 @@ def test_sms_menu_lists_the_areas_with_numbered_starting_topics(twilio, kb):
     fake.clear()
     sender = "+1415555" + str(uuid.uuid4().int)[:4]
     assert inbound(servers, sender, "menu") == 204
-    bodies = sent_bodies(fake, sender, 2)
-    text = "\n".join(bodies)
+    bodies = sent_bodies(fake, sender, 3)
+    assert bodies[0].startswith(kb.notice.disclaimer)
+    text = "\n".join(bodies[1:])
     assert all(area.title in text for area in kb.areas)
     numbered = next(b for b in bodies if b.startswith("Reply 1"))
     assert numbered.count("\n") == len(kb.areas)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from knowledge_base import TOPIC_IDS
+from knowledge_base import load
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"  # README copies: docs/screenshots
 
@@ -20,8 +20,11 @@ def search(page, query):
 def test_every_topic_has_its_anchor_and_search_uses_the_nlu(stack, page):
     _, site = stack
     page.goto(site.url("/faq/"))
-    for topic in TOPIC_IDS:
+    kb = load()
+    for topic in kb.topics:
         assert page.locator(f"article#{topic} h3").count() == 1, topic
+    assert "Pennsylvania:" in page.locator("article#stay_put .faq-states").inner_text()
+    assert kb.notice.disclaimer in page.locator(".faq-disclaimer").inner_text()
     assert search(page, "who pays for this")[0] == "#cost"
     assert search(page, "can the district force us to mediate")[0] == "#voluntary"
     assert search(page, "how long is a session")[0] == "#duration"

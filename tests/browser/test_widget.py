@@ -171,3 +171,13 @@ def test_talk_to_a_person_gives_the_help_contacts(stack, page, kb):
     for contact in kb.help_contacts:
         assert contact.name in log
     assert page.locator(".iep-msg-user").last.inner_text().strip() == "Talk to a person"
+
+
+def test_the_notice_comes_before_the_first_answer_when_the_parent_asks_straight_away(stack, page, kb):
+    _, site = stack
+    open_widget(page, site)
+    ask(page, "is mediation free?")
+    bot_texts = [t.strip() for t in page.locator(".iep-msg-bot .iep-msg-text").all_inner_texts()]
+    notice = next(i for i, t in enumerate(bot_texts) if t.startswith(kb.notice.disclaimer))
+    answer = next(i for i, t in enumerate(bot_texts) if t.startswith(kb.topic("cost").answer[:40]))
+    assert notice < answer and kb.notice.privacy in bot_texts[notice]
