@@ -7,8 +7,8 @@ sentence features of earlier featurizers, such as lemma counts over spaCy's lemm
 data, this answers far more paraphrases at the same rate of wrong answers (docs/nlu.md).
 
 Long messages are also read one question at a time (``nlu_components/questions.py``): a
-second model over embedding and character n-grams only (the lemma counts exist for whole
-messages alone) classifies each sentence. When the whole message is unclear, the
+second, small model over the embedding alone (the other features exist for whole messages
+only) classifies each sentence. When the whole message is unclear, the
 clearest question inside it decides; when a second, different topic question is clear
 too, it is reported as a ``second_question`` entity so the assistant can offer it.
 """
@@ -71,7 +71,7 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
             "split_questions": True,
             "whole_message_confident": 0.6,   # below this, a clearer question may decide
             "question_confident": 0.55,       # a sentence's topic counts from here
-            "second_question_confident": 0.6,
+            "second_question_confident": 0.85,
             # A story with a clear topic question inside is answered, not just acknowledged.
             "story_intents": ["describe_dispute"],
             "max_length": 128,                # MiniLM tokens, as in MiniLMFeaturizer
@@ -101,18 +101,13 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
             raise ValueError("EmbeddingIntentClassifier needs MiniLMFeaturizer before it")
         return sentence.features.reshape(-1)
 
-    def _matrix(self, messages: List[Message], sparse: bool = True) -> csr_matrix:
+    def _matrix(self, messages: List[Message]) -> csr_matrix:
         embeddings = np.vstack([self._embedding(m) for m in messages])
         texts = [(m.get(TEXT) or "").lower() for m in messages]
-        return self._blocks(embeddings, texts, [self._sparse(m) for m in messages]
-                            if sparse and self.config["use_sparse_features"] else None)
-
-    def _blocks(self, embeddings: np.ndarray, texts: List[str],
-                sparse_rows: Optional[List[np.ndarray]]) -> csr_matrix:
         blocks = [csr_matrix(embeddings * float(self.config["embedding_weight"])),
                   self.vectorizer.transform(texts)]
-        if sparse_rows is not None:
-            blocks.append(csr_matrix(np.vstack(sparse_rows)))
+        if self.config["use_sparse_features"]:
+            blocks.append(csr_matrix(np.vstack([self._sparse(m) for m in messages])))
         return hstack(blocks).tocsr()
 
     def _sparse(self, message: Message) -> np.ndarray:
@@ -141,7 +136,8 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
             self.segment_classifier = LogisticRegression(
                 C=float(self.config["C"]), max_iter=int(self.config["max_iter"]),
                 random_state=int(self.config["random_state"]))
-            self.segment_classifier.fit(self._matrix(examples, sparse=False), labels)
+            embeddings = np.vstack([self._embedding(e) for e in examples])
+            self.segment_classifier.fit(embeddings * float(self.config["embedding_weight"]), labels)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump((self.vectorizer, self.classifier, self.sparse_width,
                          self.segment_classifier), directory / MODEL_FILE)
@@ -168,7 +164,7 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
             return []
         embeddings = shared_encoder(int(self.config["max_length"])).encode(asked)
         rows = self.segment_classifier.predict_proba(
-            self._blocks(embeddings, [s.lower() for s in asked], None))
+            embeddings * float(self.config["embedding_weight"]))
         return [self._rank(row) for row in rows]
 
     def _read_questions(self, text: str, ranking: List[Dict[str, Any]]
@@ -177,7 +173,9 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
 
         Two clear questions about different topics: the first one asked is answered and
         the second offered. One clear question inside an unclear message: it decides."""
-        asked = [r for r in self._question_rankings(text)
+        rankings = self._question_rankings(text)
+        logger.debug("question segments: %s", [r[0] for r in rankings])
+        asked = [r for r in rankings
                  if r[0]["name"].startswith(TOPIC_INTENT_PREFIX)
                  and r[0]["confidence"] >= float(self.config["question_confident"])]
         if not asked:
@@ -186,14 +184,16 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
         for r in asked:
             if all(r[0]["name"] != d[0]["name"] for d in distinct):
                 distinct.append(r)
-        two = [r for r in distinct
-               if r[0]["confidence"] >= float(self.config["second_question_confident"])]
-        if len(two) >= 2:
-            return two[0], two[1][0]["name"]
+        clear = [r for r in distinct
+                 if r[0]["confidence"] >= float(self.config["second_question_confident"])]
+        if len(clear) >= 2:
+            return clear[0], clear[1][0]["name"]
         unclear = ranking[0]["confidence"] < float(self.config["whole_message_confident"])
         if unclear or ranking[0]["name"] in self.config["story_intents"]:
-            return max(asked, key=lambda r: r[0]["confidence"]), None
-        return ranking, None
+            ranking = max(asked, key=lambda r: r[0]["confidence"])
+        primary = ranking[0]["name"]
+        second = next((r[0]["name"] for r in clear if r[0]["name"] != primary), None)
+        return ranking, second if primary.startswith(TOPIC_INTENT_PREFIX) else None
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.classifier is None or not messages:

@@ -88,7 +88,7 @@ ensure_topic_files() {  # the domain's topic intents and the topic rules come fr
 }
 
 ensure_model() {
-  local want; want="$(fingerprint config.yml domain.yml data nlu_components knowledge_base scripts/build_spacy_pipeline.py constraints.txt)"
+  local want; want="$(fingerprint config.yml domain.yml data/nlu data/rules data/stories nlu_components scripts/build_spacy_pipeline.py constraints.txt)"
   [ -f "$MODEL" ] && [ "$(cat "$ROOT/models/.trained" 2>/dev/null)" = "$want" ] && return 0
   echo "setup: training the assistant (data or config changed; about 2 minutes)..."
   (cd "$ROOT" && step train "$VENV/bin/rasa" train --fixed-model-name iep --out models --quiet)

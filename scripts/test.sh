@@ -16,4 +16,4 @@ if ! "$VENV/bin/rasa" test core --model "$MODEL" --stories tests/conversations \
   cat "$RESULTS/failed_test_stories.yml" >&2 2>/dev/null || tail -n 40 "$LOGS/rasa-test.log" >&2
   exit 1
 fi
-echo "conversation tests passed ($(grep -c '^- story:' tests/conversations/*.yml) stories)"
+echo "conversation tests passed ($(cat tests/conversations/*.yml | grep -c '^- story:') stories)"
