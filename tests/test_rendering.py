@@ -37,3 +37,24 @@ def test_tell_me_more_without_details_says_so_and_offers_related_topics(kb):
     assert message["text"].startswith(rendering.NO_MORE_DETAILS)
     assert message["json_message"]["topic"] == topic.id
     assert len(message["buttons"]) == len(topic.related)
+
+
+def test_every_topic_answers_with_its_source_on_sms_and_in_the_widget(kb):
+    for topic_id, topic in kb.topics.items():
+        sms = rendering.answer_message(kb, topic_id, "twilio")
+        assert topic.answer.split(".")[0] in sms["text"] and "Source: " in sms["text"], topic_id
+        assert "json_message" not in sms  # messaging apps get no custom payload
+        widget = rendering.answer_message(kb, topic_id, "socketio")["json_message"]["data"]
+        assert widget["topic"] == topic_id and widget["source"]["text"].startswith("Source: ")
+
+
+def test_guidance_and_other_sections_are_cited_by_name_with_their_urls(kb):
+    topic = kb.topic("confidentiality_limits")
+    line = rendering.source_line(kb, topic)
+    for ref in topic.source.references:
+        assert kb.references[ref].title in line
+    custom = rendering.answer_message(kb, "resolution_meeting", "rest")["json_message"]
+    parts = custom["source"]["regulation"]["parts"]
+    assert parts and all(p["url"].startswith("https://") for p in parts)
+    assert any(p["id"].startswith("300.510") and "300.510" in p["url"] for p in parts)
+    assert "34 CFR 300.510" in custom["source"]["text"]
