@@ -61,6 +61,9 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
             "embedding_weight": 2.0,   # scale of the embedding next to the TF-IDF block
             "min_ngram": 2,
             "max_ngram": 4,
+            # n-grams seen in one example only: half the features, the same held-out accuracy,
+            # a third less training time (measured on our data, docs/nlu.md).
+            "min_df": 2,
             "max_iter": 3000,
             "random_state": 42,
             "ranking_length": 10,
@@ -124,7 +127,7 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         self.vectorizer = TfidfVectorizer(
-            analyzer="char_wb", sublinear_tf=True,
+            analyzer="char_wb", sublinear_tf=True, min_df=int(self.config["min_df"]),
             ngram_range=(int(self.config["min_ngram"]), int(self.config["max_ngram"])))
         self.vectorizer.fit([e.get(TEXT).lower() for e in examples])
         self.classifier = LogisticRegression(
