@@ -17,6 +17,22 @@ MAX_STATE_NOTE_WORDS = 50
 FOLLOWUP_KINDS = ("if_fails", "binding", "use_mediation")
 
 
+SourceKind = Literal["guidance", "parent_center", "advocate", "research"]
+
+
+def _at_most_words(text: str, limit: int) -> str:
+    words = len(text.split())
+    if words > limit:
+        raise ValueError(f"{words} words, at most {limit} allowed")
+    return text
+
+
+def _not_empty(items, message: str):
+    if not items:
+        raise ValueError(message)
+    return items
+
+
 class Model(BaseModel):
     """Strict and frozen; text is stored with its whitespace folded to single spaces."""
 
@@ -74,7 +90,7 @@ class Reference(Model):
     id: str
     title: str
     publisher: str
-    kind: Literal["guidance", "parent_center", "advocate", "research"]
+    kind: SourceKind
     url: str
 
     @validator("url")
@@ -134,23 +150,16 @@ class Topic(Model):
         min_anystr_length = 0  # details may be empty
 
     @validator("id", "area", "title", "question", "answer")
-    def _not_empty(cls, value):  # noqa: N805
-        if not value:
-            raise ValueError("must be a non-empty string")
-        return value
+    def _text_given(cls, value):  # noqa: N805
+        return _not_empty(value, "must be a non-empty string")
 
     @validator("related")
     def _some_related(cls, related):  # noqa: N805
-        if not related:
-            raise ValueError("must list at least one related topic")
-        return related
+        return _not_empty(related, "must list at least one related topic")
 
     @validator("answer")
     def _short(cls, answer):  # noqa: N805
-        words = len(answer.split())
-        if words > MAX_ANSWER_WORDS:
-            raise ValueError(f"{words} words, at most {MAX_ANSWER_WORDS} allowed")
-        return answer
+        return _at_most_words(answer, MAX_ANSWER_WORDS)
 
     @property
     def article_refs(self) -> Tuple[str, ...]:
@@ -168,20 +177,15 @@ class StateNote(Model):
     topics: Tuple[str, ...]
     note: str
     references: Tuple[str, ...]
-    confidence: Literal["guidance", "parent_center", "advocate", "research"]
+    confidence: SourceKind
 
     @validator("topics", "references")
-    def _not_empty(cls, ids):  # noqa: N805
-        if not ids:
-            raise ValueError("must list at least one id")
-        return ids
+    def _some_ids(cls, ids):  # noqa: N805
+        return _not_empty(ids, "must list at least one id")
 
     @validator("note")
     def _short(cls, note):  # noqa: N805
-        words = len(note.split())
-        if words > MAX_STATE_NOTE_WORDS:
-            raise ValueError(f"{words} words, at most {MAX_STATE_NOTE_WORDS} allowed")
-        return note
+        return _at_most_words(note, MAX_STATE_NOTE_WORDS)
 
 
 class AreaEntry(Model):

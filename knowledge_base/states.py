@@ -79,9 +79,10 @@ def _code_in_context(text: str, match: "re.Match[str]") -> bool:
     """'PA mom here', 'we're in PA', 'TX parent': a word-like code used as a place."""
     before = text[: match.start()].lower().rstrip()
     after = text[match.end():].lower().lstrip()
-    return (before.endswith((" in", "from", "live in", "moved to")) or before == ""
-            and after.split(" ")[0] in {"mom", "dad", "parent", "here", "family", "mother",
-                                         "father", "district", "school"})
+    follows_a_place_word = before.endswith((" in", "from", "live in", "moved to"))
+    opens_a_self_description = before == "" and after.split(" ")[0] in {
+        "mom", "dad", "parent", "here", "family", "mother", "father", "district", "school"}
+    return follows_a_place_word or opens_a_self_description
 
 
 def find_state(text: str) -> Optional[str]:

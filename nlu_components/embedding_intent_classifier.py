@@ -162,8 +162,9 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
 
     def _question_rankings(self, text: str) -> List[List[Dict[str, Any]]]:
         """A ranking for each question-like segment of a message of several segments."""
-        asked = [s for s in questions.segments(text) if questions.is_question(s)]
-        if self.segment_classifier is None or len(questions.segments(text)) < 2 or not asked:
+        parts = questions.segments(text)
+        asked = [s for s in parts if questions.is_question(s)]
+        if self.segment_classifier is None or len(parts) < 2 or not asked:
             return []
         embeddings = shared_encoder(int(self.config["max_length"])).encode(asked)
         rows = self.segment_classifier.predict_proba(
