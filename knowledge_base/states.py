@@ -1,6 +1,6 @@
 """US states and territories: recognise one in a parent's message, and name it.
 
-Full names ("Pennsylvania"), common abbreviations ("Calif.", "Penn.") and postal codes
+Full names ("Pennsylvania", and near misses of the long ones: "pensylvania"), common abbreviations ("Calif.", "Penn.") and postal codes
 ("PA"). A postal code counts only when written in capitals, and codes that are also
 everyday words ("IN", "OR", "ME", "OK", "HI") only when they stand alone, so "I'm in OR
 out" never becomes Oregon.
@@ -8,6 +8,7 @@ out" never becomes Oregon.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from typing import Dict, List, Optional, Tuple
 
 NAMES: Dict[str, str] = {
@@ -55,6 +56,25 @@ _PHRASE_RE = re.compile(
     r"(?<![a-z])(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")(?![a-z])")
 _CODE_RE = re.compile(r"(?<![A-Za-z])([A-Z]{2})(?![A-Za-z])")
 _CODE_OF = dict(_PHRASES)
+# Misspellings parents type ("pensylvania", "tennesee"): long one-word names only, where a
+# near miss cannot be another everyday word.
+_FUZZY_NAMES = {name: code for name, code in _PHRASES if " " not in name and len(name) >= 8}
+_WORD_RE = re.compile(r"[a-z]{7,}")
+FUZZY_MIN_RATIO = 0.9
+
+
+def _misspelled_states(lowered: str, taken: List[Tuple[int, int]]) -> List[Tuple[str, int, int]]:
+    found = []
+    for match in _WORD_RE.finditer(lowered):
+        word = match.group(0)
+        if word in _CODE_OF or any(s <= match.start() < e for s, e in taken):
+            continue
+        for name, code in _FUZZY_NAMES.items():
+            if (name[0] == word[0] and abs(len(name) - len(word)) <= 2
+                    and SequenceMatcher(None, word, name).ratio() >= FUZZY_MIN_RATIO):
+                found.append((code, match.start(), match.end()))
+                break
+    return found
 
 
 def find_states(text: str) -> List[Tuple[str, int, int]]:
@@ -63,6 +83,8 @@ def find_states(text: str) -> List[Tuple[str, int, int]]:
     lowered = (text or "").lower()
     for match in _PHRASE_RE.finditer(lowered):
         found.append((_CODE_OF[match.group(1)], match.start(), match.end()))
+    taken = [(s, e) for _, s, e in found]
+    found += _misspelled_states(lowered, taken)
     taken = [(s, e) for _, s, e in found]
     stripped = (text or "").strip(" .!?")
     for match in _CODE_RE.finditer(text or ""):

@@ -17,6 +17,9 @@ from nlu_components.questions import is_question, segments
     ("we're in washington state", "WA"),
     ("TX", "TX"),
     ("we used to live in Texas but now we're in Oregon", "OR"),
+    ("we r in pensylvania", "PA"),
+    ("tennesee mom here", "TN"),
+    ("massachusets", "MA"),
 ])
 def test_a_named_state_is_found_in_its_common_forms(text, state):
     assert find_state(text) == state
@@ -25,6 +28,8 @@ def test_a_named_state_is_found_in_its_common_forms(text, state):
 @pytest.mark.parametrize("text", [
     "is it ok to bring my mom", "I am in the middle of it", "can i bring my mom or dad",
     "me and my husband", "hi there", "the IEP team said no",
+    "american indian students", "the mediation was carolinas idea", "can a parent mediate",
+    "my daughter's paraprofessional", "the principal misspelled everything",
 ])
 def test_everyday_words_are_not_states(text):
     assert find_state(text) is None
