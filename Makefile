@@ -1,5 +1,5 @@
 # The two commands of the README. Both set up whatever is missing first.
-.PHONY: run test setup benchmark
+.PHONY: run test setup benchmark loadtest
 
 run:
 	@scripts/run.sh
@@ -12,3 +12,6 @@ setup:
 
 benchmark:
 	@scripts/benchmark.sh
+
+loadtest:
+	@scripts/loadtest.sh $(LOADTEST_ARGS)
