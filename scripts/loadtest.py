@@ -28,8 +28,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import aiohttp
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import loadtest_servers as ls  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts import loadtest_servers as ls  # noqa: E402
 
 QUESTIONS = ls.REPO / "scripts" / "load_questions.tsv"
 TIMEOUT_S = 60.0
