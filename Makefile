@@ -15,3 +15,15 @@ benchmark:
 
 loadtest:
 	@scripts/loadtest.sh $(LOADTEST_ARGS)
+
+# Scale-out on one machine (docs/deploy.md): Rasa instances behind nginx, PostgreSQL, Redis.
+.PHONY: run-cluster stop-cluster cluster-status
+
+run-cluster:
+	@scripts/cluster.sh start
+
+stop-cluster:
+	@scripts/cluster.sh stop
+
+cluster-status:
+	@scripts/cluster.sh status
