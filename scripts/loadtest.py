@@ -18,6 +18,7 @@ import random
 import shlex
 import signal
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -184,19 +185,38 @@ def stored_conversation_problems(sent: Dict[str, List[str]],
     return problems
 
 
-def read_user_turns(db: Path, prefix: str) -> Dict[str, List[str]]:
-    """User texts per conversation whose id starts with ``prefix``, in stored order, read-only
-    (the Rasa server may still hold the file)."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        rows = conn.execute("SELECT sender_id, data FROM events WHERE type_name = 'user' "
-                            "AND sender_id LIKE ? ORDER BY id", (prefix + "%",)).fetchall()
-    finally:
-        conn.close()
+USER_TURNS_SQL = ("SELECT sender_id, data FROM events WHERE type_name = 'user' "
+                  "AND sender_id LIKE {p} ORDER BY id")
+
+
+def read_user_turns(db: object, prefix: str) -> Dict[str, List[str]]:
+    """User texts per conversation whose id starts with ``prefix``, in stored order, read
+    only: a SQLite file (the Rasa server may still hold it) or a PostgreSQL URL (cluster)."""
+    if isinstance(db, str) and db.startswith("postgresql://"):
+        rows = _postgres_rows(db, prefix)
+    else:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(USER_TURNS_SQL.format(p="?"), (prefix + "%",)).fetchall()
+        finally:
+            conn.close()
     stored: Dict[str, List[str]] = {}
     for sender, data in rows:
         stored.setdefault(sender, []).append(json.loads(data).get("text"))
     return stored
+
+
+def _postgres_rows(url: str, prefix: str) -> List[Tuple[str, str]]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SET TRANSACTION READ ONLY"))
+            return [tuple(r) for r in conn.execute(sa.text(USER_TURNS_SQL.format(p=":p")),
+                                                   {"p": prefix + "%"})]
+    finally:
+        engine.dispose()
 
 
 # --- one target ------------------------------------------------------------------------------
@@ -213,6 +233,7 @@ class Result:
     client_cpu_pct: float               # of one core
     server_cpu_pct: Dict[str, float]    # of one core, per server process
     store_problems: List[str] = field(default_factory=list)
+    other_cpu_pct: float = 0.0          # the rest of the machine: other engineers, nginx, db
 
 
 def scripts_for(scenario: Scenario, bank: Dict[str, List[str]], prefix: str) -> Dict[str, List[str]]:
@@ -234,28 +255,31 @@ def measure(target: str, info: Dict[str, object], scenario: Scenario, bank: Dict
     prefix = f"lt-{run_id}-{target}-{scenario.name}-"
     scripts = scripts_for(scenario, bank, prefix)
     servers: List[ls.Server] = info["servers"]  # type: ignore[assignment]
-    cpu0 = {s.name: ls.cpu_seconds(s.proc.pid) for s in servers}
+    cpu0 = {s.name: ls.cpu_seconds(s.pid) for s in servers}
+    machine0 = ls.machine_busy_seconds()
     turns, wall, client_cpu = asyncio.run(drive(f"{info['url']}/webhooks/rest/webhook", scripts))
-    server_cpu = {s.name: 100 * (ls.cpu_seconds(s.proc.pid) - cpu0[s.name]) / wall for s in servers}
+    machine = 100 * (ls.machine_busy_seconds() - machine0) / wall
+    server_cpu = {s.name: 100 * (ls.cpu_seconds(s.pid) - cpu0[s.name]) / wall for s in servers}
     problems: List[str] = []
     checked: Optional[int] = None
     if info.get("tracker_db"):
-        problems = stored_conversation_problems(
-            scripts, read_user_turns(Path(str(info["tracker_db"])), prefix))
+        problems = stored_conversation_problems(scripts, read_user_turns(info["tracker_db"], prefix))
         checked = len(problems)
     return Result(target, scenario.name, summarize(turns, wall), recipient_mismatches(turns),
-                  checked, 100 * client_cpu / wall, server_cpu, problems[:5])
+                  checked, 100 * client_cpu / wall, server_cpu, problems[:5],
+                  other_cpu_pct=machine - 100 * client_cpu / wall - sum(server_cpu.values()))
 
 
 # --- the report ------------------------------------------------------------------------------
 
 COLUMNS = ("target", "scen.", "turns", "msg/s", "p50 ms", "p95 ms", "max ms", "non200", "tmout",
-           "other", "empty", "xtalk id", "xtalk db", "cpu client/rasa/actions %")
+           "other", "empty", "xtalk id", "xtalk db", "cpu % client/rasa/actions/rest")
 
 
 def row(r: Result) -> List[str]:
     s = r.stats
-    cpus = "/".join(f"{v:.0f}" for v in r.server_cpu_pct.values())
+    by_kind = lambda word: sum(v for k, v in r.server_cpu_pct.items() if word in k.lower())
+    cpus = f"{by_kind('rasa'):.0f}/{by_kind('action'):.0f}/{max(0.0, r.other_cpu_pct):.0f}"
     return [r.target, r.scenario, str(int(s["turns"])), f"{s['msgs_per_s']:.1f}",
             f"{s['p50_ms']:.0f}", f"{s['p95_ms']:.0f}", f"{s['max_ms']:.0f}",
             str(int(s["non200"])), str(int(s["timeouts"])), str(int(s["other_errors"])),
@@ -364,7 +388,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 results += run_target("stock", lambda: ls.start_stock(fleet, work / "stock",
                                                                       f"{run_id}-stock"),
                                       args.scenarios, bank, run_id, fleet, notes)
-            results += cluster_results(args, bank, run_id, fleet, notes, skipped)
+            results += cluster_results(args, bank, run_id, fleet, work, notes, skipped)
         except KeyboardInterrupt:
             say("interrupted; stopping every server started")
             return 130
@@ -380,7 +404,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def cluster_results(args: argparse.Namespace, bank: Dict[str, List[str]], run_id: str,
-                    fleet: ls.Fleet, notes: List[str], skipped: List[str]) -> List[Result]:
+                    fleet: ls.Fleet, work: Path, notes: List[str],
+                    skipped: List[str]) -> List[Result]:
     """The cluster (2 instances behind nginx), when scripts/cluster.sh exists and starts."""
     if args.skip_cluster:
         skipped.append("cluster: skipped: --skip-cluster")
@@ -388,15 +413,12 @@ def cluster_results(args: argparse.Namespace, bank: Dict[str, List[str]], run_id
     if not ls.CLUSTER_SH.exists():
         skipped.append("cluster: skipped: scripts/cluster.sh does not exist")
         return []
-    start = getattr(ls, "start_cluster", None)
-    if start is None:
-        skipped.append("cluster: skipped: loadtest does not know how to start scripts/cluster.sh")
-        return []
+    start = ls.start_cluster
     try:
-        return run_target("cluster2", lambda: start(fleet, f"{run_id}-cluster"), args.scenarios,
-                          bank, run_id, fleet, notes)
-    except RuntimeError as exc:
-        skipped.append(f"cluster: skipped: failed to start ({str(exc).splitlines()[0]})")
+        return run_target("cluster2", lambda: start(fleet, work, f"{run_id}-cluster"),
+                          args.scenarios, bank, run_id, fleet, notes)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        skipped.append(f"cluster: skipped: failed ({str(exc).splitlines()[0]})")
         return []
 
 
@@ -408,12 +430,14 @@ def report(results: List[Result], notes: List[str], skipped: List[str],
            args: argparse.Namespace) -> str:
     lines = [f"$ {command_line()}", ""]
     lines += [table([row(r) for r in results]), ""]
-    lines += notes + skipped
+    lines += notes
     lines += ["errors: non200 / tmout (> %.0f s) / other (connection); empty = 200 with no message;"
               % TIMEOUT_S,
               "xtalk id = replies whose recipient_id is not the sender; xtalk db = stored "
               "conversations that are not exactly their own user turns in order (- = not readable);",
-              "cpu = % of one core during the scenario (2 cores shared by client and servers).", ""]
+              "cpu = % of one core during the scenario (2 cores = 200 %, shared by the client, "
+              "the servers and the rest: other processes, and for the cluster nginx, "
+              "PostgreSQL and Redis).", ""]
     lines.append("throughput ratios:")
     lines += ratio_lines(results, "ours", "stock", TARGET_RATIO_STOCK, "ours/stock")
     if not any(r.target == "stock" for r in results):

@@ -6,9 +6,11 @@ Every server runs in its own process group so a stop also ends anything it spawn
 """
 from __future__ import annotations
 
+import configparser
 import os
 import re
 import secrets
+import shlex
 import signal
 import socket
 import subprocess
@@ -17,7 +19,9 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
+
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 RUN_SH = REPO / "scripts" / "run.sh"
@@ -53,6 +57,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (/proc/stat), to see what else ran."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def log_tail(log: Path, lines: int = 30) -> str:
     try:
         return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
@@ -62,19 +73,22 @@ def log_tail(log: Path, lines: int = 30) -> str:
 
 @dataclass
 class Server:
-    """One started process: its name, its log and how long it took to answer."""
+    """One server process: its name, pid, log and how long it took to answer."""
 
     name: str
-    proc: subprocess.Popen
+    pid: int
     log: Path
     start_seconds: float = 0.0
+    proc: Optional[subprocess.Popen] = None  # None: started by someone else (the cluster)
 
 
 @dataclass
 class Fleet:
-    """Every process this run started, so one ``stop()`` ends them all, even on Ctrl-C."""
+    """Every process this run started, so one ``stop()`` ends them all, even on Ctrl-C;
+    ``cleanups`` stop what was started through another script (the cluster)."""
 
     servers: List[Server] = field(default_factory=list)
+    cleanups: List[Callable[[], None]] = field(default_factory=list)
 
     def start(self, name: str, cmd: List[str], cwd: Path, env: Dict[str, str], log: Path,
               ready_url: str, timeout: float = 240.0) -> Server:
@@ -84,7 +98,7 @@ class Fleet:
         with log.open("w") as out:
             proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
-        server = Server(name, proc, log)
+        server = Server(name, proc.pid, log, proc=proc)
         self.servers.append(server)
         deadline = time.time() + timeout
         while not answers(ready_url):
@@ -99,19 +113,22 @@ class Fleet:
 
     def stop(self) -> None:
         """SIGTERM each process group, then SIGKILL what is left after a grace period."""
-        for server in reversed(self.servers):
-            _signal_group(server.proc, signal.SIGTERM)
+        own = [s.proc for s in reversed(self.servers) if s.proc is not None]
+        for proc in own:
+            _signal_group(proc, signal.SIGTERM)
         deadline = time.time() + 20
-        for server in reversed(self.servers):
+        for proc in own:
             try:
-                server.proc.wait(timeout=max(0.1, deadline - time.time()))
+                proc.wait(timeout=max(0.1, deadline - time.time()))
             except subprocess.TimeoutExpired:
                 pass
-            _signal_group(server.proc, signal.SIGKILL)
+            _signal_group(proc, signal.SIGKILL)
             try:
-                server.proc.wait(timeout=5)
+                proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
+        while self.cleanups:
+            self.cleanups.pop()()
         self.servers.clear()
 
 
@@ -130,61 +147,93 @@ def base_env() -> Dict[str, str]:
 
 # --- our assistant, as scripts/run.sh starts it --------------------------------------------
 
-@dataclass
-class RunShCommands:
-    """How scripts/run.sh starts the two servers, read from the script itself at run time."""
-
-    hardened: bool          # `-m service.rasa_server` / `-m service.action_server`
-    uses_token: bool        # ACTION_SERVER_TOKEN is set for both servers
-    cors: bool              # `--cors "*"`
+SUPERVISOR_CONF = REPO / "service" / "supervisord.conf"
 
 
-def read_run_sh(text: Optional[str] = None) -> RunShCommands:
-    """Which of the two known forms run.sh uses; fails loudly on a third, so the load test
-    never measures servers started differently from `make run`."""
-    text = RUN_SH.read_text() if text is None else text
-    hardened = "service.rasa_server" in text and "service.action_server" in text
-    stock = re.search(r"rasa\"?\s+run\s+actions", text) is not None
-    if not hardened and not stock:
-        raise RuntimeError("scripts/run.sh starts its servers in a way loadtest does not know; "
-                           "update scripts/loadtest_servers.py")
-    return RunShCommands(hardened=hardened, uses_token="ACTION_SERVER_TOKEN" in text,
-                         cors='--cors' in text)
+def supervisor_commands(conf: str, env: Dict[str, str]) -> Dict[str, List[str]]:
+    """Each ``[program:NAME]``'s command from a supervisord template, ``%(ENV_X)s`` filled
+    in from ``env`` (a missing variable is an error, as in supervisord)."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(conf)
+    fill = lambda m: env[m.group(1)]
+    return {section.split(":", 1)[1]: shlex.split(re.sub(r"%\(ENV_(\w+)\)s", fill,
+                                                         parser[section]["command"]))
+            for section in parser.sections() if section.startswith("program:")}
+
+
+def ours_commands(env: Dict[str, str], run_sh: Optional[str] = None,
+                  supervisor_conf: Optional[str] = None) -> Tuple[List[str], List[str], str]:
+    """The action server's and the Rasa server's commands as `make run` starts them: from
+    service/supervisord.conf when run.sh runs supervisord, else from run.sh's own lines.
+    Fails loudly on an unknown form, so the load test never measures something else."""
+    text = RUN_SH.read_text() if run_sh is None else run_sh
+    if "supervisord" in text:
+        conf = SUPERVISOR_CONF.read_text() if supervisor_conf is None else supervisor_conf
+        programs = supervisor_commands(conf, env)
+        return programs["actions"], programs["rasa"], "service/supervisord.conf's commands"
+    common = ["--model", env["MODEL"], "--port", env["RASA_PORT"]]
+    common += ["--cors", "*"] if "--cors" in text else []
+    common += ["--endpoints", env["ENDPOINTS"], "--credentials", env["CREDENTIALS"]]
+    if "service.rasa_server" in text:
+        return ([env["VENV_PY"], "-m", "service.action_server", "--port", env["ACTION_PORT"]],
+                [env["VENV_PY"], "-m", "service.rasa_server"] + common, "run.sh's service.* commands")
+    if re.search(r"rasa\"?\s+run\s+actions", text):
+        rasa = str(Path(env["VENV_PY"]).parent / "rasa")
+        return ([rasa, "run", "actions", "--port", env["ACTION_PORT"]], [rasa, "run"] + common,
+                "run.sh's rasa run commands")
+    raise RuntimeError("scripts/run.sh starts its servers in a way loadtest does not know; "
+                       "update scripts/loadtest_servers.py")
+
+
+def run_sh_env(workdir: Path, model: Path, action_port: int, rasa_port: int) -> Dict[str, str]:
+    """What scripts/run.sh exports to its servers, with this run's ports and files."""
+    site_port = free_port()
+    env = {**base_env(), "ROOT": str(REPO), "VENV_PY": sys.executable, "MODEL": str(model),
+           "LOGS": str(LOGS), "VAR_DIR": str(workdir), "RASA_PORT": str(rasa_port),
+           "SITE_PORT": str(site_port), "ACTION_PORT": str(action_port),
+           "RASA_URL": f"http://localhost:{rasa_port}", "SITE_ROOT": str(workdir / "site"),
+           "ENDPOINTS": str(workdir / "endpoints.yml"),
+           "CREDENTIALS": str(workdir / "credentials.yml"),
+           "ALLOWED_ORIGINS": os.environ.get("ALLOWED_ORIGINS") or
+           f"http://localhost:{site_port},http://127.0.0.1:{site_port}",
+           "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(32)}
+    return env
 
 
 def write_endpoints(path: Path, action_port: int, tracker_db: Optional[Path]) -> Path:
-    """endpoints.yml with the chosen action port and, for ours, a throw-away SQLite tracker."""
-    text = f'action_endpoint:\n  url: "http://localhost:{action_port}/webhook"\n'
-    if tracker_db is not None:
-        text += f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
-    path.write_text(text)
+    """endpoints.yml for the stock bot: its action server, Rasa's default tracker store."""
+    path.write_text(f'action_endpoint:\n  url: "http://localhost:{action_port}/webhook"\n')
     return path
 
 
+def ours_endpoints(path: Path, action_port: int, tracker_db: Path) -> str:
+    """The repo's endpoints.yml as `make run` reads it (tracker store type, action headers,
+    ``${VAR}`` references left for Rasa to fill in), with only the action server's port and
+    the SQLite file changed. Returns the tracker store's type, for the report."""
+    config = yaml.safe_load((REPO / "endpoints.yml").read_text(encoding="utf-8")) or {}
+    action = config.setdefault("action_endpoint", {})
+    action["url"] = re.sub(r"//[^/]+/", f"//localhost:{action_port}/",
+                           action.get("url") or "http://localhost:5055/webhook", count=1)
+    store = config.get("tracker_store") or {}
+    if store.get("dialect") != "sqlite":
+        raise RuntimeError("endpoints.yml no longer uses a SQLite tracker store; loadtest cannot "
+                           "give the run a throw-away one")
+    store["db"] = str(tracker_db)
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return str(store.get("type", "SQL"))
+
+
 def start_ours(fleet: Fleet, workdir: Path, model: Path, tag: str) -> Dict[str, object]:
-    """The action server and the Rasa server with run.sh's commands and environment; only
-    the ports, the endpoints file (tracker database in ``workdir``) and the credentials file
-    path differ. Returns what the report needs (port, tracker db, servers)."""
-    how = read_run_sh()
+    """The action server and the Rasa server with `make run`'s commands and environment;
+    only the ports, the endpoints file (tracker database in ``workdir``) and the credentials
+    file path differ. Returns what the report needs (URL, tracker db, servers)."""
     action_port, rasa_port = free_port(), free_port()
+    env = run_sh_env(workdir, model, action_port, rasa_port)
     tracker_db = workdir / "tracker.db"
-    endpoints = write_endpoints(workdir / "endpoints.yml", action_port, tracker_db)
-    env = base_env()
-    if how.uses_token:
-        env["ACTION_SERVER_TOKEN"] = os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_hex(24)
-    credentials = workdir / "credentials.yml"
-    subprocess.run([sys.executable, "-m", "channels.app_settings", str(credentials)], cwd=REPO,
+    store_type = ours_endpoints(Path(env["ENDPOINTS"]), action_port, tracker_db)
+    subprocess.run([sys.executable, "-m", "channels.app_settings", env["CREDENTIALS"]], cwd=REPO,
                    env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if how.hardened:
-        action_cmd = [sys.executable, "-m", "service.action_server", "--port", str(action_port)]
-        rasa_cmd = [sys.executable, "-m", "service.rasa_server"]
-    else:
-        action_cmd = [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port)]
-        rasa_cmd = [str(VENV_BIN / "rasa"), "run"]
-    rasa_cmd += ["--model", str(model), "--port", str(rasa_port)]
-    if how.cors:
-        rasa_cmd += ["--cors", "*"]
-    rasa_cmd += ["--endpoints", str(endpoints), "--credentials", str(credentials)]
+    action_cmd, rasa_cmd, source = ours_commands(env)
     actions = fleet.start("action server", action_cmd, REPO, env,
                           LOGS / f"loadtest-{tag}-actions.log",
                           f"http://localhost:{action_port}/health")
@@ -192,8 +241,8 @@ def start_ours(fleet: Fleet, workdir: Path, model: Path, tag: str) -> Dict[str, 
                        f"http://localhost:{rasa_port}/")
     return {"url": f"http://localhost:{rasa_port}", "tracker_db": tracker_db,
             "servers": [rasa, actions],
-            "tracker_store": f"SQL (SQLite, throw-away {tracker_db.name} in a temp folder)",
-            "commands": "hardened service.*" if how.hardened else "rasa run / rasa run actions"}
+            "tracker_store": f"{store_type} (SQLite, throw-away {tracker_db.name} in a temp folder)",
+            "commands": f"{source} ({' '.join(rasa_cmd[1:3])}, {' '.join(action_cmd[1:3])})"}
 
 
 # --- the stock `rasa init` bot --------------------------------------------------------------
@@ -228,3 +277,72 @@ def start_stock(fleet: Fleet, init_dir: Path, tag: str) -> Dict[str, object]:
     return {"url": f"http://localhost:{rasa_port}", "tracker_db": None,
             "servers": [rasa, actions], "tracker_store": "InMemoryTrackerStore (Rasa default)",
             "commands": "rasa run / rasa run actions"}
+
+
+# --- the cluster (scripts/cluster.sh), 2 instances behind nginx -----------------------------
+
+def consecutive_free_ports(count: int) -> int:
+    """A base port with ``count`` free ports from it (cluster.sh numbers instances from it)."""
+    for _ in range(200):
+        base = free_port()
+        if base + count < 65536 and all(_port_free(base + i) for i in range(count)):
+            return base
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def cluster_env(workdir: Path, tag: str, instances: int) -> Dict[str, str]:
+    """cluster.sh's own settings, pointed at a private folder and free ports, so a cluster
+    someone runs with `make run-cluster` is neither disturbed nor measured."""
+    return {**base_env(), "CLUSTER_DIR": str(workdir / "cluster"),
+            "CLUSTER_LOGS": str(LOGS / f"loadtest-{tag}"),
+            "CLUSTER_PORT": str(free_port()), "CLUSTER_RASA_PORT": str(consecutive_free_ports(instances)),
+            "CLUSTER_ACTION_PORT": str(consecutive_free_ports(instances)),
+            "CLUSTER_PG_PORT": str(free_port()), "CLUSTER_REDIS_PORT": str(free_port())}
+
+
+def start_cluster(fleet: Fleet, workdir: Path, tag: str, instances: int = 2) -> Dict[str, object]:
+    """`scripts/cluster.sh start --instances N` in a private folder; stopped with its own
+    `stop` (its servers are setsid'd: they are not our children)."""
+    env = cluster_env(workdir, tag, instances)
+    env["CLUSTER_PUBLIC_URL"] = f"http://localhost:{env['CLUSTER_PORT']}"
+    workdir.chmod(0o711)  # PostgreSQL runs as its own OS user and must reach its data folder
+    log = LOGS / f"loadtest-{tag}.log"
+    stop = lambda: subprocess.run(["bash", str(CLUSTER_SH), "stop"], cwd=REPO, env=env,
+                                  stdout=log.open("a"), stderr=subprocess.STDOUT, timeout=180)
+    fleet.cleanups.append(stop)
+    started = time.perf_counter()
+    with log.open("w") as out:
+        result = subprocess.run(["bash", str(CLUSTER_SH), "start", "--instances", str(instances)],
+                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, timeout=900)
+    if result.returncode != 0:
+        lines = [l for l in log.read_text(errors="replace").splitlines() if l.startswith("cluster:")]
+        raise RuntimeError((lines[0] if lines else f"cluster.sh start exited {result.returncode}")
+                           + f" (log {log})")
+    seconds = time.perf_counter() - started
+    pids = Path(env["CLUSTER_DIR"]) / "pids"
+    for kind, label in (("rasa", "Rasa instance"), ("actions", "action server")):
+        for i in range(1, instances + 1):
+            pid = int((pids / f"{kind}-{i}.pid").read_text().strip())
+            fleet.servers.append(Server(f"{label} {i}", pid, Path(env["CLUSTER_LOGS"]), seconds))
+    store = "PostgreSQL"
+    endpoints = (Path(env["CLUSTER_DIR"]) / "endpoints.yml").read_text()
+    found = re.search(r"tracker_store:\s*\n\s*type:\s*(\S+)", endpoints)
+    password = re.search(r"CLUSTER_PG_PASSWORD=(\S+)",
+                         (Path(env["CLUSTER_DIR"]) / "secrets.env").read_text())
+    db_url = (f"postgresql://rasa:{password.group(1)}@127.0.0.1:{env['CLUSTER_PG_PORT']}/rasa"
+              if password else None)
+    return {"url": env["CLUSTER_PUBLIC_URL"], "tracker_db": db_url,
+            "servers": [s for s in fleet.servers if s.proc is None],
+            "tracker_store": f"{found.group(1) if found else 'SQL'} on {store}, Redis lock store, "
+                             f"{instances} instances behind nginx",
+            "commands": f"scripts/cluster.sh start --instances {instances} (ready in {seconds:.0f} s)"}

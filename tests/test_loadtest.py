@@ -125,12 +125,29 @@ def test_ratio_and_error_verdicts():
                                    "ours", "stock", 1.0, "r")[0]
 
 
-def test_run_sh_forms_are_recognised():
+ENV = {"VENV_PY": "/v/bin/python", "MODEL": "m.tar.gz", "RASA_PORT": "7001", "ACTION_PORT": "7002",
+       "ENDPOINTS": "e.yml", "CREDENTIALS": "c.yml"}
+
+
+def test_commands_come_from_supervisord_conf_when_run_sh_uses_it():
+    conf = ("[supervisord]\nnodaemon = true\n[program:actions]\n"
+            "command = %(ENV_VENV_PY)s -m service.action_server --port %(ENV_ACTION_PORT)s\n"
+            "[program:rasa]\ncommand = %(ENV_VENV_PY)s -m service.rasa_server --port "
+            "%(ENV_RASA_PORT)s --endpoints %(ENV_ENDPOINTS)s\n")
+    actions, rasa, _ = ls.ours_commands(ENV, run_sh='"$VENV/bin/supervisord" -c x', supervisor_conf=conf)
+    assert actions == ["/v/bin/python", "-m", "service.action_server", "--port", "7002"]
+    assert rasa == ["/v/bin/python", "-m", "service.rasa_server", "--port", "7001",
+                    "--endpoints", "e.yml"]
+    with pytest.raises(KeyError):  # a variable run.sh would set but we do not: fail, not guess
+        ls.ours_commands({}, run_sh="supervisord", supervisor_conf=conf)
+
+
+def test_commands_from_run_sh_lines():
     plain = '"$VENV/bin/rasa" run actions --port "$ACTION_PORT"\n"$VENV/bin/rasa" run --cors "*"'
-    assert not ls.read_run_sh(plain).hardened
-    hardened = ('export ACTION_SERVER_TOKEN\n"$VENV_PY" -m service.action_server\n'
-                '"$VENV_PY" -m service.rasa_server --model "$MODEL"')
-    how = ls.read_run_sh(hardened)
-    assert how.hardened and how.uses_token and not how.cors
+    actions, rasa, _ = ls.ours_commands(ENV, run_sh=plain)
+    assert actions[1:3] == ["run", "actions"] and "--cors" in rasa and "7001" in rasa
+    hardened = '"$VENV_PY" -m service.action_server\n"$VENV_PY" -m service.rasa_server --model "$MODEL"'
+    actions, rasa, _ = ls.ours_commands(ENV, run_sh=hardened)
+    assert rasa[:3] == ["/v/bin/python", "-m", "service.rasa_server"] and "--cors" not in rasa
     with pytest.raises(RuntimeError):
-        ls.read_run_sh("gunicorn app:app")
+        ls.ours_commands(ENV, run_sh="gunicorn app:app")
