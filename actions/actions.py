@@ -82,7 +82,7 @@ def decline(dispatcher: CollectingDispatcher, tracker: Tracker,
     kind = input_checks.classify(tracker.latest_message.get("text") or "")
     dispatcher.utter_message(response=_INPUT_PROBLEM_RESPONSES.get(kind, response))
     dispatcher.utter_message(response="utter_help_contacts",
-                             contacts=rendering.help_contacts_text(KB))
+                             contacts=KB.help_contacts_text())
     return [SlotSet(OFFERED_TOPICS, [])]
 
 

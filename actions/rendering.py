@@ -172,11 +172,6 @@ def notice_text(kb: KnowledgeBase) -> str:
     return f"{kb.notice.disclaimer} {kb.notice.privacy}"
 
 
-def help_contacts_text(kb: KnowledgeBase) -> str:
-    """The human-help contacts as a short bulleted list."""
-    return "\n".join(f"• {c.name}: {c.how}" for c in kb.help_contacts)
-
-
 def clarify_buttons(kb: KnowledgeBase, topic_ids: Sequence[str]) -> List[Dict[str, str]]:
     """Readable choices for a low-confidence guess, plus a way out."""
     return topic_buttons(kb, topic_ids) + [{"title": "Something else",

@@ -51,6 +51,17 @@ def _public_url(env: Mapping[str, str]) -> str:
     return (env.get("PUBLIC_URL") or "http://localhost:5005").rstrip("/")
 
 
+DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
+
+
+def allowed_origins(env: Optional[Mapping[str, str]] = None) -> List[str]:
+    """Web origins allowed to call the assistant from a browser (``ALLOWED_ORIGINS``,
+    comma-separated; by default the site that ``make run`` serves)."""
+    env = os.environ if env is None else env
+    raw = env.get("ALLOWED_ORIGINS") or DEFAULT_ORIGINS
+    return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
+
+
 def enabled(env: Optional[Mapping[str, str]] = None) -> List[AppChannel]:
     env = os.environ if env is None else env
     return [app for app in APPS if all(env.get(var) for _, var in app.required)]

@@ -64,8 +64,8 @@ class FaqSearchInput(InputChannel):
             if query:
                 parse = await request.app.ctx.agent.parse_message(query)
                 results = rank_topics(parse)
+            # CORS comes from the server (service/http_headers.py), once.
             return response.json({"query": query, "results": results},
-                                 headers={"Access-Control-Allow-Origin": "*",
-                                          "Cache-Control": "no-store"})
+                                 headers={"Cache-Control": "no-store"})
 
         return blueprint

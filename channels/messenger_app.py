@@ -28,8 +28,9 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
 
+from channels.input_guard import UNSUPPORTED_MESSAGE
+
 logger = logging.getLogger(__name__)
-UNSUPPORTED_MESSAGE = "/unsupported_message"
 MAX_QUICK_REPLIES = 13
 MAX_QUICK_REPLY_TITLE = 20
 

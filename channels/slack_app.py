@@ -26,8 +26,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
 
+from channels.input_guard import UNSUPPORTED_MESSAGE
+
 logger = logging.getLogger(__name__)
-UNSUPPORTED_MESSAGE = "/unsupported_message"
 MAX_BUTTONS = 5
 # Message subtypes that are a person writing to the bot; the others (message_changed,
 # message_deleted, channel_join, bot_message, ...) are not answered.

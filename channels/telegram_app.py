@@ -25,8 +25,9 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 
+from channels.input_guard import UNSUPPORTED_MESSAGE
+
 logger = logging.getLogger(__name__)
-UNSUPPORTED_MESSAGE = "/unsupported_message"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 

@@ -21,8 +21,9 @@ from twilio.request_validator import RequestValidator
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 
+from channels.input_guard import UNSUPPORTED_MESSAGE
+
 logger = logging.getLogger(__name__)
-UNSUPPORTED_MESSAGE = "/unsupported_message"
 
 
 class TwilioTextOutput(TwilioOutput):

@@ -89,6 +89,11 @@ class KnowledgeBase:
         return next((n for n in self.state_notes if n.state == state and topic_id in n.topics),
                     None)
 
+    def help_contacts_text(self) -> str:
+        """The human-help contacts as a short bulleted list: the chat's, and the Rasa
+        server's own reply when the action server cannot be reached."""
+        return "\n".join(f"• {c.name}: {c.how}" for c in self.help_contacts)
+
 
 def _entry_path(raw: Any, loc: Sequence[Any]) -> str:
     """A pydantic error location as 'topics[cost].answer' (entries named by their id)."""

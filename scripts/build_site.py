@@ -29,8 +29,8 @@ def build(output: Path, rasa_url: str) -> None:
     if output.exists():
         shutil.rmtree(output)
     shutil.copytree(ROOT / "site", output)
-    for page in output.rglob("*.html"):
-        page.write_text(page.read_text(encoding="utf-8").replace(RASA_URL_PLACEHOLDER, rasa_url),
+    for path in [*output.rglob("*.html"), *output.rglob("chat-config.js")]:
+        path.write_text(path.read_text(encoding="utf-8").replace(RASA_URL_PLACEHOLDER, rasa_url),
                         encoding="utf-8")
     (output / "vendor").mkdir(exist_ok=True)
     shutil.copy(SOCKETIO_CLIENT, output / "vendor" / "socket.io.min.js")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -14,8 +15,9 @@ from typing import Any, Callable, Dict, List
 
 REPO = Path(__file__).resolve().parent.parent
 MODEL = REPO / "models" / "iep.tar.gz"
-RASA = [sys.executable, "-m", "rasa"]
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+PYTHON = [sys.executable, "-m"]
+ACTION_SERVER_TOKEN = secrets.token_urlsafe(16)
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN}
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -47,27 +49,37 @@ class Servers:
         self.model = model
         self.start_seconds: Dict[str, float] = {}  # how long each server took to come up
         self.action_port, self.rasa_port = _free_port(), _free_port()
+        # The site's port, chosen now: browsers may call the Rasa server only from there.
+        self.site_port = _free_port()
+        self.env = {**ENV, "ALLOWED_ORIGINS": f"http://localhost:{self.site_port},"
+                                              f"http://127.0.0.1:{self.site_port}"}
         self.credentials = credentials(self.rasa_port)
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text(
-            f'action_endpoint:\n  url: "http://localhost:{self.action_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n')
-        self.actions = self._start("actions", ["run", "actions", "--port", str(self.action_port)],
-                                   f"http://localhost:{self.action_port}/health")
+            (REPO / "endpoints.yml").read_text()
+            .replace("localhost:5055", f"localhost:{self.action_port}")
+            .replace('"var/tracker.db"', f'"{workdir / "tracker.db"}"'))
+        self.start_actions()
         self.rasa = None
         self.start_rasa()
 
     def _start(self, name: str, args: List[str], ready: str) -> subprocess.Popen:
         log = self.workdir / f"{name}.log"
         started = time.perf_counter()
-        proc = subprocess.Popen(RASA + args, cwd=REPO, env=ENV, stdout=log.open("w"),
+        proc = subprocess.Popen(PYTHON + args, cwd=REPO, env=self.env, stdout=log.open("w"),
                                 stderr=subprocess.STDOUT)
         _wait(ready, proc, log)
         self.start_seconds[name] = time.perf_counter() - started
         return proc
 
+    def start_actions(self) -> None:
+        self.actions = self._start("actions", ["service.action_server", "--port",
+                                               str(self.action_port)],
+                                   f"http://localhost:{self.action_port}/health")
+
     def start_rasa(self) -> None:
-        self.rasa = self._start("rasa", ["run", "--model", str(self.model), "--port", str(self.rasa_port),
+        self.rasa = self._start("rasa", ["service.rasa_server", "--model", str(self.model),
+                                         "--port", str(self.rasa_port),
                                          "--endpoints", str(self.endpoints),
                                          "--credentials", str(self.credentials)],
                                 f"http://localhost:{self.rasa_port}/")
@@ -94,15 +106,16 @@ class Servers:
 class Site:
     """The built site (demo pages, widget, FAQ) served as the run command serves it."""
 
-    def __init__(self, workdir: Path, rasa_port: int) -> None:
+    def __init__(self, workdir: Path, rasa_port: int, port: int = 0) -> None:
         from scripts.build_site import build
 
         self.root = workdir / "site"
         build(self.root, f"http://localhost:{rasa_port}")
-        self.port = _free_port()
+        self.port = port or _free_port()
         log = workdir / "site.log"
         self.proc = subprocess.Popen([sys.executable, "-m", "webapp.server", "--root", str(self.root),
-                                      "--port", str(self.port)], cwd=REPO, env=ENV,
+                                      "--port", str(self.port),
+                                      "--rasa-url", f"http://localhost:{rasa_port}"], cwd=REPO, env=ENV,
                                      stdout=log.open("w"), stderr=subprocess.STDOUT)
         _wait(self.url("/faq.json"), self.proc, log)
 

@@ -1,42 +1,92 @@
-"""Serve the built site (demo pages, widget, FAQ) on its own port.
+"""Serve the built site (demo pages, widget, FAQ) on its own port, with a strict CSP.
 
 The FAQ page is served here, not by the Rasa server, so it still opens, and its search
-falls back to a text match, when the assistant is down.
+falls back to a text match, when the assistant is down. Sanic (already installed with
+Rasa) rather than ``http.server``: async, and no version banner.
 
-Usage: python -m webapp.server --root build/site --port 8080
+Headers on every response: a Content-Security-Policy that allows scripts, styles and
+frames only from this site and connections only to it and the assistant
+(``--rasa-url``), ``frame-ancestors 'self'``, ``nosniff``, no referrer, no caching
+(content changes with the knowledge base).
+
+Usage: python -m webapp.server --root build/site --port 8080 --rasa-url http://localhost:5005
 """
 from __future__ import annotations
 
 import argparse
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+import mimetypes
+import os
 from pathlib import Path
+from typing import Optional
+from urllib.parse import urlsplit
+
+from sanic import Sanic, response
+from sanic.exceptions import NotFound
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+TYPES = {".js": "text/javascript", ".json": "application/json", ".css": "text/css",
+         ".html": "text/html; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
 
 
-class SiteHandler(SimpleHTTPRequestHandler):
-    """Static files with no caching (content changes with the knowledge base) and no logs."""
-
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".json": "application/json", ".css": "text/css"}
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-cache")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
+def content_security_policy(rasa_url: str) -> str:
+    """Only this site's own files; connections to it and to the assistant (HTTP and WebSocket)."""
+    parts = urlsplit(rasa_url)
+    ws = ("wss" if parts.scheme == "https" else "ws") + "://" + parts.netloc
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"connect-src 'self' {origin} {ws}; frame-ancestors 'self'; base-uri 'none'; "
+            "form-action 'self'; object-src 'none'")
 
 
-def serve(root: Path, port: int, host: str = "0.0.0.0") -> None:
-    server = ThreadingHTTPServer((host, port), partial(SiteHandler, directory=str(root)))
-    server.serve_forever()
+def resolve(root: Path, path: str) -> Optional[Path]:
+    """The file a URL path names under ``root`` (a folder means its index.html), or None;
+    never anything outside ``root``."""
+    target = (root / path.lstrip("/")).resolve()
+    if target != root and root not in target.parents:
+        return None
+    if target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
 
 
-if __name__ == "__main__":
+def build_app(root: Path, rasa_url: str) -> Sanic:
+    from service import http_headers
+
+    app = Sanic("iep_site", configure_logging=False)
+    root = root.resolve()
+
+    @app.get("/")
+    async def home(request: Request) -> HTTPResponse:
+        return await serve(request, "")
+
+    @app.get("/<path:path>")
+    async def serve(request: Request, path: str) -> HTTPResponse:
+        target = resolve(root, path)
+        if target is None:
+            raise NotFound("Not found")
+        if target.name == "index.html" and path and not path.endswith(("/", ".html")):
+            return response.redirect("/" + path.strip("/") + "/")
+        mime = TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        return await response.file(target, mime_type=mime)
+
+    http_headers.install(app, origins=[], extra=[
+        ("Content-Security-Policy", content_security_policy(rasa_url)),
+        ("Cache-Control", "no-cache"),
+        ("X-Frame-Options", "SAMEORIGIN")])
+    return app
+
+
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("build/site"))
     parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--host", default=os.environ.get("SITE_HOST", "0.0.0.0"))
+    parser.add_argument("--rasa-url", default="http://localhost:5005")
     args = parser.parse_args()
-    serve(args.root, args.port)
+    build_app(args.root, args.rasa_url.rstrip("/")).run(
+        host=args.host, port=args.port, workers=1, access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: ru
 def stack(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("browser")
     servers = Servers(workdir)
-    site = Site(workdir, servers.rasa_port)
+    site = Site(workdir, servers.rasa_port, servers.site_port)
     yield servers, site
     site.stop()
     servers.stop()

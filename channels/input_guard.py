@@ -1,0 +1,164 @@
+"""Every parent message passes here before NLU, whatever app it came from.
+
+The Rasa server (``service/rasa_server.py``) hands each channel this module's
+``GuardedHandler`` instead of Rasa's bare ``agent.handle_message``, so the same rules hold
+for the web chat, REST and every messaging app:
+
+- text is cleaned (no NUL bytes, no lone surrogates; a non-string becomes empty);
+- an empty or blank message skips NLU and gets the empty-message reply;
+- a message over ``MAX_MESSAGE_CHARS`` skips NLU, is stored cut to that length, and gets
+  a polite "please shorten your question";
+- a typed intent payload (``/restart``, ``/feedback{...}``) acts only when the assistant
+  itself offered it (a button in this conversation, feedback on an answered topic, or
+  one of the widget's fixed controls); otherwise it is read as plain words;
+- whatever goes wrong downstream (action server down, a crash), the parent never gets
+  an empty reply: a short apology with the help contacts goes out instead.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, Iterable, Set, Text
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+EMPTY_INTENT = "nlu_fallback"          # the low-confidence path answers "I didn't get any words"
+TOO_LONG_INTENT = "input_too_long"
+# What a connector sends for a photo, sticker, location or voice note.
+UNSUPPORTED_MESSAGE = "/unsupported_message"
+# Payloads that are always ours to send (the widget's "Talk to a person", the connectors'
+# "not text"); acting on them when typed does no harm.
+ALWAYS_ALLOWED_INTENTS = frozenset({"human_handoff", UNSUPPORTED_MESSAGE[1:]})
+FEEDBACK_INTENT = "feedback"
+UNAVAILABLE_RESPONSE = "utter_assistant_unavailable"
+
+
+def clean_text(raw: Any) -> Text:
+    """The message text as a storable string: no NUL bytes, no lone surrogates."""
+    if not isinstance(raw, str):
+        return ""
+    return raw.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def forced_parse(intent: Text, text: Text) -> Dict[Text, Any]:
+    """NLU output decided here, so the model never runs on this message."""
+    return {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": [],
+            "intent_ranking": [{"name": intent, "confidence": 1.0}]}
+
+
+def _payloads_in(value: Any) -> Iterable[Text]:
+    """Every ``payload`` string inside a bot message's data (buttons, quick replies, custom)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "payload" and isinstance(item, str):
+                yield item
+            else:
+                yield from _payloads_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _payloads_in(item)
+
+
+def offered_payloads(events: Iterable[Dict[Text, Any]]) -> Set[Text]:
+    """Payloads the assistant offered in these (serialised) events."""
+    return {p for e in events if e.get("event") == "bot" for p in _payloads_in(e.get("data"))}
+
+
+def answered_topics(events: Iterable[Dict[Text, Any]]) -> Set[Text]:
+    """Topics the assistant answered in these events (feedback may name only these)."""
+    return {e.get("value") for e in events
+            if e.get("event") == "slot" and e.get("name") == "last_topic" and e.get("value")}
+
+
+def payload_is_offered(text: Text, events: Iterable[Dict[Text, Any]]) -> bool:
+    """Whether a typed ``/intent{...}`` came from the assistant's own controls."""
+    events = list(events)
+    intent, _, raw_entities = text[1:].partition("{")
+    intent = intent.strip()
+    if intent in ALWAYS_ALLOWED_INTENTS and not raw_entities:
+        return True
+    if text in offered_payloads(events):
+        return True
+    if intent == FEEDBACK_INTENT and raw_entities:
+        try:
+            entities = json.loads("{" + raw_entities)
+        except ValueError:
+            return False
+        return (isinstance(entities, dict) and set(entities) <= {"helpful", "topic"}
+                and entities.get("helpful") in ("yes", "no")
+                and entities.get("topic") in answered_topics(events))
+    return False
+
+
+def as_plain_words(text: Text) -> Text:
+    """A refused payload, read as what the parent typed: without the leading slashes."""
+    return text.lstrip("/ ")
+
+
+class CountingOutput(OutputChannel):
+    """Passes every reply through to the real channel and counts them."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+        self.name = inner.name  # type: ignore[assignment]  # channel-specific responses
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+
+HandleMessage = Callable[[UserMessage], Awaitable[Any]]
+TrackerEvents = Callable[[Text], Awaitable[Iterable[Dict[Text, Any]]]]
+UnavailableText = Callable[[], Text]
+
+
+class GuardedHandler:
+    """``on_new_message`` for every channel: checks, then the agent, then a safety net."""
+
+    def __init__(self, handle_message: HandleMessage, tracker_events: TrackerEvents,
+                 unavailable_text: UnavailableText, max_chars: int = MAX_MESSAGE_CHARS) -> None:
+        self.handle_message = handle_message
+        self.tracker_events = tracker_events
+        self.unavailable_text = unavailable_text
+        self.max_chars = max_chars
+
+    async def prepare(self, message: UserMessage) -> UserMessage:
+        """The message as it may reach NLU (or with its meaning already decided)."""
+        if message.parse_data:  # decided by our own connector code, never by a client
+            return message
+        text = clean_text(message.text)
+        if not text.strip():
+            message.text, message.parse_data = "", forced_parse(EMPTY_INTENT, "")
+        elif len(text) > self.max_chars:
+            message.text = text[: self.max_chars]
+            message.parse_data = forced_parse(TOO_LONG_INTENT, message.text)
+        elif text.startswith("/") and not payload_is_offered(
+                text, await self.tracker_events(message.sender_id)):
+            logger.info("input.payload_refused sender=%s payload=%.60r", message.sender_id, text)
+            message.text = as_plain_words(text)
+            if not message.text.strip():
+                message.text, message.parse_data = "", forced_parse(EMPTY_INTENT, "")
+        else:
+            message.text = text
+        return message
+
+    async def __call__(self, message: UserMessage) -> None:
+        counting = CountingOutput(message.output_channel) if message.output_channel else None
+        message.output_channel = counting
+        try:
+            await self.handle_message(await self.prepare(message))
+        except Exception as error:  # noqa: BLE001 - the parent must still get a reply
+            logger.error("input.failed sender=%s error=%s: %s", message.sender_id,
+                         type(error).__name__, str(error)[:200])
+        if counting is not None and counting.sent == 0:
+            logger.warning("input.no_reply sender=%s: sent the apology with the contacts",
+                           message.sender_id)
+            try:
+                await counting.inner.send_text_message(message.sender_id, self.unavailable_text())
+            except Exception as error:  # noqa: BLE001 - the channel itself is down
+                logger.error("input.apology_failed sender=%s error=%s", message.sender_id,
+                             type(error).__name__)

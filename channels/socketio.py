@@ -1,0 +1,96 @@
+"""Rasa's socket.io channel (the web chat), with its doors locked.
+
+Differences from Rasa's ``SocketIOInput``:
+- cross-origin access only from the configured origins (``ALLOWED_ORIGINS``), without
+  credentials, and one ``Access-Control-Allow-Origin`` header (socket.io sets it itself);
+- a session id must be 32 hex characters (what the widget draws from the browser's
+  crypto random source, and what Rasa generates); anything else gets a fresh one;
+- a malformed event (not an object, no or a bad session id) is answered with one line
+  in the log, not a traceback, and a message asking the page to reload;
+- socket.io frames are capped, so a huge message cannot reach the server.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from sanic import Blueprint
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+
+from channels.app_settings import allowed_origins
+
+logger = logging.getLogger(__name__)
+
+SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+MAX_FRAME_BYTES = 64 * 1024
+STALE_SESSION_TEXT = "Sorry, this chat lost its place. Please reload the page and ask again."
+
+
+def valid_session_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(SESSION_ID.match(value))
+
+
+def new_session_id() -> Text:
+    return uuid.uuid4().hex  # uuid4 draws from os.urandom
+
+
+class SocketIOChannel(SocketIOInput):
+    """The web chat's channel: Rasa's, with origins, session ids and frames checked."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def __init__(self, *args: Any, origins: Optional[List[Text]] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.origins = origins if origins is not None else allowed_origins()
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SocketIOChannel":
+        credentials = dict(credentials or {})
+        origins = credentials.pop("origins", None)
+        channel = super().from_credentials(credentials)
+        channel.origins = list(origins) if origins else allowed_origins()
+        return channel
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+        sio = self.sio
+        engine = sio.eio
+        engine.cors_allowed_origins = list(self.origins)
+        engine.cors_credentials = False
+        engine.max_http_buffer_size = MAX_FRAME_BYTES
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Any) -> None:
+            asked = data.get("session_id") if isinstance(data, dict) else None
+            session_id = asked if valid_session_id(asked) else new_session_id()
+            if self.session_persistence:
+                sio.enter_room(sid, session_id)  # not awaitable in python-socketio 5.9
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any) -> None:
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            session_id = data.get("session_id") if isinstance(data, dict) else None
+            if not valid_session_id(session_id):
+                logger.warning("socketio.message.refused sid=%s: no valid session id", sid)
+                await sio.emit(self.bot_message_evt, {"text": STALE_SESSION_TEXT}, room=sid)
+                return
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            if not isinstance(metadata, dict):
+                metadata = {}
+            await on_new_message(UserMessage(data.get("message"), output, session_id,
+                                             input_channel=self.name(), metadata=metadata))
+
+        return webhook

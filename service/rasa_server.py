@@ -1,0 +1,128 @@
+"""Run the Rasa server as ``rasa run`` does, with the assistant's checks in front of it.
+
+``rasa run`` cannot be told to check messages before NLU, to cap request bodies, to send
+CORS without credentials for a list of origins, or to stay quiet about its version. This
+entry point builds the same Sanic app from Rasa's own pieces (channels from the
+credentials file, the agent loaded at start, the same endpoints file) and adds:
+
+- ``channels.input_guard.GuardedHandler`` between every channel and the agent;
+- bodies over ``MAX_BODY_BYTES`` refused with 413 before they are read whole;
+- CORS and hardening headers from ``service.http_headers`` (origins: ``ALLOWED_ORIGINS``);
+- no Rasa HTTP API (as ``rasa run`` without ``--enable-api``) and no version banner.
+
+Usage: python -m service.rasa_server --model models/iep.tar.gz --port 5005 \
+           --endpoints endpoints.yml --credentials credentials.yml
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Text
+from urllib.parse import urljoin
+
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+REPO = Path(__file__).resolve().parent.parent
+MAX_BODY_BYTES = 64 * 1024
+logger = logging.getLogger("service.rasa_server")
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=str(REPO / "models" / "iep.tar.gz"))
+    parser.add_argument("--port", type=int, default=5005)
+    parser.add_argument("--interface", default=os.environ.get("RASA_INTERFACE", "0.0.0.0"))
+    parser.add_argument("--endpoints", default=str(REPO / "endpoints.yml"))
+    parser.add_argument("--credentials", default=str(REPO / "credentials.yml"))
+    parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"))
+    return parser.parse_args(argv)
+
+
+def unavailable_text(app: Sanic) -> Text:
+    """The apology with the help contacts: the Rasa server's own words, so it needs
+    neither the action server nor the model's actions to say it."""
+    from knowledge_base import default as default_kb
+
+    agent = getattr(app.ctx, "agent", None)
+    responses = agent.domain.responses if agent is not None and agent.domain else {}
+    variants = responses.get("utter_assistant_unavailable") or [{}]
+    apology = variants[0].get("text") or "Sorry, something went wrong on our side."
+    return f"{apology}\n{default_kb().help_contacts_text()}"
+
+
+async def tracker_events(app: Sanic, sender_id: Text) -> List[Dict[Text, Any]]:
+    """The stored events of a conversation (as dicts), for the typed-payload check."""
+    tracker = await app.ctx.agent.tracker_store.retrieve(sender_id)
+    return [event.as_dict() for event in tracker.events] if tracker else []
+
+
+def register_channels(app: Sanic, channels: Iterable[Any], route: Text = "/webhooks/") -> None:
+    """Rasa's ``channel.register``, with every message going through the input guard."""
+    from channels.input_guard import GuardedHandler
+
+    async def handle_message(message: Any) -> None:
+        await app.ctx.agent.handle_message(message)
+
+    guard = GuardedHandler(handle_message, partial(tracker_events, app),
+                           partial(unavailable_text, app))
+    channels = list(channels)
+    for channel in channels:
+        app.blueprint(channel.blueprint(guard), url_prefix=urljoin(route, channel.url_prefix()))
+    app.ctx.input_channels = channels
+
+
+def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sanic:
+    import rasa.core.run
+    from rasa.core.utils import AvailableEndpoints
+
+    from channels.app_settings import allowed_origins
+    from service import degraded_actions, http_headers
+
+    app = Sanic("iep_assistant", configure_logging=False)
+    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+
+    @app.get("/")
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    degraded_actions.install(partial(unavailable_text, app))
+    endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
+    register_channels(app, rasa.core.run.create_http_input_channels(None, credentials_file))
+    http_headers.install(app, allowed_origins(), skip_prefixes=("/socket.io",))
+    app.register_listener(partial(rasa.core.run.load_agent_on_start, model, endpoints, None),
+                          "before_server_start")
+    app.register_listener(rasa.core.run.close_resources, "after_server_stop")
+    return app
+
+
+def configure_logging(level: Text) -> None:
+    """Rasa's logging set-up, as ``rasa run`` does it (telemetry stays off)."""
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    numeric = logging.getLevelName(level.upper())
+    configure_logging_and_warnings(numeric, None, warn_only_once=True, filter_repeated_logs=True)
+    configure_structlog(numeric)
+    for noisy in ("sanic.access", "engineio.server", "socketio.server"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    args = parse_args(argv)
+    sys.path.insert(1, str(REPO))  # custom components, channels and stores load from here
+    configure_logging(args.log_level)
+    app = build_app(args.model, args.endpoints, args.credentials)
+    logger.info("Starting the assistant's Rasa server on %s:%s", args.interface, args.port)
+    app.run(host=args.interface, port=args.port, workers=1, access_log=False,
+            backlog=int(os.environ.get("SANIC_BACKLOG", "100")))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Rasa's SQL tracker store, loading only the recent part of a conversation.
+
+Rasa's ``SQLTrackerStore`` rebuilds the whole current session on every turn, and its
+policies then walk all of it: a turn at turn 100 cost three times turn 1. Nothing this
+assistant decides looks further back than a few turns (memoization looks at 3, the rules
+at the last turn or two; everything older it needs lives in slots). So ``retrieve`` loads:
+
+- the last ``window_turns`` user turns of the current session, and
+- before them, the latest value of each slot set earlier in the session (after any restart),
+
+and ``save`` appends only the events added since that load. Everything is still stored:
+``retrieve_full_tracker`` (exports, reports) reads the whole conversation as before.
+Works on SQLite and PostgreSQL alike (plain SQL through SQLAlchemy).
+
+endpoints.yml:  tracker_store: {type: service.tracker_store.WindowedSQLTrackerStore, ...}
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any, Iterator, List, Optional, Text
+
+import sqlalchemy as sa
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+
+DEFAULT_WINDOW_TURNS = 10
+# Set on a tracker by ``retrieve``: how many of its events are already stored.
+STORED_EVENTS = "_stored_event_count"
+RESETTING_EVENTS = ("session_started", "restart")
+
+
+class WindowedSQLTrackerStore(SQLTrackerStore):
+    """SQL tracker store whose per-turn cost does not grow with the conversation."""
+
+    def __init__(self, *args: Any, window_turns: int = DEFAULT_WINDOW_TURNS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.window_turns = int(window_turns)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The current session's recent turns, with the slots they start from."""
+        with self.session_scope() as session:
+            rows = self._window_rows(session, sender_id)
+        if not rows or not self.domain:
+            return None
+        tracker = DialogueStateTracker.from_dict(
+            sender_id, [json.loads(data) for data in rows], self.domain.slots)
+        setattr(tracker, STORED_EVENTS, len(tracker.events))
+        return tracker
+
+    def _window_rows(self, session: Any, sender_id: Text) -> List[Text]:
+        """Serialised events: earlier slot values, then the window (in storage order)."""
+        event = self.SQLEvent
+        of_sender = event.sender_id == sender_id
+        reset_id = (session.query(sa.func.max(event.id))
+                    .filter(of_sender, event.type_name.in_(RESETTING_EVENTS)).scalar()) or 0
+        user_ids = [i for (i,) in session.query(event.id)
+                    .filter(of_sender, event.type_name == "user", event.id >= reset_id)
+                    .order_by(event.id.desc()).limit(self.window_turns)]
+        if len(user_ids) < self.window_turns:  # a short session: all of it
+            return [d for (d,) in session.query(event.data)
+                    .filter(of_sender, event.id >= reset_id).order_by(event.id)]
+        start = min(user_ids)
+        latest_slot_ids = (session.query(sa.func.max(event.id))
+                           .filter(of_sender, event.type_name == "slot",
+                                   event.id >= reset_id, event.id < start)
+                           .group_by(event.action_name))
+        earlier_slots = [d for (d,) in session.query(event.data)
+                         .filter(event.id.in_(latest_slot_ids)).order_by(event.id)]
+        window = [d for (d,) in session.query(event.data)
+                  .filter(of_sender, event.id >= start).order_by(event.id)]
+        return earlier_slots + window
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        setattr(tracker, STORED_EVENTS, len(tracker.events))
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        """Events added since ``retrieve`` (Rasa's own count would compare a window with
+        the whole session)."""
+        stored = getattr(tracker, STORED_EVENTS, None)
+        if stored is None:  # a tracker this store did not load: Rasa's way
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
