@@ -49,6 +49,12 @@ def test_summarize_counts_each_error_kind_apart():
 
 # --- cross-talk --------------------------------------------------------------------------------
 
+def test_cpu_ms_per_turn():
+    stats = {"msgs_per_s": 20.0, "wall_s": 10.0}  # 200 turns in 10 s
+    assert lt.cpu_ms_per_turn(100.0, stats) == pytest.approx(50.0)  # one core for 10 s / 200
+    assert lt.cpu_ms_per_turn(100.0, {"msgs_per_s": 0.0, "wall_s": 10.0}) != 0
+
+
 def test_recipient_mismatch_is_counted_once_per_turn():
     turns = [turn("a"), turn("b", recipients=["b", "a"]), turn("c", recipients=["x", "y"]),
              turn("d", recipients=[])]
