@@ -4,8 +4,10 @@ The Rasa server (``service/rasa_server.py``) hands each channel this module's
 ``GuardedHandler`` instead of Rasa's bare ``agent.handle_message``, so the same rules hold
 for the web chat, REST and every messaging app:
 
-- text is cleaned (no NUL bytes, no lone surrogates; a non-string becomes empty);
-- an empty or blank message skips NLU and gets the empty-message reply;
+- text is cleaned (no control characters, no lone surrogates, no markup tags; a
+  non-string becomes empty);
+- an empty or blank message skips NLU and gets the empty-message reply; one with no
+  letter or digit (emoji, symbols) skips NLU and gets "I can only read words";
 - a message over ``MAX_MESSAGE_CHARS`` skips NLU, is stored cut to that length, and gets
   a polite "please shorten your question";
 - a typed intent payload (``/restart``, ``/feedback{...}``) acts only when the assistant
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any, Awaitable, Callable, Dict, Iterable, Set, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -25,7 +28,8 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
-EMPTY_INTENT = "nlu_fallback"          # the low-confidence path answers "I didn't get any words"
+# The low-confidence path, which says what it could not read ("I didn't get any words").
+NO_WORDS_INTENT = "nlu_fallback"
 TOO_LONG_INTENT = "input_too_long"
 # What a connector sends for a photo, sticker, location or voice note.
 UNSUPPORTED_MESSAGE = "/unsupported_message"
@@ -36,11 +40,25 @@ FEEDBACK_INTENT = "feedback"
 UNAVAILABLE_RESPONSE = "utter_assistant_unavailable"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Pasted web markup: script and style blocks go whole, other tags leave their text.
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+
+
 def clean_text(raw: Any) -> Text:
-    """The message text as a storable string: no NUL bytes, no lone surrogates."""
+    """The message text as a storable string: no control characters (NUL included), no
+    lone surrogates, no markup tags."""
     if not isinstance(raw, str):
         return ""
-    return raw.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    text = raw.encode("utf-8", "replace").decode("utf-8")
+    text = _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", text))
+    return _CONTROL.sub("", text)
+
+
+def has_words(text: Text) -> bool:
+    """Whether there is anything NLU could read: a letter or a digit ("2" picks an option)."""
+    return any(ch.isalnum() for ch in text)
 
 
 def forced_parse(intent: Text, text: Text) -> Dict[Text, Any]:
@@ -98,17 +116,31 @@ def as_plain_words(text: Text) -> Text:
     return text.lstrip("/ ")
 
 
+_SENDS = ("send_response", "send_text_message", "send_image_url", "send_attachment",
+          "send_text_with_buttons", "send_quick_replies", "send_elements", "send_custom_json")
+
+
+def _counted(name: str) -> Callable[..., Awaitable[Any]]:
+    async def send(self: "CountingOutput", *args: Any, **kwargs: Any) -> Any:
+        self.sent += 1
+        return await getattr(self.inner, name)(*args, **kwargs)
+
+    send.__name__ = name
+    return send
+
+
 class CountingOutput(OutputChannel):
-    """Passes every reply through to the real channel and counts them."""
+    """Passes every reply through to the real channel (its own ``send_response`` too,
+    which some connectors override) and counts them."""
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
         self.sent = 0
         self.name = inner.name  # type: ignore[assignment]  # channel-specific responses
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        self.sent += 1
-        await self.inner.send_response(recipient_id, message)
+
+for _name in _SENDS:
+    setattr(CountingOutput, _name, _counted(_name))
 
 
 HandleMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -132,7 +164,12 @@ class GuardedHandler:
             return message
         text = clean_text(message.text)
         if not text.strip():
-            message.text, message.parse_data = "", forced_parse(EMPTY_INTENT, "")
+            message.text, message.parse_data = "", forced_parse(NO_WORDS_INTENT, "")
+        elif not has_words(text) and not text.startswith("/"):
+            # Only emoji or symbols: NLU would guess (it once read them as "yes"); the
+            # low-confidence path says it can only read words.
+            message.text = text[: self.max_chars]
+            message.parse_data = forced_parse(NO_WORDS_INTENT, message.text)
         elif len(text) > self.max_chars:
             message.text = text[: self.max_chars]
             message.parse_data = forced_parse(TOO_LONG_INTENT, message.text)
@@ -141,7 +178,7 @@ class GuardedHandler:
             logger.info("input.payload_refused sender=%s payload=%.60r", message.sender_id, text)
             message.text = as_plain_words(text)
             if not message.text.strip():
-                message.text, message.parse_data = "", forced_parse(EMPTY_INTENT, "")
+                message.text, message.parse_data = "", forced_parse(NO_WORDS_INTENT, "")
         else:
             message.text = text
         return message

@@ -23,6 +23,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 
 from channels.app_settings import allowed_origins
+from channels.input_guard import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ class SocketIOChannel(SocketIOInput):
                     metadata = {}
             if not isinstance(metadata, dict):
                 metadata = {}
-            await on_new_message(UserMessage(data.get("message"), output, session_id,
+            await on_new_message(UserMessage(clean_text(data.get("message")), output, session_id,
                                              input_channel=self.name(), metadata=metadata))
 
         return webhook

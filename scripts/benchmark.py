@@ -55,6 +55,22 @@ def percentile(values: List[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def turn_latency(port: int, turns: int = 100, sample: int = 5) -> None:
+    """One long conversation: is a turn at turn 100 as quick as at turn 1? (The tracker
+    store loads only recent turns: service/tracker_store.py.)"""
+    sender, timings = f"long-{uuid.uuid4().hex}", []
+    for i in range(turns):
+        t0 = time.perf_counter()
+        ask(port, sender, LATENCY_QUESTIONS[(i // 2) % len(LATENCY_QUESTIONS)] if i % 2 == 0
+            else "tell me more")
+        timings.append((time.perf_counter() - t0) * 1000)
+    first = statistics.median(timings[1:1 + sample])   # turn 1 opens the session: skipped
+    last = statistics.median(timings[-sample:])
+    print(f"one conversation of {turns} turns: median of turns 2-{1 + sample} {first:.1f} ms, "
+          f"of turns {turns - sample + 1}-{turns} {last:.1f} ms (ratio {last / first:.2f}; "
+          "target <= 1.3)")
+
+
 LABEL_UPDATES = ROOT / "eval" / "dev_label_updates.tsv"
 
 
@@ -125,6 +141,7 @@ def main() -> int:
         print(f"REST round trip, knowledge-base answer, {len(timings)} sequential requests: "
               f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
               f"max {max(timings):.1f} ms")
+        turn_latency(rasa_port)
         print(f"resident memory: Rasa server {rss_mb(servers.rasa.pid):.0f} MB, "
               f"action server {rss_mb(servers.actions.pid):.0f} MB")
 

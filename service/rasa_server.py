@@ -19,6 +19,7 @@ import argparse
 import logging
 import os
 import sys
+import warnings
 from functools import partial
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Text
@@ -102,20 +103,34 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
     return app
 
 
+class ClosedWebsocketFilter(logging.Filter):
+    """Drops the traceback Sanic logs each time a socket.io websocket closes: python-engineio's
+    Sanic handler returns nothing after a websocket ends, which Sanic 21.12 reports as
+    "Invalid response type None". A normal event, not an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (error is not None and "Invalid response type None" in str(error)
+                    and "/socket.io/" in record.getMessage())
+
+
 def configure_logging(level: Text) -> None:
-    """Rasa's logging set-up, as ``rasa run`` does it (telemetry stays off)."""
+    """Rasa's logging set-up, as ``rasa run`` does it (telemetry stays off), without the
+    noise that buries real errors."""
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
     numeric = logging.getLevelName(level.upper())
     configure_logging_and_warnings(numeric, None, warn_only_once=True, filter_repeated_logs=True)
     configure_structlog(numeric)
-    for noisy in ("sanic.access", "engineio.server", "socketio.server"):
+    for noisy in ("sanic.access", "engineio.server", "socketio.server", "websockets"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("sanic.error").addFilter(ClosedWebsocketFilter())
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     args = parse_args(argv)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)  # libraries' own, at import
     sys.path.insert(1, str(REPO))  # custom components, channels and stores load from here
     configure_logging(args.log_level)
     app = build_app(args.model, args.endpoints, args.credentials)

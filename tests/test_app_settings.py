@@ -8,7 +8,8 @@ TWILIO = {"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t", "TWILIO_NUMBER"
 
 def test_nothing_set_means_only_the_web_channels():
     creds = app_settings.credentials({})
-    assert set(creds) == {"rest", "socketio", "channels.faq_search.FaqSearchInput"}
+    assert set(creds) == {"channels.rest.RestChannel", "channels.socketio.SocketIOChannel",
+                          "channels.faq_search.FaqSearchInput"}
     assert app_settings.enabled({}) == [] and app_settings.webhook_urls({}) == []
 
 

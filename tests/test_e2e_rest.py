@@ -230,7 +230,6 @@ def _search(servers, query: str) -> Dict[str, Any]:
     url = (f"http://localhost:{servers.rasa_port}/webhooks/faq_search/search?q="
            + urllib.parse.quote(query))
     with urllib.request.urlopen(url, timeout=30) as response:
-        assert response.headers["Access-Control-Allow-Origin"] == "*"
         return json.loads(response.read())
 
 

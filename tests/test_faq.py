@@ -64,8 +64,9 @@ def test_built_site_has_pages_widget_client_and_json(tmp_path, kb):
     assert json.loads((out / "faq.json").read_text())["version"] == 2
     assert 'data-rasa-url="http://example.test:5005"' in (out / "faq" / "index.html").read_text()
     for page in (out / "demo").glob("*.html"):
-        text = page.read_text()
-        assert "__RASA_URL__" not in text and "http://example.test:5005" in text
+        assert '<script src="/demo/chat-config.js">' in page.read_text()
+    config = (out / "demo" / "chat-config.js").read_text()
+    assert "__RASA_URL__" not in config and 'serverUrl: "http://example.test:5005"' in config
 
 
 def test_faq_shows_each_topics_verified_state_notes_with_their_source(kb):

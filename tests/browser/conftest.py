@@ -3,7 +3,9 @@ Playwright (never a downloaded browser)."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+from typing import Any, Optional
 
 import pytest
 
@@ -25,6 +27,34 @@ def stack(tmp_path_factory):
     yield servers, site
     site.stop()
     servers.stop()
+
+
+def _wait_for_function_without_eval(self: Any, expression: str, *, arg: Any = None,
+                                    timeout: Optional[float] = None, polling: Any = None) -> Any:
+    """Playwright's ``wait_for_function`` builds its predicate with ``eval`` inside the page,
+    which the site's Content-Security-Policy rightly forbids; ``evaluate`` goes through the
+    DevTools protocol, which CSP does not govern. So poll with ``evaluate``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    deadline = time.monotonic() + (30000 if timeout is None else timeout) / 1000
+    while True:
+        value = self.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeoutError(f"timed out waiting for: {expression[:120]}")
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def csp_safe_waits():
+    """Browser tests run the site with its real CSP (never ``bypass_csp``)."""
+    from playwright.sync_api import Page
+
+    original = Page.wait_for_function
+    Page.wait_for_function = _wait_for_function_without_eval
+    yield
+    Page.wait_for_function = original
 
 
 @pytest.fixture(scope="module")

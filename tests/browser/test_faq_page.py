@@ -18,7 +18,12 @@ def search(page, query):
 
 
 def test_every_topic_has_its_anchor_and_search_uses_the_nlu(stack, page):
+    """As deployed: the page on the site's origin calls the assistant on another (a doubled
+    Access-Control-Allow-Origin once broke this in every browser), under the site's CSP."""
     _, site = stack
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(site.url("/faq/"))
     kb = load()
     for topic in kb.topics:
@@ -29,6 +34,7 @@ def test_every_topic_has_its_anchor_and_search_uses_the_nlu(stack, page):
     assert search(page, "can the district force us to mediate")[0] == "#voluntary"
     assert search(page, "how long is a session")[0] == "#duration"
     assert "Best matching" in page.locator("#faq-search-status").inner_text()
+    assert errors == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "faq.png"))
 
