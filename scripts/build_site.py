@@ -4,7 +4,8 @@ Usage: python scripts/build_site.py OUTPUT_DIR --rasa-url http://localhost:5005
 
 Copies site/ (filling in where the assistant runs), the socket.io browser client from
 node_modules (installed at set-up: no CDN), and writes faq/index.html and faq.json from the
-knowledge base, so the FAQ never copies answer text.
+knowledge base, so the FAQ never copies answer text. widget/help-contacts.json holds the
+knowledge base's help contacts, so the widget can show them when the assistant is down.
 """
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ SOCKETIO_CLIENT = ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.
 RASA_URL_PLACEHOLDER = "__RASA_URL__"
 
 
+def help_contacts_document(kb) -> dict:
+    """The help contacts for the widget, fetched from its own origin: shown when the
+    assistant cannot be reached or is slow, with no server needed."""
+    return {"help_contacts": [{"name": c.name, "how": c.how} for c in kb.help_contacts]}
+
+
 def build(output: Path, rasa_url: str) -> None:
     """Write the whole site into ``output`` (replacing what was there)."""
     if output.exists():
@@ -38,6 +45,8 @@ def build(output: Path, rasa_url: str) -> None:
     (output / "faq" / "index.html").write_text(faq_html(kb, rasa_url), encoding="utf-8")
     (output / "faq.json").write_text(json.dumps(faq_document(kb), indent=1, ensure_ascii=False),
                                      encoding="utf-8")
+    (output / "widget" / "help-contacts.json").write_text(
+        json.dumps(help_contacts_document(kb), indent=1, ensure_ascii=False), encoding="utf-8")
     (output / "index.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta http-equiv="refresh" content="0; url=/demo/"><title>Parent Advocacy Network</title>'

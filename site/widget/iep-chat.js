@@ -56,7 +56,12 @@
     socketioClientUrl: null, // default: ../vendor/socket.io.min.js relative to this script
     cssUrl: null, // default: iep-chat.css next to this script; false to skip
     inputPlaceholder: "Type your question…",
-    maxLength: 2000
+    maxLength: 2000,
+    helpContactsUrl: null, // default: help-contacts.json next to this script (written by the site build)
+    thinkingDelayMs: 300, // show "Thinking…" only when a reply is not (nearly) instant
+    slowReplyMs: 10000, // then say it is taking long, with the help contacts
+    offlineGraceMs: 3000, // a supervisor restart takes seconds: only then call it unreachable
+    deliveryTimeoutMs: 30000 // a queued message not sent by then is marked "Not delivered"
   };
 
   var userConfig = window.IEPChatConfig && typeof window.IEPChatConfig === "object" ? window.IEPChatConfig : {};
@@ -64,6 +69,12 @@
   function pick(key) {
     var v = userConfig[key];
     return v === undefined || v === null || v === "" ? DEFAULTS[key] : v;
+  }
+
+  // A delay in milliseconds from the page's config, or the default when absent or nonsense.
+  function pickMs(key) {
+    var v = Number(userConfig[key]);
+    return isFinite(v) && v >= 0 ? v : DEFAULTS[key];
   }
 
   var config = {
@@ -81,7 +92,14 @@
       : resolveUrl("../vendor/socket.io.min.js", scriptSrc),
     cssUrl: userConfig.cssUrl === false ? false : userConfig.cssUrl ? String(userConfig.cssUrl) : resolveUrl("iep-chat.css", scriptSrc),
     inputPlaceholder: String(pick("inputPlaceholder")),
-    maxLength: parseInt(pick("maxLength"), 10) || DEFAULTS.maxLength
+    maxLength: parseInt(pick("maxLength"), 10) || DEFAULTS.maxLength,
+    helpContactsUrl: userConfig.helpContactsUrl
+      ? String(userConfig.helpContactsUrl)
+      : resolveUrl("help-contacts.json", scriptSrc),
+    thinkingDelayMs: pickMs("thinkingDelayMs"),
+    slowReplyMs: pickMs("slowReplyMs"),
+    offlineGraceMs: pickMs("offlineGraceMs"),
+    deliveryTimeoutMs: pickMs("deliveryTimeoutMs")
   };
 
   if (config.serverUrl.indexOf("__RASA_URL__") !== -1) {
@@ -99,7 +117,8 @@
     session: "iep-chat-session",
     transcript: "iep-chat-transcript",
     open: "iep-chat-open",
-    outbox: "iep-chat-outbox"
+    outbox: "iep-chat-outbox",
+    helpContacts: "iep-chat-help-contacts"
   };
   var MAX_TRANSCRIPT = 100;
   var memoryStore = {};
@@ -178,6 +197,14 @@
     return o && typeof o === "object" && typeof o.id === "string" && typeof o.message === "string";
   }
 
+  function isValidContact(c) {
+    return c && typeof c === "object" && typeof c.name === "string" && typeof c.how === "string";
+  }
+
+  function newMessageId() {
+    return newSessionId().slice(0, 12) + Date.now().toString(36);
+  }
+
   // ---------------------------------------------------------------------------
   // State
   // ---------------------------------------------------------------------------
@@ -189,7 +216,14 @@
     socket: null,
     connected: false,
     confirmed: false,
-    isOpen: storageGet(KEYS.open) === "true"
+    isOpen: storageGet(KEYS.open) === "true",
+    inFlight: [], // visible messages emitted since the last reply: re-sent if the socket drops first
+    waiting: null, // timers of the "thinking" indicator for the message awaiting a reply
+    unreachable: false, // disconnected for longer than offlineGraceMs
+    offlineTimer: null,
+    offlineNoteShown: false, // the contacts note, once per offline spell
+    expiryTimer: null,
+    helpContacts: readJsonArray(KEYS.helpContacts).filter(isValidContact)
   };
   if (state.transcript.length > MAX_TRANSCRIPT) {
     state.transcript = state.transcript.slice(-MAX_TRANSCRIPT);
@@ -420,7 +454,8 @@
   var uid = "iep-chat-" + Math.random().toString(36).slice(2, 8);
 
   function buildUi() {
-    var root = el("div", { className: "iep-chat-root" });
+    // data-connection: connecting, ready (session confirmed) or unreachable (see showConnection).
+    var root = el("div", { className: "iep-chat-root", "data-connection": "connecting" });
     root.style.setProperty("--iep-primary", config.colors.primary);
     root.style.setProperty("--iep-primary-text", config.colors.primaryText);
 
@@ -454,6 +489,10 @@
       tabindex: "0"
     });
 
+    // Its own polite status, present from the start (live regions must exist before they
+    // change): "Thinking…" is announced once, without interrupting the parent.
+    var thinking = el("div", { className: "iep-chat-thinking", role: "status", "aria-live": "polite" });
+
     var status = el("div", { className: "iep-chat-status", "data-state": "connecting", role: "status" });
 
     var input = el("textarea", {
@@ -477,7 +516,7 @@
         role: "dialog",
         "aria-label": config.title
       },
-      [header, log, status, form]
+      [header, log, thinking, status, form]
     );
     panel.hidden = true;
 
@@ -489,6 +528,7 @@
       launcher: launcher,
       panel: panel,
       log: log,
+      thinking: thinking,
       status: status,
       input: input,
       sendBtn: sendBtn,
@@ -509,9 +549,7 @@
       restart();
       ui.input.focus();
     });
-    humanBtn.addEventListener("click", function () {
-      sendUserMessage("/human_handoff", "Talk to a person");
-    });
+    humanBtn.addEventListener("click", requestHuman);
     panel.addEventListener("keydown", function (ev) {
       if (ev.key === "Escape" || ev.key === "Esc") {
         ev.preventDefault();
@@ -560,9 +598,14 @@
       bubble.appendChild(el("div", { className: "iep-msg-text", text: entry.text }));
       if (entry.pending) {
         bubble.appendChild(pendingNote());
+      } else if (entry.failed) {
+        bubble.appendChild(retryButton());
       }
     } else {
-      bubble = el("div", { className: "iep-msg iep-msg-bot" });
+      // Notes the widget writes itself (offline, slow reply) look like the assistant's,
+      // marked so they can be told apart.
+      bubble = el("div", { className: "iep-msg iep-msg-bot" + (entry.local ? " iep-msg-local" : "") });
+      if (entry.local) bubble.setAttribute("data-local", entry.local);
       var body = el("div", { className: "iep-msg-text" });
       body.appendChild(renderMarkdown(entry.text));
       bubble.appendChild(body);
@@ -578,6 +621,22 @@
 
   function pendingNote() {
     return el("span", { className: "iep-pending", text: "waiting to send" });
+  }
+
+  // A real button, so a parent can resend with the keyboard as well as by tapping.
+  function retryButton() {
+    return el("button", { type: "button", className: "iep-retry", text: "Not delivered \u2014 tap to retry" });
+  }
+
+  // The note under a user bubble: "waiting to send", the retry button, or nothing.
+  function updateDeliveryNote(idx) {
+    var entry = state.transcript[idx];
+    var node = state.nodes[idx];
+    if (!entry || !node) return;
+    var old = node.querySelector(".iep-pending, .iep-retry");
+    if (old) old.parentNode.removeChild(old);
+    if (entry.pending) node.appendChild(pendingNote());
+    else if (entry.failed) node.appendChild(retryButton());
   }
 
   function renderQuickReplies(replies) {
@@ -667,6 +726,12 @@
     if (idx < 0) return;
     var entry = state.transcript[idx];
 
+    if (btn.classList.contains("iep-retry")) {
+      retry(idx);
+      ui.input.focus(); // the button is gone: keep focus where the parent types
+      return;
+    }
+
     if (btn.hasAttribute("data-helpful")) {
       var helpful = btn.getAttribute("data-helpful") === "yes" ? "yes" : "no";
       var topic = entry.custom && entry.custom.topic ? String(entry.custom.topic) : "";
@@ -706,6 +771,16 @@
     state.socket.emit("user_uttered", { message: message, session_id: state.sessionId });
   }
 
+  // Emit one outbox item. A visible message stays "in flight" until a reply comes, so a
+  // socket that drops first (server restart) gets it queued again rather than lost.
+  function deliver(item) {
+    emitUserMessage(item.message);
+    if (!item.hidden) {
+      state.inFlight.push({ id: item.id, message: item.message });
+      startWaiting();
+    }
+  }
+
   // Send `message` to the server, showing `display` (or the message itself) as
   // the user's bubble. Returns true when something was sent or queued.
   function sendUserMessage(message, display) {
@@ -713,29 +788,37 @@
     message = message.slice(0, config.maxLength);
     if (!message.trim()) return false;
     var text = display === null || display === undefined ? message : String(display);
-    var entry = { from: "user", text: text };
+    var id = newMessageId();
+    var entry = { from: "user", text: text, id: id };
+    var item = { id: id, message: message, queuedAt: Date.now() };
     if (canSend() && state.outbox.length === 0) {
       addEntry(entry);
-      emitUserMessage(message);
+      deliver(item);
     } else {
-      var id = newSessionId().slice(0, 12) + Date.now().toString(36);
       entry.pending = id;
       addEntry(entry);
-      state.outbox.push({ id: id, message: message });
-      saveOutbox();
-      flushOutbox();
+      enqueue(item);
     }
     return true;
   }
 
   // Send without a bubble (feedback). Queued like the rest while offline.
   function queueOrSend(message, hidden) {
+    var item = { id: newMessageId(), message: message, hidden: !!hidden, queuedAt: Date.now() };
     if (canSend() && state.outbox.length === 0) {
-      emitUserMessage(message);
+      deliver(item);
     } else {
-      state.outbox.push({ id: newSessionId().slice(0, 12) + Date.now().toString(36), message: message, hidden: !!hidden });
-      saveOutbox();
-      flushOutbox();
+      enqueue(item);
+    }
+  }
+
+  function enqueue(item) {
+    state.outbox.push(item);
+    saveOutbox();
+    flushOutbox();
+    if (state.outbox.length) {
+      scheduleExpiryCheck();
+      if (!item.hidden) noteQueuedWhileOffline();
     }
   }
 
@@ -744,24 +827,251 @@
     var changed = false;
     while (state.outbox.length && canSend()) {
       var item = state.outbox.shift();
-      emitUserMessage(item.message);
+      deliver(item);
       saveOutbox();
       markSent(item.id);
       changed = true;
     }
     if (changed) saveTranscript();
+    scheduleExpiryCheck();
+  }
+
+  // The transcript index of the user message with this outbox id, or -1.
+  function indexOfMessage(id) {
+    for (var i = state.transcript.length - 1; i >= 0; i--) {
+      var e = state.transcript[i];
+      if (e.from === "user" && (e.id === id || e.pending === id)) return i;
+    }
+    return -1;
   }
 
   function markSent(id) {
-    for (var i = 0; i < state.transcript.length; i++) {
-      var entry = state.transcript[i];
-      if (entry.pending === id) {
-        delete entry.pending;
-        var node = state.nodes[i];
-        var note = node && node.querySelector(".iep-pending");
-        if (note) note.parentNode.removeChild(note);
-      }
+    var i = indexOfMessage(id);
+    if (i < 0 || !state.transcript[i].pending) return;
+    delete state.transcript[i].pending;
+    updateDeliveryNote(i);
+  }
+
+  // The socket dropped before any reply: what was in flight goes back to the front of
+  // the outbox (the server may never have seen it) and shows "waiting to send" again.
+  function requeueInFlight() {
+    if (!state.inFlight.length) return;
+    var now = Date.now();
+    var items = state.inFlight.map(function (f) {
+      return { id: f.id, message: f.message, queuedAt: now };
+    });
+    state.inFlight = [];
+    state.outbox = items.concat(state.outbox);
+    for (var k = 0; k < items.length; k++) {
+      var i = indexOfMessage(items[k].id);
+      if (i < 0) continue;
+      state.transcript[i].pending = items[k].id;
+      updateDeliveryNote(i);
     }
+    saveOutbox();
+    saveTranscript();
+    scheduleExpiryCheck();
+  }
+
+  // One timer for the oldest queued visible message: past the delivery timeout it is
+  // taken out of the outbox and marked "Not delivered", so nothing sits pending forever
+  // and nothing old is sent by surprise later.
+  function scheduleExpiryCheck() {
+    if (state.expiryTimer) clearTimeout(state.expiryTimer);
+    state.expiryTimer = null;
+    var first = null;
+    for (var i = 0; i < state.outbox.length; i++) {
+      var item = state.outbox[i];
+      if (item.hidden || item.orphan) continue;
+      if (first === null || item.queuedAt < first) first = item.queuedAt;
+    }
+    if (first === null) return;
+    var wait = Math.max(0, first + config.deliveryTimeoutMs - Date.now());
+    state.expiryTimer = setTimeout(expireOverdue, wait);
+  }
+
+  function expireOverdue() {
+    state.expiryTimer = null;
+    var now = Date.now();
+    var kept = [];
+    for (var k = 0; k < state.outbox.length; k++) {
+      var item = state.outbox[k];
+      var overdue = !item.hidden && !item.orphan && now - item.queuedAt >= config.deliveryTimeoutMs;
+      var i = overdue ? indexOfMessage(item.id) : -1;
+      if (overdue && i < 0) {
+        item.orphan = true; // its bubble is gone (long transcript): keep it, nothing to mark
+      }
+      if (i < 0) {
+        kept.push(item);
+        continue;
+      }
+      var entry = state.transcript[i];
+      delete entry.pending;
+      entry.failed = true;
+      entry.message = item.message; // what "retry" sends (may differ from the bubble's text)
+      updateDeliveryNote(i);
+    }
+    state.outbox = kept;
+    saveOutbox();
+    saveTranscript();
+    scheduleExpiryCheck();
+  }
+
+  // "Not delivered — tap to retry": queue the same message again, with a fresh timeout.
+  function retry(idx) {
+    var entry = state.transcript[idx];
+    if (!entry || entry.from !== "user" || !entry.failed || typeof entry.message !== "string") return;
+    var item = { id: newMessageId(), message: entry.message, queuedAt: Date.now() };
+    delete entry.failed;
+    delete entry.message;
+    entry.id = item.id;
+    entry.pending = item.id;
+    updateDeliveryNote(idx);
+    saveTranscript();
+    enqueue(item);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Waiting for a reply: "Thinking…", then a note after a long wait
+  // ---------------------------------------------------------------------------
+  function startWaiting() {
+    if (state.waiting) return; // already waiting: keep the first message's clock
+    state.waiting = {
+      show: setTimeout(showThinking, config.thinkingDelayMs),
+      slow: setTimeout(onSlowReply, config.slowReplyMs)
+    };
+  }
+
+  function stopWaiting() {
+    if (state.waiting) {
+      clearTimeout(state.waiting.show);
+      clearTimeout(state.waiting.slow);
+      state.waiting = null;
+    }
+    clearThinking();
+  }
+
+  function showThinking() {
+    clearThinking();
+    var dots = el("span", { className: "iep-thinking-dots", "aria-hidden": "true" }, [
+      el("span"), el("span"), el("span")
+    ]);
+    ui.thinking.appendChild(el("div", { className: "iep-thinking" }, [
+      dots,
+      el("span", { className: "iep-thinking-text", text: "Thinking\u2026" })
+    ]));
+  }
+
+  function clearThinking() {
+    if (!ui.thinking) return;
+    while (ui.thinking.firstChild) ui.thinking.removeChild(ui.thinking.firstChild);
+  }
+
+  // No reply for a long while: replace the indicator with a note in the conversation
+  // (not an error: the reply may still come, and is shown when it does).
+  function onSlowReply() {
+    stopWaiting();
+    addContactsNote("slow", "This is taking longer than usual. You can wait, try again, or reach a person:");
+  }
+
+  // ---------------------------------------------------------------------------
+  // Help contacts without the server
+  // ---------------------------------------------------------------------------
+  // The contacts come from the knowledge base, written next to the widget by the site
+  // build; kept in storage so they are there even if this page's fetch failed.
+  function loadHelpContacts() {
+    if (!config.helpContactsUrl || typeof window.fetch !== "function") return;
+    window
+      .fetch(config.helpContactsUrl, { credentials: "same-origin", cache: "no-cache" })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .then(function (data) {
+        var list = data && Array.isArray(data.help_contacts) ? data.help_contacts.filter(isValidContact) : [];
+        if (!list.length) return;
+        state.helpContacts = list.map(function (c) {
+          return { name: c.name, how: c.how };
+        });
+        storageSet(KEYS.helpContacts, JSON.stringify(state.helpContacts));
+      })
+      .catch(function () {
+        /* keep the stored copy */
+      });
+  }
+
+  // The contacts as the assistant writes them ("• name: how" lines).
+  function helpContactsText() {
+    return state.helpContacts
+      .map(function (c) {
+        return "\u2022 " + c.name + ": " + c.how;
+      })
+      .join("\n");
+  }
+
+  function addContactsNote(kind, lead) {
+    var list = helpContactsText();
+    var text = list ? lead + "\n" + list : lead + "\nPlease try again in a few minutes.";
+    addEntry({ from: "bot", text: text, local: kind });
+  }
+
+  // "Talk to a person": the assistant answers with the contacts; when it cannot be
+  // reached, the widget answers from its own copy straight away.
+  function requestHuman() {
+    if (!state.unreachable) {
+      sendUserMessage("/human_handoff", "Talk to a person");
+      return;
+    }
+    addEntry({ from: "user", text: "Talk to a person", id: newMessageId() });
+    state.offlineNoteShown = true; // it also says what happens to questions typed now
+    addContactsNote(
+      "offline",
+      "The assistant can't be reached right now. Anything you type will be sent as soon as it is back. " +
+        "To talk to a person now:"
+    );
+  }
+
+  // A message waits in the outbox while the assistant is unreachable: say so once per
+  // offline spell, with the contacts, so the parent is not left waiting in silence.
+  function noteQueuedWhileOffline() {
+    if (!state.unreachable || state.offlineNoteShown) return;
+    state.offlineNoteShown = true;
+    addContactsNote(
+      "offline",
+      "The assistant can't be reached right now. Your message will be sent as soon as it is back. " +
+        "If you need help now, you can reach a person:"
+    );
+  }
+
+  function hasQueuedMessages() {
+    for (var i = 0; i < state.outbox.length; i++) if (!state.outbox[i].hidden) return true;
+    return false;
+  }
+
+  // Disconnected: after the grace period (a restart takes seconds) call it unreachable.
+  function startOfflineTimer() {
+    if (state.offlineTimer || state.unreachable) return;
+    state.offlineTimer = setTimeout(function () {
+      state.offlineTimer = null;
+      if (state.connected) return;
+      state.unreachable = true;
+      showConnection();
+      if (hasQueuedMessages()) noteQueuedWhileOffline();
+    }, config.offlineGraceMs);
+  }
+
+  function markReachable() {
+    if (state.offlineTimer) clearTimeout(state.offlineTimer);
+    state.offlineTimer = null;
+    state.unreachable = false;
+    state.offlineNoteShown = false;
+    showConnection();
+  }
+
+  // The connection on the widget's root, for the page's styles and for tests.
+  function showConnection() {
+    if (!ui.root) return;
+    var value = state.unreachable ? "unreachable" : canSend() ? "ready" : "connecting";
+    ui.root.setAttribute("data-connection", value);
   }
 
   // ---------------------------------------------------------------------------
@@ -792,6 +1102,9 @@
   function onBotUttered(data) {
     if (typeof data === "string") data = { text: data };
     if (!data || typeof data !== "object") return;
+    // The first part of a reply: the server has the message, and "Thinking…" can go.
+    state.inFlight = [];
+    stopWaiting();
 
     var custom = extractCustom(data);
     var text = typeof data.text === "string" ? data.text : null;
@@ -848,6 +1161,7 @@
 
   function sendSessionRequest() {
     state.confirmed = false;
+    showConnection();
     if (state.socket && state.connected) {
       state.socket.emit("session_request", { session_id: state.sessionId });
     }
@@ -858,12 +1172,16 @@
     var socket = window.io(config.serverUrl, {
       path: config.socketPath,
       transports: ["websocket", "polling"],
-      reconnection: true
+      reconnection: true,
+      // Back within a few seconds of a supervisor's restart, well inside the delivery timeout.
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 3000
     });
     state.socket = socket;
 
     socket.on("connect", function () {
       state.connected = true;
+      markReachable();
       setStatus("connected");
       sendSessionRequest();
     });
@@ -873,13 +1191,12 @@
         return; // a stale confirmation (e.g. from before "Start over")
       }
       state.confirmed = true;
+      showConnection();
       flushOutbox();
     });
     socket.on("bot_uttered", onBotUttered);
     socket.on("disconnect", function (reason) {
-      state.connected = false;
-      state.confirmed = false;
-      setStatus("reconnecting");
+      onConnectionLost();
       if (reason === "io server disconnect") {
         // The server closed the socket: socket.io will not retry by itself.
         setTimeout(function () {
@@ -887,11 +1204,19 @@
         }, 2000);
       }
     });
-    socket.on("connect_error", function () {
-      state.connected = false;
-      state.confirmed = false;
-      setStatus("reconnecting");
-    });
+    socket.on("connect_error", onConnectionLost);
+  }
+
+  // Disconnected or cannot connect: no reply can come now, so stop "Thinking…" and
+  // queue again what was in flight; start counting towards "unreachable".
+  function onConnectionLost() {
+    state.connected = false;
+    state.confirmed = false;
+    setStatus("reconnecting");
+    showConnection();
+    stopWaiting();
+    requeueInFlight();
+    startOfflineTimer();
   }
 
   var clientLoadAttempts = 0;
@@ -983,6 +1308,10 @@
   function restart() {
     state.transcript = [];
     state.outbox = [];
+    state.inFlight = [];
+    state.offlineNoteShown = false;
+    stopWaiting();
+    scheduleExpiryCheck(); // nothing queued: clears the timer
     saveOutbox();
     saveTranscript();
     renderAll();
@@ -1004,10 +1333,19 @@
     // Outbox items whose bubble has gone (transcript capped) still get sent;
     // bubbles marked pending without an outbox item are no longer pending.
     var pendingIds = {};
-    for (var i = 0; i < state.outbox.length; i++) pendingIds[state.outbox[i].id] = true;
+    var now = Date.now();
+    for (var i = 0; i < state.outbox.length; i++) {
+      pendingIds[state.outbox[i].id] = true;
+      // A new page gets a full delivery window: the connection is only starting.
+      state.outbox[i].queuedAt = now;
+    }
     for (var j = 0; j < state.transcript.length; j++) {
-      if (state.transcript[j].pending && !pendingIds[state.transcript[j].pending]) {
-        delete state.transcript[j].pending;
+      var e = state.transcript[j];
+      if (e.pending && !pendingIds[e.pending]) {
+        delete e.pending;
+      }
+      if (e.failed && typeof e.message !== "string") {
+        delete e.failed; // nothing to resend
       }
     }
 
@@ -1016,6 +1354,9 @@
       showFirstMessage();
     }
     setOpen(state.isOpen, false);
+    loadHelpContacts();
+    startOfflineTimer(); // not connected yet: unreachable if that lasts
+    scheduleExpiryCheck();
     loadSocketClient();
   }
 
