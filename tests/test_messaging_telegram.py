@@ -10,6 +10,7 @@ from typing import Any, Dict, List
 
 import pytest
 
+from tests.bad_inputs import BAD_TEXTS
 from tests.fake_providers import running_app
 from tests.servers import MODEL
 
@@ -109,3 +110,20 @@ def test_sticker_photo_or_location_gets_a_polite_only_text_reply(telegram, kb, c
     notice, body = sends(fake, 2)
     assert notice["text"].startswith(kb.notice.disclaimer)
     assert "only read text" in body["text"] and int(body["chat_id"]) == chat
+
+
+@pytest.mark.parametrize("name", sorted(BAD_TEXTS))
+def test_every_bad_text_gets_a_clear_reply_on_telegram(telegram, name):
+    """The shared bad-input corpus (tests/bad_inputs.py); a message without text is what
+    Telegram sends for a photo or sticker, so it gets the "only text" reply."""
+    servers, fake = telegram
+    case, chat = BAD_TEXTS[name], 20_000 + uuid.uuid4().int % 10_000
+    fake.clear()
+    assert post_update(servers, message_update(chat, text="hello")) == 200
+    fake.wait_for(2)
+    fake.clear()
+    assert post_update(servers, message_update(chat, text=case.text)) == 200
+    said = "\n".join(body["text"] for body in sends(fake, 1))
+    expect = "only read text" if not case.text else case.expect
+    assert said.strip() and expect in said, (name, said[:300])
+    assert case.forbid not in said, (name, said[:300])

@@ -11,6 +11,7 @@ from typing import Dict, List
 import pytest
 from twilio.request_validator import RequestValidator
 
+from tests.bad_inputs import BAD_TEXTS
 from tests.fake_providers import running_app
 from tests.servers import MODEL
 
@@ -121,3 +122,22 @@ def test_sms_menu_lists_the_areas_with_numbered_starting_topics(twilio, kb):
     fake.clear()
     assert inbound(servers, sender, "3") == 204
     assert sent_bodies(fake, sender, 1)[0] == kb.topic(kb.areas[2].topics[0]).answer
+
+
+@pytest.mark.parametrize("name", sorted(BAD_TEXTS))
+def test_every_bad_text_gets_a_clear_reply_by_sms(twilio, name):
+    """The shared bad-input corpus (tests/bad_inputs.py), as SMS: an empty body is what
+    Twilio sends for a photo, so it gets the "only text" reply."""
+    servers, fake = twilio
+    case, sender = BAD_TEXTS[name], "+1415556" + str(uuid.uuid4().int)[:4]
+    fake.clear()
+    assert inbound(servers, sender, "hello") == 204
+    fake.wait_for(2)
+    fake.clear()
+    # An SMS cannot carry a lone surrogate: what arrives is the replacement character.
+    text = case.text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    assert inbound(servers, sender, text) == 204
+    said = "\n".join(sent_bodies(fake, sender, 1))
+    expect = "only read text" if not case.text.strip() else case.expect
+    assert said.strip() and expect in said, (name, said[:300])
+    assert case.forbid not in said, (name, said[:300])
