@@ -65,6 +65,8 @@ def test_built_site_has_pages_widget_client_and_json(tmp_path, kb):
     assert 'data-rasa-url="http://example.test:5005"' in (out / "faq" / "index.html").read_text()
     for page in (out / "demo").glob("*.html"):
         assert '<script src="/demo/chat-config.js">' in page.read_text()
+    contacts = json.loads((out / "widget" / "help-contacts.json").read_text())
+    assert contacts["help_contacts"] == [{"name": c.name, "how": c.how} for c in kb.help_contacts]
     config = (out / "demo" / "chat-config.js").read_text()
     assert "__RASA_URL__" not in config and 'serverUrl: "http://example.test:5005"' in config
 

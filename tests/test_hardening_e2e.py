@@ -322,6 +322,15 @@ def test_with_the_action_server_down_every_reply_is_the_apology_with_contacts_fa
             assert time.perf_counter() - started < 2
             assert said.startswith("Sorry, the assistant has a problem right now"), said[:200]
             assert kb.help_contacts[0].name in said
+        session = uuid.uuid4().hex
+        started = time.perf_counter()
+        *_, reply = socketio_steps(servers.rasa_port, site_origin(servers), [
+            ("session_request", {"session_id": session}),
+            ("user_uttered", {"message": "do i need a lawyer", "session_id": session})], quiet=0.3)
+        said = "\n".join(m.get("text") or "" for m in reply)
+        assert said.startswith("Sorry, the assistant has a problem right now"), said[:200]
+        assert kb.help_contacts[0].name in said
+        assert time.perf_counter() - started < 3  # connecting included
     finally:
         servers.start_actions()
     assert topics(ask(servers, sender(), "is mediation free?")) == ["cost"]

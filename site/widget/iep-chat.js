@@ -167,12 +167,10 @@
     if (c && typeof c.randomUUID === "function") {
       return c.randomUUID().replace(/-/g, "");
     }
+    // Always the crypto source (every browser since 2013 has it): the session id is the
+    // only thing that ties a conversation to this browser, so it must not be guessable.
     var bytes = new Uint8Array(16);
-    if (c && typeof c.getRandomValues === "function") {
-      c.getRandomValues(bytes);
-    } else {
-      for (var i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
-    }
+    c.getRandomValues(bytes);
     var hex = "";
     for (var j = 0; j < bytes.length; j++) {
       hex += (bytes[j] < 16 ? "0" : "") + bytes[j].toString(16);
