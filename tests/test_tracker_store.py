@@ -89,3 +89,21 @@ def test_conversations_do_not_mix(store):
 
 def test_an_unknown_conversation_is_none(store):
     assert asyncio.run(store.retrieve("nobody")) is None
+
+
+def test_events_read_back_equal_rasas_own_deserialisation(store):
+    from rasa.shared.core.events import deserialise_events
+
+    from service.tracker_store import deserialise
+
+    converse(store, "p", [[SessionStarted(), SlotSet("us_state", "Ohio")] + turn(0, "cost"),
+                          [Restarted()]])
+    stored = [e.as_dict() for e in asyncio.run(store.retrieve_full_tracker("p")).events]
+    assert deserialise(stored) == deserialise_events(stored)
+    assert len(deserialise(stored)) == 8
+
+
+def test_sqlite_runs_in_wal_mode(store):
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
