@@ -119,8 +119,19 @@ class MiniLMEncoder:
         """One embedding row per text (an empty text gets the embedding of "").
 
         Texts are batched by length, so a batch of short questions is not padded to the
-        length of one long story: the results are the same, training is faster."""
+        length of one long story: the results are the same, training is faster. A single
+        text (a chat turn) is answered from a small cache: "tell me more", "2", "thanks" and
+        button payloads come back again and again."""
         texts = [t or "" for t in texts]
+        if len(texts) == 1:
+            return self._encode_one(texts[0]).copy()[None, :]
+        return self._encode_many(texts, batch_size)
+
+    @lru_cache(maxsize=4096)
+    def _encode_one(self, text: str) -> np.ndarray:
+        return self._encode_many([text], 1)[0]
+
+    def _encode_many(self, texts: List[str], batch_size: int) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
         self.tokenizer.no_padding()

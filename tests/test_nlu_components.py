@@ -40,6 +40,14 @@ def _messages(featurizer, pairs):
     return messages
 
 
+def test_a_cached_single_text_embedding_equals_the_batched_one_and_cannot_be_changed(encoder):
+    batched = encoder.encode(["do i need a lawyer", "tell me more"])
+    first = encoder.encode(["tell me more"])
+    first[0, :] = 0.0  # a caller changing its copy must not change the cache
+    again = encoder.encode(["tell me more"])
+    assert np.allclose(again[0], batched[1], atol=1e-6) and np.abs(again).sum() > 1
+
+
 def test_classifier_learns_intents_persists_and_handles_an_empty_message(tmp_path):
     featurizer = MiniLMFeaturizer({**MiniLMFeaturizer.get_default_config()}, "minilm")
     train = _messages(featurizer, [
