@@ -4,6 +4,11 @@
 # end to end over REST) and the conversation tests (`rasa test`).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# What the tests need outside Python, first (a missing one stops here, not in 11 errors):
+# Chromium for the browser tests, PostgreSQL, Redis and nginx for the cluster tests.
+# Installed with apt when root; otherwise one line says what to install and how.
+. "$ROOT/scripts/system_packages.sh"
+ensure_debian_packages chromium postgresql redis-server nginx
 . "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 
