@@ -408,7 +408,8 @@ cmd_stop() {
     stop_pid "Rasa instance $i" "$PIDS/rasa-$i.pid" "$(rasa_port "$i")" &
   done
   wait
-  for i in $(running_instances); do stop_pid "action server $i" "$PIDS/actions-$i.pid" "$(action_port "$i")"; done
+  for i in $(running_instances); do stop_pid "action server $i" "$PIDS/actions-$i.pid" "$(action_port "$i")" & done
+  wait
   stop_pid redis "$PIDS/redis.pid" redis-server
   if pg_running; then
     as_pg "$CLUSTER_PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || fail "PostgreSQL did not stop; see $CLUSTER_LOGS/postgres.log"
