@@ -199,10 +199,10 @@ CONF
   show_log "Redis did not answer" "$CLUSTER_LOGS/redis.log"
 }
 
-tracker_store_type() {  # the project's windowed SQL tracker store when there is one, else Rasa's
-  local cls
-  cls="$(sed -nE 's/^class ([A-Za-z_]+TrackerStore)\(.*/\1/p' "$ROOT/service/tracker_store.py" 2>/dev/null | head -n 1)"
-  if [ -n "$cls" ]; then echo "service.tracker_store.$cls"; else echo SQL; fi
+tracker_store_type() {  # make run's tracker store class (endpoints.yml) when it is a custom SQL one, else Rasa's
+  local t
+  t="$(sed -n '/^tracker_store:/,/^[^ #]/s/^  type: *"\{0,1\}\([A-Za-z0-9_.]*\).*/\1/p' "$ROOT/endpoints.yml" | head -n 1)"
+  case "$t" in *.*) echo "$t" ;; *) echo SQL ;; esac
 }
 
 write_endpoints() {  # one file for every instance; what differs comes from the environment
