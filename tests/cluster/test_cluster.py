@@ -8,6 +8,7 @@ PostgreSQL, Redis as the lock store (scripts/cluster.sh, on ports of its own).
 from __future__ import annotations
 
 import json
+from contextlib import closing
 import os
 import shutil
 import signal
@@ -93,14 +94,14 @@ def connect():  # -> psycopg2 connection to the cluster's database
 
 def stored_user_turns(sender: str) -> List[str]:
     """The user texts PostgreSQL holds for ``sender``, in storage order."""
-    with connect() as conn, conn.cursor() as cur:
+    with closing(connect()) as conn, conn.cursor() as cur:
         cur.execute("SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id",
                     (sender,))
         return [json.loads(data)["text"] for (data,) in cur.fetchall()]
 
 
 def user_turn_counts() -> Dict[str, int]:
-    with connect() as conn, conn.cursor() as cur:
+    with closing(connect()) as conn, conn.cursor() as cur:
         cur.execute("SELECT sender_id, count(*) FROM events WHERE type_name = 'user' GROUP BY sender_id")
         return dict(cur.fetchall())
 
