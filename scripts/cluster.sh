@@ -225,7 +225,7 @@ tracker_store:
 
 # Serialises each conversation's turns across instances.
 lock_store:
-  type: scripts.cluster_lock_store.SafeRedisLockStore  # Rasa's redis store, fixed: see that file
+  type: service.lock_store.SafeRedisLockStore  # Rasa's redis store, fixed: see that file
   url: "127.0.0.1"
   port: $CLUSTER_REDIS_PORT
   password: \${CLUSTER_REDIS_PASSWORD}

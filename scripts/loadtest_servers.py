@@ -302,7 +302,9 @@ def _port_free(port: int) -> bool:
 def cluster_env(workdir: Path, tag: str, instances: int) -> Dict[str, str]:
     """cluster.sh's own settings, pointed at a private folder and free ports, so a cluster
     someone runs with `make run-cluster` is neither disturbed nor measured."""
-    return {**base_env(), "CLUSTER_DIR": str(workdir / "cluster"),
+    # Under var/, not the temp folder: PostgreSQL runs as the `postgres` user, which cannot
+    # enter a private (0700) temporary folder.
+    return {**base_env(), "CLUSTER_DIR": str(LOGS.parent / f"loadtest-cluster-{tag}"),
             "CLUSTER_LOGS": str(LOGS / f"loadtest-{tag}"),
             "CLUSTER_PORT": str(free_port()), "CLUSTER_RASA_PORT": str(consecutive_free_ports(instances)),
             "CLUSTER_ACTION_PORT": str(consecutive_free_ports(instances)),
