@@ -278,7 +278,7 @@ http {
     image/png png; image/svg+xml svg; image/x-icon ico;
   }
   default_type application/octet-stream;
-  access_log $CLUSTER_LOGS/nginx-access.log;
+  access_log $CLUSTER_LOGS/nginx-access.log combined buffer=64k flush=5s;
   client_body_temp_path $NGINX_PREFIX/tmp/body;
   proxy_temp_path $NGINX_PREFIX/tmp/proxy;
   fastcgi_temp_path $NGINX_PREFIX/tmp/fastcgi;
