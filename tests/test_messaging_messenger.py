@@ -15,6 +15,7 @@ from typing import Any, Dict, List
 import pytest
 
 from actions.followups import payload_for_topic
+from tests.bad_inputs import BAD_TEXTS
 from tests.fake_providers import running_app
 from tests.servers import MODEL
 
@@ -138,3 +139,20 @@ def test_attachment_gets_a_polite_only_text_reply(messenger, kb, message):
 
 def benchmark_send(servers, question: str) -> int:
     return post(servers, webhook_event(new_psid(), {"text": question}))
+
+
+@pytest.mark.parametrize("name", sorted(BAD_TEXTS))
+def test_every_bad_text_gets_a_clear_reply_on_messenger(messenger, name):
+    """The shared bad-input corpus (tests/bad_inputs.py); Messenger sends a photo as a
+    message without text, so an empty or blank text gets the "only text" reply."""
+    servers, fake = messenger
+    case, psid = BAD_TEXTS[name], new_psid()
+    fake.clear()
+    assert post(servers, webhook_event(psid, {"text": "hello"})) == 200
+    fake.wait_for(4)
+    fake.clear()
+    assert post(servers, webhook_event(psid, {"text": case.text})) == 200
+    said = "\n".join(m.get("text") or "" for m in sent_messages(fake, psid, 3))
+    expect = "only read text" if not case.text.strip() else case.expect
+    assert said.strip() and expect in said, (name, said[:300])
+    assert case.forbid not in said, (name, said[:300])

@@ -17,6 +17,7 @@ import pytest
 from actions.channel_styles import STYLES, format_text
 from actions.followups import payload_for_topic
 from actions.rendering import source_line
+from tests.bad_inputs import BAD_TEXTS
 from tests.fake_providers import running_app
 from tests.servers import MODEL
 
@@ -179,3 +180,22 @@ def test_bot_own_messages_are_not_answered(slack):
 
 def benchmark_send(servers, question: str) -> int:
     return post_event(servers, dm_event(new_user(), "D" + uuid.uuid4().hex[:10].upper(), question))
+
+
+@pytest.mark.parametrize("name", sorted(BAD_TEXTS))
+def test_every_bad_text_gets_a_clear_reply_on_slack(slack, name):
+    """The shared bad-input corpus (tests/bad_inputs.py). Slack escapes <, > and & in what
+    it shows, and a message without text (a file) gets the "only text" reply."""
+    servers, fake = slack
+    case = BAD_TEXTS[name]
+    user, channel = new_user(), "D" + uuid.uuid4().hex[:10].upper()
+    fake.clear()
+    assert post_event(servers, dm_event(user, channel, "hello")) == 200
+    fake.wait_for(2)
+    fake.clear()
+    assert post_event(servers, dm_event(user, channel, case.text)) == 200
+    said = "\n".join(body.get("text") or "" for body in posted(fake, channel, 1))
+    plain = said.replace("’", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    expects = [case.expect] if case.text.strip() else ["only read text", "didn't get any words"]
+    assert plain.strip() and any(e in plain for e in expects), (name, said[:300])
+    assert case.forbid not in plain, (name, said[:300])
