@@ -1,4 +1,4 @@
-"""Map intents to topics and read follow-ups such as "the second one".
+"""Read follow-ups such as "the second one" and rank topics in an NLU result.
 
 Kept free of Rasa imports so the rules are easy to test on their own.
 """
@@ -7,7 +7,11 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-TOPIC_INTENT_PREFIX = "ask_"
+# The intent <-> topic naming lives with the knowledge base (the Rasa server needs it too).
+from knowledge_base.intents import TOPIC_INTENT_PREFIX, payload_for_topic, topic_for_intent
+
+__all__ = ["TOPIC_INTENT_PREFIX", "payload_for_topic", "pick_option", "top_topics",
+           "topic_for_intent"]
 
 _ORDINALS = {
     "first": 0, "1st": 0, "one": 0, "1": 0,
@@ -19,19 +23,6 @@ _ORDINALS = {
 }
 _LAST = {"last", "final", "latter"}
 _WORD = re.compile(r"[a-z0-9]+")
-
-
-def topic_for_intent(intent: Optional[str], topic_ids: Iterable[str]) -> Optional[str]:
-    """The topic an intent such as ``ask_cost`` asks about, if it is one."""
-    if not intent or not intent.startswith(TOPIC_INTENT_PREFIX):
-        return None
-    topic = intent[len(TOPIC_INTENT_PREFIX):]
-    return topic if topic in set(topic_ids) else None
-
-
-def payload_for_topic(topic_id: str) -> str:
-    """A button payload that asks the topic directly, skipping NLU."""
-    return f"/{TOPIC_INTENT_PREFIX}{topic_id}"
 
 
 def pick_option(text: str, count: int) -> Optional[int]:

@@ -15,8 +15,8 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 
-from actions.followups import topic_for_intent
 from knowledge_base import default as default_kb
+from knowledge_base.intents import topic_for_intent
 
 MAX_QUERY = 300
 MAX_RESULTS = 5
