@@ -35,7 +35,6 @@ class SourcePart:
 
     id: str
     summary: str
-    section_id: str
     section_title: str
     position: int  # 1-based position inside its section
 
@@ -178,7 +177,7 @@ def _index(path: Path, data: schema.KnowledgeBaseFile) -> KnowledgeBase:
     parts: Dict[str, SourcePart] = {}
     for section in data.sources.article.sections:
         for position, part in enumerate(section.parts, 1):
-            parts[part.id] = SourcePart(part.id, part.summary, section.id, section.title, position)
+            parts[part.id] = SourcePart(part.id, part.summary, section.title, position)
     topics = {t.id: t for t in data.topics}
     areas = tuple(Area(a.id, a.title, tuple(t.id for t in data.topics if t.area == a.id))
                   for a in data.areas)

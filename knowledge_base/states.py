@@ -107,12 +107,6 @@ def _code_in_context(text: str, match: "re.Match[str]") -> bool:
     return follows_a_place_word or opens_a_self_description
 
 
-def find_state(text: str) -> Optional[str]:
-    """The last state named in ``text`` (a parent who moved says the new one last)."""
-    states = find_states(text)
-    return states[-1][0] if states else None
-
-
 def name_of(code: str) -> str:
     """'Pennsylvania' for 'PA'; 'the District of Columbia' for 'DC'."""
     return NAMES[code]

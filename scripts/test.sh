@@ -12,7 +12,7 @@ ensure_debian_packages chromium postgresql redis-server nginx
 . "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 
-"$VENV_PY" -m pytest -q -p no:warnings -p no:cacheprovider tests
+IEP_REQUIRE_MODEL=1 "$VENV_PY" -m pytest -q -p no:warnings -p no:cacheprovider tests
 
 RESULTS="$ROOT/var/results"
 if ! "$VENV/bin/rasa" test core --model "$MODEL" --stories tests/conversations \

@@ -55,11 +55,12 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 def unavailable_text(app: Sanic) -> Text:
     """The apology with the help contacts: the Rasa server's own words, so it needs
     neither the action server nor the model's actions to say it."""
+    from channels.input_guard import UNAVAILABLE_RESPONSE
     from knowledge_base import default as default_kb
 
     agent = getattr(app.ctx, "agent", None)
     responses = agent.domain.responses if agent is not None and agent.domain else {}
-    variants = responses.get("utter_assistant_unavailable") or [{}]
+    variants = responses.get(UNAVAILABLE_RESPONSE) or [{}]
     apology = variants[0].get("text") or "Sorry, something went wrong on our side."
     return f"{apology}\n{default_kb().help_contacts_text()}"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -15,6 +16,14 @@ from knowledge_base import KnowledgeBase, load
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 TRACKERS = TESTS / "fixtures" / "trackers"
+MODEL = Path(os.environ.get("IEP_MODEL") or REPO / "models" / "iep.tar.gz")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under `make test` (IEP_REQUIRE_MODEL=1) a missing model is a failure: the tests that
+    need one would otherwise skip, and a run that tests little would pass."""
+    if os.environ.get("IEP_REQUIRE_MODEL") == "1" and not MODEL.exists():
+        raise pytest.UsageError(f"no trained model at {MODEL}: the set-up should have trained it")
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,9 @@
 """Messaging apps are configured from the environment, and only when fully set."""
 from __future__ import annotations
 
+import re
+import subprocess
+
 from channels import app_settings
 
 TWILIO = {"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t", "TWILIO_NUMBER": "+15005550006"}
@@ -25,9 +28,34 @@ def test_an_app_is_on_only_when_all_its_variables_are_set():
         ("SMS and WhatsApp (Twilio)", "https://bot.example.org/webhooks/twilio/webhook")]
 
 
-def test_every_app_names_its_variables_and_no_secret_is_committed():
+# What the apps' secrets look like (Twilio account SIDs and auth tokens, Slack tokens,
+# Telegram bot tokens, Meta page tokens, private keys); the tests' own fakes live in tests/.
+SECRET_SHAPES = re.compile(
+    r"AC[0-9a-f]{32}|xox[abposr]-[0-9A-Za-z-]{10,}|\b\d{8,10}:[A-Za-z0-9_-]{35}\b"
+    r"|EAA[A-Za-z0-9]{30,}|-----BEGIN [A-Z ]*PRIVATE KEY-----|auth_token:\s*['\"]?[0-9a-f]{32}")
+
+
+def test_every_app_names_its_variables_and_credentials_come_from_the_environment():
     committed = (app_settings.REPO / "credentials.yml").read_text()
     for app in app_settings.APPS:
         assert app.required and app.webhook_path.startswith("/webhooks/")
         for _, variable in app.required:
             assert variable.isupper() and variable not in committed
+
+
+def test_no_secret_value_is_committed_outside_the_tests_fakes():
+    files = subprocess.run(["git", "ls-files"], cwd=app_settings.REPO, capture_output=True,
+                           text=True, check=True).stdout.split()
+    found = []
+    for name in files:
+        if name.startswith(("tests/", "node_modules/")) or name.endswith((".png", ".lock")):
+            continue
+        text = (app_settings.REPO / name).read_text(encoding="utf-8", errors="ignore")
+        found += [f"{name}: {m.group(0)[:12]}…" for m in SECRET_SHAPES.finditer(text)]
+    assert found == []
+
+
+def test_the_secret_shapes_catch_real_looking_secrets():
+    for sample in ("AC" + "a1" * 16, "xoxb-1234567890-abcdefghij", "123456789:" + "A" * 35,
+                   "EAA" + "b" * 40, "auth_token: " + "f" * 32):
+        assert SECRET_SHAPES.search(sample), sample

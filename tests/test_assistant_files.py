@@ -112,3 +112,27 @@ def test_rasa_data_validate_is_clean():
                   if not any(f"'{u}' is not used in any story or rule" in w for u in used)
                   and f"'{input_guard.TOO_LONG_INTENT}' is listed in the domain" not in w]
     assert unexpected == []
+
+
+def test_under_make_test_a_missing_model_fails_the_run_instead_of_skipping(tmp_path):
+    env = {**os.environ, "IEP_REQUIRE_MODEL": "1", "IEP_MODEL": str(tmp_path / "none.tar.gz")}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             "tests/test_app_settings.py"], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "no trained model" in result.stdout + result.stderr
+
+
+def _plain(text: str) -> str:
+    """Text without entity markup ("[Ohio](us_state)" -> "Ohio"), trimmed and lower-cased."""
+    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).strip().lower()
+
+
+def test_no_conversation_test_turn_is_a_training_example():
+    """The conversation tests measure phrasings the model has not seen."""
+    trained = {_plain(e) for examples in _nlu_examples().values() for e in examples}
+    turns = [step["user"] for path in (REPO / "tests" / "conversations").glob("*.yml")
+             for story in yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]
+             for step in story["steps"] if "user" in step]
+    assert len(turns) > 40
+    assert [t.strip() for t in turns if _plain(t) in trained] == []

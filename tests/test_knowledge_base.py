@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge_base import DEFAULT_PATH, MAX_ANSWER_WORDS, KnowledgeBaseError, load
+from knowledge_base import DEFAULT_PATH, KnowledgeBaseError, load
 
 # Clients, the FAQ page and the evaluation address topics by these ids: they are a contract.
 FIXED_TOPIC_IDS = (
@@ -37,13 +37,6 @@ def test_every_fixed_topic_id_is_present_once(kb):
     assert sorted(kb.topics) == sorted(FIXED_TOPIC_IDS)
 
 
-def test_every_related_id_exists_and_is_not_the_topic_itself(kb):
-    for topic in kb.topics.values():
-        assert topic.related, topic.id
-        for ref in topic.related:
-            assert ref in kb.topics and ref != topic.id, (topic.id, ref)
-
-
 def test_new_topics_cite_the_sections_and_guidance_the_reference_names(kb):
     cited = lambda t: {r.split("(")[0] for r in kb.topic(t).regulation_refs}
     assert "300.510" in cited("resolution_meeting")
@@ -54,7 +47,7 @@ def test_new_topics_cite_the_sections_and_guidance_the_reference_names(kb):
     assert "osep_2020_confidentiality" in kb.topic("confidentiality_limits").source.references
     assert "utah_usbe" in kb.topic("remote_mediation").source.references
     for section in kb.regulations.values():
-        assert section.url.startswith("https://") and section.section in section.url
+        assert section.section in section.url  # the https check is load()'s (tested below)
 
 
 def test_every_state_note_comes_from_the_verified_table(kb):
@@ -71,17 +64,13 @@ def test_every_state_note_comes_from_the_verified_table(kb):
             assert "check with" in note.note.lower(), note.state
 
 
-def test_every_article_paragraph_is_used_by_some_entry(kb):
-    used = {ref for t in kb.topics.values() for ref in t.article_refs}
-    assert used == set(kb.article.parts)
-    # The outline is the article's: 3 opening paragraphs, 6 benefits, 2 on the day,
-    # 4 outcomes, 3 closing paragraphs.
+def test_the_outline_is_the_articles(kb):
+    """3 opening paragraphs, 6 benefits, 2 on the day, 4 outcomes, 3 closing paragraphs
+    (that each is used by some topic is load()'s check, tested below)."""
     assert len(kb.article.parts) == 18
 
 
-def test_answers_are_short_and_areas_group_all_topics(kb):
-    for topic in kb.topics.values():
-        assert len(topic.answer.split()) <= MAX_ANSWER_WORDS, topic.id
+def test_areas_group_all_topics_in_order(kb):
     assert [a.id for a in kb.areas] == ["what_it_is", "rights", "starting", "benefits",
                                         "the_day", "outcomes", "the_agreement",
                                         "other_routes", "more_help"]
@@ -150,6 +139,7 @@ def _topic(raw, topic_id):
     (lambda raw: _topic(raw, "cost").update(answer="  "), r"topics\[cost\]\.answer: must be a non-empty"),
     (lambda raw: _topic(raw, "cost").update(colour="red"), r"topics\[cost\]\.colour: extra fields"),
     (lambda raw: _topic(raw, "cost").update(related=["nope"]), r"topics\[cost\]\.related: .*'nope'"),
+    (lambda raw: _topic(raw, "cost").update(related=["cost"]), r"topics\[cost\]\.related: .*'cost'"),
     (lambda raw: _topic(raw, "cost").update(source={"article": ["intro-99"]}),
      r"topics\[cost\]\.source\.article: unknown article part 'intro-99'"),
     (lambda raw: _topic(raw, "cost").update(answer="word " * 61), r"topics\[cost\]\.answer: 61 words"),

@@ -3,8 +3,8 @@
 Features per message: the MiniLM sentence embedding (from ``MiniLMFeaturizer``), which
 carries meaning across paraphrases, beside TF-IDF character n-grams of the text, which
 carry typos ("mediater") and domain words, and (optionally) the L2-normalised sparse
-sentence features of earlier featurizers, such as lemma counts over spaCy's lemmas. Measured against DIET on the same held-out
-data, this answers far more paraphrases at the same rate of wrong answers (docs/nlu.md).
+sentence features of earlier featurizers, such as lemma counts over spaCy's lemmas.
+Measured against DIET on the same held-out data, this answers far more paraphrases at the same rate of wrong answers (docs/nlu.md).
 
 Long messages are also read one question at a time (``nlu_components/questions.py``): a
 second, small model over the embedding alone (the other features exist for whole messages
@@ -28,27 +28,28 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components import questions
 from nlu_components.minilm import shared_encoder
+from nlu_components.minilm_featurizer import MiniLMFeaturizer
 
 logger = logging.getLogger(__name__)
-MODEL_FILE = "embedding_intent_classifier.joblib"
+MODEL_FILE = "logistic_intent_classifier.joblib"
 SECOND_QUESTION_ENTITY = "second_question"
 TOPIC_INTENT_PREFIX = "ask_"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
+class LogisticIntentClassifier(GraphComponent, IntentClassifier):
     """Logistic regression on [sentence embedding x weight, character TF-IDF]."""
 
     @classmethod
     def required_components(cls) -> List[type]:
-        return [Featurizer]
+        """It reads the MiniLM embedding (and fails without it), not just any featurizer."""
+        return [MiniLMFeaturizer]
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -95,13 +96,13 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "EmbeddingIntentClassifier":
+               execution_context: ExecutionContext) -> "LogisticIntentClassifier":
         return cls(config, model_storage, resource)
 
     def _embedding(self, message: Message) -> np.ndarray:
         _, sentence = message.get_dense_features(TEXT)
         if sentence is None:
-            raise ValueError("EmbeddingIntentClassifier needs MiniLMFeaturizer before it")
+            raise ValueError("LogisticIntentClassifier needs MiniLMFeaturizer before it")
         return sentence.features.reshape(-1)
 
     def _matrix(self, messages: List[Message]) -> csr_matrix:
@@ -148,7 +149,7 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "EmbeddingIntentClassifier":
+             execution_context: ExecutionContext, **kwargs: Any) -> "LogisticIntentClassifier":
         with model_storage.read_from(resource) as directory:
             vectorizer, classifier, sparse_width, segment_classifier = joblib.load(
                 directory / MODEL_FILE)
