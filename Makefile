@@ -1,5 +1,5 @@
 # The two commands of the README. Both set up whatever is missing first.
-.PHONY: run test setup benchmark loadtest
+.PHONY: run test setup benchmark loadtest lint
 
 run:
 	@scripts/run.sh
@@ -12,6 +12,9 @@ setup:
 
 benchmark:
 	@scripts/benchmark.sh
+
+lint:
+	@scripts/lint.sh
 
 loadtest:
 	@scripts/loadtest.sh $(LOADTEST_ARGS)

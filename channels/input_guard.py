@@ -87,7 +87,7 @@ def offered_payloads(events: Iterable[Dict[Text, Any]]) -> Set[Text]:
 
 def answered_topics(events: Iterable[Dict[Text, Any]]) -> Set[Text]:
     """Topics the assistant answered in these events (feedback may name only these)."""
-    return {e.get("value") for e in events
+    return {str(e["value"]) for e in events
             if e.get("event") == "slot" and e.get("name") == "last_topic" and e.get("value")}
 
 
@@ -136,7 +136,7 @@ class CountingOutput(OutputChannel):
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
         self.sent = 0
-        self.name = inner.name  # type: ignore[assignment]  # channel-specific responses
+        self.name = inner.name  # channel-specific responses are chosen by this name
 
 
 for _name in _SENDS:

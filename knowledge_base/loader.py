@@ -79,9 +79,10 @@ class KnowledgeBase:
         return self.regulations[part_id.split("(")[0]]
 
     def followup(self, topic_id: Optional[str], kind: str) -> str:
-        """The topic that answers a follow-up of ``kind`` asked right after ``topic_id``."""
+        """The topic that answers a follow-up of ``kind`` asked right after ``topic_id``
+        (every kind has a default: the loader checks it)."""
         own = self.topics[topic_id].followups.get(kind) if topic_id in self.topics else None
-        return own or self.followups.get(kind)
+        return own or str(getattr(self.followups, kind))
 
     def state_note(self, state: str, topic_id: str) -> Optional[StateNote]:
         """The verified note for this state and topic, if the knowledge base has one."""
@@ -150,9 +151,9 @@ def _cross_references(data: schema.KnowledgeBaseFile) -> Iterator[str]:
             _check(errors, ref in topics and ref != topic.id, f"{where}.related",
                    f"unknown or self-referencing topic {ref!r}")
         for kind in FOLLOWUP_KINDS:
-            ref = topic.followups.get(kind)
-            _check(errors, ref is None or ref in topics, f"{where}.followups.{kind}",
-                   f"unknown topic {ref!r}")
+            followup = topic.followups.get(kind)
+            _check(errors, followup is None or followup in topics, f"{where}.followups.{kind}",
+                   f"unknown topic {followup!r}")
     for kind in FOLLOWUP_KINDS:
         _check(errors, data.followups.get(kind) in topics, f"followups.{kind}",
                f"unknown topic {data.followups.get(kind)!r}")
@@ -186,7 +187,7 @@ def _index(path: Path, data: schema.KnowledgeBaseFile) -> KnowledgeBase:
         article=ArticleSource(data.sources.article.title, data.sources.article.url, parts),
         regulations={s.section: s for s in data.sources.regulations},
         references={r.id: r for r in data.sources.references},
-        areas=areas, topics=topics, starter_topics=data.starter_topics,
+        areas=areas, topics=topics, starter_topics=tuple(data.starter_topics),
         followups=data.followups, state_notes=tuple(data.state_notes),
         help_contacts=tuple(data.help_contacts))
 

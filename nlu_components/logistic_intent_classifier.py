@@ -108,6 +108,8 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
     def _matrix(self, messages: List[Message]) -> csr_matrix:
         embeddings = np.vstack([self._embedding(m) for m in messages])
         texts = [(m.get(TEXT) or "").lower() for m in messages]
+        if self.vectorizer is None:
+            raise RuntimeError("LogisticIntentClassifier used before training")
         blocks = [csr_matrix(embeddings * float(self.config["embedding_weight"])),
                   self.vectorizer.transform(texts)]
         if self.config["use_sparse_features"]:
@@ -119,7 +121,7 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         (an empty message), so every row has the width seen in training."""
         _, sentence = message.get_sparse_features(TEXT)
         if sentence is None:
-            return np.zeros((1, self.sparse_width))
+            return np.zeros((1, self.sparse_width or 0))
         row = sentence.features.toarray().reshape(1, -1)
         if self.sparse_width is None:
             self.sparse_width = row.shape[1]
@@ -157,9 +159,11 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
                    segment_classifier)
 
     def _rank(self, probabilities: np.ndarray) -> List[Dict[str, Any]]:
+        if self.classifier is None:
+            raise RuntimeError("LogisticIntentClassifier used before training")
+        classes = self.classifier.classes_
         order = np.argsort(-probabilities)[: int(self.config["ranking_length"]) or None]
-        return [{"name": str(self.classifier.classes_[i]), "confidence": float(probabilities[i])}
-                for i in order]
+        return [{"name": str(classes[i]), "confidence": float(probabilities[i])} for i in order]
 
     def _question_rankings(self, text: str) -> List[List[Dict[str, Any]]]:
         """A ranking for each question-like segment of a message of several segments."""

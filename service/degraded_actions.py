@@ -44,4 +44,4 @@ def install(apology: Callable[[], Text]) -> None:
             return [BotUttered(apology())]
 
     setattr(run, _INSTALLED, True)
-    RemoteAction.run = run  # type: ignore[method-assign]
+    RemoteAction.run = run

@@ -51,7 +51,7 @@ def deserialise(data: List[Dict[Text, Any]]) -> List[Event]:
     """Rasa's ``deserialise_events``, with the class table looked up, not rebuilt."""
     classes, events = event_classes(), []
     for parameters in data:
-        cls = classes.get(parameters.get("event"))
+        cls = classes.get(parameters.get("event") or "")
         event = cls._from_parameters(parameters) if cls else Event.from_parameters(parameters)
         if event is not None:
             events.append(event)

@@ -56,12 +56,7 @@ def build_app(root: Path, rasa_url: str) -> Sanic:
     app = Sanic("iep_site", configure_logging=False)
     root = root.resolve()
 
-    @app.get("/")
-    async def home(request: Request) -> HTTPResponse:
-        return await serve(request, "")
-
-    @app.get("/<path:path>")
-    async def serve(request: Request, path: str) -> HTTPResponse:
+    async def serve(request: Request, path: str = "") -> HTTPResponse:
         target = resolve(root, path)
         if target is None:
             raise NotFound("Not found")
@@ -69,6 +64,9 @@ def build_app(root: Path, rasa_url: str) -> Sanic:
             return response.redirect("/" + path.strip("/") + "/")
         mime = TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         return await response.file(target, mime_type=mime)
+
+    app.add_route(serve, "/", methods=["GET"], name="home")
+    app.add_route(serve, "/<path:path>", methods=["GET"], name="file")
 
     http_headers.install(app, origins=[], extra=[
         ("Content-Security-Policy", content_security_policy(rasa_url)),

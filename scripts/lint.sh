@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Lint, format check, types and dead code (pyproject.toml has the settings). Quiet when clean.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SETUP_SKIP_TRAIN=1 . "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+status=0
+run() {  # run NAME COMMAND...: show the output only when it fails
+  local out
+  if ! out="$("$@" 2>&1)"; then
+    echo "lint: $1 found problems:" >&2
+    echo "$out" >&2
+    status=1
+  fi
+}
+run "$VENV/bin/ruff" check --quiet .
+run "$VENV/bin/ruff" format --check --quiet .
+run "$VENV/bin/mypy"
+run "$VENV/bin/vulture"
+exit "$status"
