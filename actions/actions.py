@@ -12,7 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import channel_styles, followups, input_checks, rendering
+from actions import followups, input_checks, rendering
+from channels import styles as channel_styles
 from knowledge_base import KnowledgeBase, default as default_kb
 from knowledge_base import states as state_names
 

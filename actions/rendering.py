@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from actions.channel_styles import shape, style_for
+from channels.styles import shape, style_for
 from knowledge_base.intents import payload_for_topic
 from knowledge_base import KnowledgeBase, Topic
 from knowledge_base.states import NAMES as STATE_NAMES, name_of, possessive

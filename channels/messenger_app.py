@@ -29,10 +29,9 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
 
 from channels.input_guard import UNSUPPORTED_MESSAGE
+from channels.styles import outgoing
 
 logger = logging.getLogger(__name__)
-MAX_QUICK_REPLIES = 13
-MAX_QUICK_REPLY_TITLE = 20
 
 
 def messenger_client(page_access_token: Text, api_base_url: Optional[Text] = None) -> MessengerClient:
@@ -47,21 +46,18 @@ def messenger_client(page_access_token: Text, api_base_url: Optional[Text] = Non
 class MessengerAppOutput(MessengerBot):
     """Rasa's Messenger output, with quick replies for options."""
 
-    @staticmethod
-    def _quick_replies(options: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
-        return [{"content_type": "text", "title": o["title"][:MAX_QUICK_REPLY_TITLE],
-                 "payload": o["payload"]} for o in options[:MAX_QUICK_REPLIES]]
-
     def _send_parts(self, recipient_id: Text, text: Text, options: List[Dict[Text, Any]]) -> None:
-        """Every part of the text in order, the options on the last one.
+        """Every part of the text in order, the options on the last one, within Messenger's
+        limits (``channels/styles.py``).
 
         fbmessenger's ``QuickReplies`` refuses more than 11, so the dict is built here."""
-        parts = [p for p in text.strip().split("\n\n") if p.strip()] or [text]
+        parts, options = outgoing(self.name(), text, options)
         for part in parts[:-1]:
             self.messenger_client.send({"text": part}, recipient_id, "RESPONSE")
         last: Dict[Text, Any] = {"text": parts[-1]}
         if options:
-            last["quick_replies"] = self._quick_replies(options)
+            last["quick_replies"] = [{"content_type": "text", "title": o["title"],
+                                      "payload": o["payload"]} for o in options]
         self.messenger_client.send(last, recipient_id, "RESPONSE")
 
     async def send_quick_replies(self, recipient_id: Text, text: Text,

@@ -27,9 +27,9 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
 
 from channels.input_guard import UNSUPPORTED_MESSAGE
+from channels.styles import outgoing
 
 logger = logging.getLogger(__name__)
-MAX_BUTTONS = 5
 # Message subtypes that are a person writing to the bot; the others (message_changed,
 # message_deleted, channel_join, bot_message, ...) are not answered.
 USER_SUBTYPES = {None, "file_share", "thread_broadcast"}
@@ -49,15 +49,15 @@ class SlackAppOutput(SlackBot):
                                      buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
         """Every part of the text in order; the last one as a mrkdwn section with the buttons."""
         recipient = self.slack_channel or recipient_id
-        parts = [p for p in text.strip().split("\n\n") if p.strip()] or [text]
+        parts, buttons = outgoing(self.name(), text, buttons)
         for part in parts[:-1]:
             await self._post_message(channel=recipient, as_user=True, text=part, type="mrkdwn")
         blocks: List[Dict[Text, Any]] = [
             {"type": "section", "text": {"type": "mrkdwn", "text": parts[-1]}}]
         if buttons:
             blocks.append({"type": "actions", "elements": [
-                {"type": "button", "text": {"type": "plain_text", "text": b["title"][:75]},
-                 "value": b["payload"]} for b in buttons[:MAX_BUTTONS]]})
+                {"type": "button", "text": {"type": "plain_text", "text": b["title"]},
+                 "value": b["payload"]} for b in buttons]})
         await self._post_message(channel=recipient, as_user=True, text=parts[-1], blocks=blocks)
 
 

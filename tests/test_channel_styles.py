@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions import channel_styles as cs
+from channels import styles as cs
 
 BUTTONS = [{"title": f"Question number {i} about mediation", "payload": f"/ask_{i}"}
            for i in range(1, 16)]

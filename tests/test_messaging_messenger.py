@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from actions.followups import payload_for_topic
+from knowledge_base.intents import payload_for_topic
 from tests.bad_inputs import BAD_TEXTS
 from tests.fake_providers import running_app
 from tests.servers import MODEL

@@ -14,8 +14,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from actions.channel_styles import STYLES, format_text
-from actions.followups import payload_for_topic
+from channels.styles import STYLES, format_text
+from knowledge_base.intents import payload_for_topic
 from actions.rendering import source_line
 from tests.bad_inputs import BAD_TEXTS
 from tests.fake_providers import running_app

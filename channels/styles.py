@@ -1,7 +1,8 @@
 """How each app shows a reply: buttons or numbered options, size limits, text markup.
 
-One table of styles, applied to every reply by ``shape``, so a new channel is a new row
-rather than a copy of the rendering code. Rasa's connectors send the parts of a text
+One table of styles, applied to every reply by ``shape`` (action server) and read by the
+connectors in ``channels/`` for their limits (``outgoing``), so a new channel is a new row
+and no connector declares a limit of its own. Rasa's connectors send the parts of a text
 separated by a blank line as separate messages, in order; ``shape`` uses that to split
 long replies at sentence boundaries within each app's limit.
 """
@@ -128,3 +129,11 @@ def shape(channel: Optional[str], text: str,
         parts += split_text(numbered_options(list(buttons)[: style.max_buttons]), style.max_chars)
     shaped["text"] = "\n\n".join(parts)
     return shaped
+
+
+def outgoing(channel: Optional[str], text: str, buttons: Sequence[Dict[str, Any]] = ()
+             ) -> Tuple[List[str], List[Dict[str, Any]]]:
+    """What a connector sends for one reply: the text's parts (blank-line separated, each
+    within the app's message size; at least one) and the buttons within its limits."""
+    style = style_for(channel)
+    return split_text(text or "", style.max_chars) or [text or ""], fit_buttons(style, buttons)
