@@ -25,6 +25,7 @@ LAST_TOPIC = "last_topic"
 OFFERED_TOPICS = "offered_topics"
 US_STATE = "us_state"
 SECOND_QUESTION = "second_question"
+FALLBACK_STAGE = "fallback_stage"
 # "and if that fails?", "is that binding?", "can we use mediation for that?"
 FOLLOWUP_INTENTS = {"followup_if_fails": "if_fails", "followup_binding": "binding",
                     "followup_use_mediation": "use_mediation"}
@@ -81,42 +82,73 @@ def decline(dispatcher: CollectingDispatcher, tracker: Tracker,
             response: str = "utter_out_of_scope") -> List[EventType]:
     """Say plainly that this isn't covered (or couldn't be read) and point to human help."""
     kind = input_checks.classify(tracker.latest_message.get("text") or "")
+    if (tracker.latest_message.get("intent") or {}).get("name") == "choose_option":
+        kind = "readable"  # a bare "2" with no list to pick from: read, just not covered
     dispatcher.utter_message(response=_INPUT_PROBLEM_RESPONSES.get(kind, response))
     dispatcher.utter_message(response="utter_help_contacts",
                              contacts=KB.help_contacts_text())
-    return [SlotSet(OFFERED_TOPICS, [])]
+    return [SlotSet(OFFERED_TOPICS, []), SlotSet(FALLBACK_STAGE, DECLINED)]
 
 
-def _last_bot_message(tracker: Tracker) -> Dict[str, Any]:
-    """The bot's last message before the parent's latest one."""
-    seen_user = False
+# The two-stage fallback. Its state is the ``fallback_stage`` slot, set by the action that
+# asked, never the look of the bot's last message: on SMS and WhatsApp the options are a
+# numbered list, not buttons, and a bare "3" is ``choose_option`` whatever it picks.
+# Why not Rasa's ``action_two_stage_fallback`` loop (as in RasaHQ/rasa-demo):
+# - the loop ends on any intent that is not ``nlu_fallback``/``out_of_scope``, so an SMS
+#   reply "3" ends it before anyone knows that "3" was "Something else" (only the action,
+#   which sees the options listed, can tell; NLU cannot);
+# - after its "please rephrase", another miss gets the affirmation ("Did you mean…")
+#   again; it gives up only after two ``nlu_fallback`` in a row or out_of_scope,
+#   nlu_fallback, out_of_scope; here a second miss gets the help contacts;
+# - "Something else" is its own intent here (typed "none of these" too), which the loop
+#   would read as a clarification.
+CLARIFYING = "clarifying"    # "Did you mean…": the two likeliest topics and "Something else"
+ASKED_AGAIN = "asked_again"  # "Sure. What would you like to know?"
+DECLINED = "declined"        # the help contacts
+
+
+def fallback_stage(tracker: Tracker) -> Optional[str]:
+    """What the assistant asked in reply to the parent's previous message, from the
+    ``fallback_stage`` slot: its value only if it was set in that reply (any other reply,
+    or a new session, in between means the conversation has moved on)."""
+    seen_user, stage = False, None
     for event in reversed(tracker.events):
-        if event.get("event") == "user":
+        kind = event.get("event")
+        if kind == "user":
             if seen_user:
-                return {}
+                return stage
             seen_user = True
-        elif event.get("event") == "bot" and seen_user:
-            return event
-    return {}
-
-
-def _was_clarifying(tracker: Tracker) -> bool:
-    buttons = (_last_bot_message(tracker).get("data") or {}).get("buttons") or []
-    return any(b.get("payload") == rendering.SOMETHING_ELSE_PAYLOAD for b in buttons)
+        elif seen_user and kind == "session_started":
+            return None
+        elif (seen_user and stage is None and kind == "slot"
+              and event.get("name") == FALLBACK_STAGE):
+            stage = event.get("value")
+    return stage
 
 
 def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """Ask which of the two likeliest topics was meant; after a clarification that
-    missed again, or when no two topics are plausible, decline with the help contacts."""
+    """Ask which of the two likeliest topics was meant; a miss right after that question
+    or after "What would you like to know?", or when no two topics are plausible, gets
+    the help contacts."""
     text = tracker.latest_message.get("text") or ""
     candidates = followups.top_topics(tracker.latest_message.get("intent_ranking") or [],
                                       KB.topics)
-    if (_was_clarifying(tracker) or len(candidates) < 2
+    if (fallback_stage(tracker) in (CLARIFYING, ASKED_AGAIN) or len(candidates) < 2
             or input_checks.classify(text) != "readable"):
         return decline(dispatcher, tracker)
     send_with_options(dispatcher, tracker, "utter_clarify",
                       rendering.clarify_buttons(KB, candidates))
-    return [SlotSet(OFFERED_TOPICS, candidates)]
+    return [SlotSet(OFFERED_TOPICS, candidates), SlotSet(FALLBACK_STAGE, CLARIFYING)]
+
+
+def ask_what_else(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """"Something else" (its button, its number, or typed): ask what the parent would
+    like to know, with no apology, since nothing has been asked that we can't answer.
+    Said again right after that question, it gets the help contacts."""
+    if fallback_stage(tracker) == ASKED_AGAIN:
+        return decline(dispatcher, tracker)
+    dispatcher.utter_message(response="utter_ask_what_else")
+    return [SlotSet(OFFERED_TOPICS, []), SlotSet(FALLBACK_STAGE, ASKED_AGAIN)]
 
 
 class ActionAnswerTopic(Action):
@@ -239,9 +271,18 @@ class ActionChooseOption(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         offered = [t for t in tracker.get_slot(OFFERED_TOPICS) or [] if t in KB.topics]
-        index = followups.pick_option(tracker.latest_message.get("text") or "", len(offered))
+        # After "Did you mean…" the options end with "Something else" (by SMS: the last number).
+        clarifying = fallback_stage(tracker) == CLARIFYING and bool(offered)
+        index = followups.pick_option(tracker.latest_message.get("text") or "",
+                                      len(offered) + clarifying)
+        if clarifying and index == len(offered):
+            return ask_what_else(dispatcher, tracker)
         if index is not None:
             return answer_topic(dispatcher, tracker, offered[index])
+        if clarifying:  # a number not on the list: the same choices again
+            send_with_options(dispatcher, tracker, "utter_which_option",
+                              rendering.clarify_buttons(KB, offered))
+            return [SlotSet(OFFERED_TOPICS, offered), SlotSet(FALLBACK_STAGE, CLARIFYING)]
         if offered:
             return offer(dispatcher, tracker, "utter_which_option", offered)
         # Nothing was offered, so this was probably not a pick from a list at all
@@ -272,8 +313,19 @@ class ActionShowMenu(Action):
                      areas=rendering.menu_text(KB))
 
 
+class ActionSomethingElse(Action):
+    """"Something else" / "none of these": ask what the parent would like to know."""
+
+    def name(self) -> Text:
+        return "action_something_else"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        return ask_what_else(dispatcher, tracker)
+
+
 class ActionDecline(Action):
-    """Out of scope (or 'something else'): no topic answer, point to human help."""
+    """Out of scope: no topic answer, point to human help."""
 
     def name(self) -> Text:
         return "action_decline"
@@ -296,7 +348,8 @@ class ActionHumanHelp(Action):
 
 class ActionHandleLowConfidence(Action):
     """Low NLU confidence: ask which of the two likeliest topics was meant; a second miss
-    in a row ends in the out-of-scope help message."""
+    in a row (after that question or after "What would you like to know?") gets the help
+    contacts. The state is the ``fallback_stage`` slot: see ``fallback_stage``."""
 
     def name(self) -> Text:
         return "action_handle_low_confidence"
