@@ -20,9 +20,12 @@ def test_source_line_names_article_paragraphs_and_regulation(kb):
     assert "¶" in line and line.endswith("34 CFR 300.506(b)(4)")
 
 
-def test_regulation_citation_names_each_section_once(kb):
-    topic = kb.topic("what_is_mediation")
-    assert rendering.regulation_citation(topic).count("34 CFR") == 1
+def test_regulation_citation_names_each_section_once_then_its_paragraphs():
+    from types import SimpleNamespace
+
+    topic = SimpleNamespace(regulation_refs=("300.506(a)", "300.506(b)(4)", "300.510",
+                                             "300.506(b)(6)"))
+    assert rendering.regulation_citation(topic) == "34 CFR 300.506(a), (b)(4), (b)(6); 300.510"
 
 
 def test_clarify_buttons_end_with_something_else(kb):
