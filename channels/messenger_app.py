@@ -1,37 +1,45 @@
 """Facebook Messenger: Rasa's connector, plus the checks a public webhook needs.
 
-- Every POST must carry a valid ``X-Hub-Signature`` (``sha1=`` HMAC of the raw body with
-  the app secret, checked by Rasa's ``FacebookInput.validate_hub_signature``); others are
-  refused with 403, logged, unanswered. A wrong ``hub.verify_token`` on the GET
-  subscription check is refused with 403 too.
+- Every POST must carry a valid ``X-Hub-Signature-256`` (``sha256=`` and the hex HMAC-SHA256
+  of the raw body with the app secret, compared in constant time here); anything else,
+  the older SHA-1 ``X-Hub-Signature`` alone included, is refused with 403, logged,
+  unanswered. A wrong ``hub.verify_token`` on the GET subscription check is refused with
+  403 too.
 - A message without text (a photo, sticker, location, voice note, file) becomes the
   ``/unsupported_message`` intent, so the parent hears "I can only read text". Rasa's own
   parser would pass an attachment's URL to NLU instead, and drop locations.
-- Options go out as Messenger quick replies (up to 13, titles up to 20 characters, as
-  ``actions/channel_styles.py`` shapes them), on the last part of the reply. Rasa's own
-  connector would use a button template (3 at most) or drop them.
+- Options go out as Messenger quick replies on the last part of the reply, within the
+  count, title and message-size limits of ``channels/styles.py``. Rasa's own connector
+  would use a button template (3 at most) or drop them.
+- The Send API calls (fbmessenger's client, which uses blocking ``requests``) run in a
+  worker thread with a timeout (``channels.connector_base.OUTBOUND_TIMEOUT``), so a slow
+  Graph API never stalls the server's event loop; messages still go out in order.
 - ``api_base_url`` (optional) sends the Graph API calls elsewhere than graph.facebook.com:
-  the tests point it at a local fake. The API version stays in the path (``/v12.0/me/messages``).
+  the tests point it at a local fake. The API version stays in the path
+  (``/v<fbmessenger's version>/me/messages``).
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Union
 
 from fbmessenger import MessengerClient
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
 
+from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.input_guard import UNSUPPORTED_MESSAGE
 from channels.styles import outgoing
 
 logger = logging.getLogger(__name__)
+SIGNATURE_HEADER = "X-Hub-Signature-256"
 
 
 def messenger_client(page_access_token: Text, api_base_url: Optional[Text] = None) -> MessengerClient:
@@ -44,29 +52,59 @@ def messenger_client(page_access_token: Text, api_base_url: Optional[Text] = Non
 
 
 class MessengerAppOutput(MessengerBot):
-    """Rasa's Messenger output, with quick replies for options."""
+    """Rasa's Messenger output: quick replies for options, every call off the event loop."""
 
-    def _send_parts(self, recipient_id: Text, text: Text, options: List[Dict[Text, Any]]) -> None:
+    async def _post(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        await asyncio.to_thread(self.messenger_client.send, message, recipient_id, "RESPONSE",
+                                timeout=OUTBOUND_TIMEOUT)
+
+    async def _send_parts(self, recipient_id: Text, text: Text,
+                          options: List[Dict[Text, Any]]) -> None:
         """Every part of the text in order, the options on the last one, within Messenger's
         limits (``channels/styles.py``).
 
         fbmessenger's ``QuickReplies`` refuses more than 11, so the dict is built here."""
         parts, options = outgoing(self.name(), text, options)
         for part in parts[:-1]:
-            self.messenger_client.send({"text": part}, recipient_id, "RESPONSE")
+            await self._post(recipient_id, {"text": part})
         last: Dict[Text, Any] = {"text": parts[-1]}
         if options:
             last["quick_replies"] = [{"content_type": "text", "title": o["title"],
                                       "payload": o["payload"]} for o in options]
-        self.messenger_client.send(last, recipient_id, "RESPONSE")
+        await self._post(recipient_id, last)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._send_parts(recipient_id, text, [])
 
     async def send_quick_replies(self, recipient_id: Text, text: Text,
                                  quick_replies: List[Dict[Text, Any]], **kwargs: Any) -> None:
-        self._send_parts(recipient_id, text, quick_replies)
+        await self._send_parts(recipient_id, text, quick_replies)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text,
                                      buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
-        self._send_parts(recipient_id, text, buttons)
+        await self._send_parts(recipient_id, text, buttons)
+
+    async def send_action(self, recipient_id: Text, sender_action: Text) -> None:
+        await asyncio.to_thread(self.messenger_client.send_action, sender_action, recipient_id,
+                                timeout=OUTBOUND_TIMEOUT)
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        await self._post(recipient_id, {"attachment": {"type": "image",
+                                                       "payload": {"url": image}}})
+
+    async def send_elements(self, recipient_id: Text, elements: Iterable[Dict[Text, Any]],
+                            **kwargs: Any) -> None:
+        elements = list(elements)
+        for element in elements:
+            self._add_postback_info(element.get("buttons") or [])
+        await self._post(recipient_id, {"attachment": {"type": "template", "payload": {
+            "template_type": "generic", "elements": elements}}})
+
+    async def send_custom_json(self, recipient_id: Text,
+                               json_message: Union[List, Dict[Text, Any]], **kwargs: Any) -> None:
+        for message in json_message if isinstance(json_message, list) else [json_message]:
+            recipient = (message.pop("sender", None) or {}).get("id") or recipient_id
+            await self._post(recipient, message)
 
 
 class MessengerAppHandler(Messenger):
@@ -111,54 +149,42 @@ class MessengerAppHandler(Messenger):
             await out_channel.send_action(sender_id, sender_action="typing_off")
 
 
-class MessengerAppInput(FacebookInput):
+class MessengerAppInput(Connector, FacebookInput):
     """Messenger webhook with signature checks and a polite answer to non-text messages."""
 
-    api_base_url: Optional[Text] = None
+    refusal = f"invalid {SIGNATURE_HEADER}"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        if not credentials:
-            cls.raise_missing_credentials_exception()
-        channel = cls(credentials.get("verify"), credentials.get("secret"),
-                      credentials.get("page-access-token"))
-        channel.api_base_url = credentials.get("api_base_url")
-        return channel
+    def create(cls, credentials: Dict[Text, Any]) -> "MessengerAppInput":
+        return cls(credentials.get("verify"), credentials.get("secret"),
+                   credentials.get("page-access-token"))
 
-    def signature_is_valid(self, request: Request) -> bool:
-        """``X-Hub-Signature: sha1=<hex HMAC-SHA1 of the raw body with the app secret>``, as
-        Rasa's ``validate_hub_signature`` checks it, compared in constant time."""
-        signature = request.headers.get("X-Hub-Signature") or ""
-        if not self.fb_secret or not signature.startswith("sha1="):
+    def request_is_authentic(self, request: Request) -> bool:
+        """``X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app
+        secret>``, compared in constant time; nothing else is accepted."""
+        signature = request.headers.get(SIGNATURE_HEADER) or ""
+        if not self.fb_secret or not signature.startswith("sha256="):
             return False
-        expected = hmac.new(self.fb_secret.encode("utf-8"), request.body, hashlib.sha1).hexdigest()
-        return hmac.compare_digest("sha1=" + expected, signature)
+        expected = hmac.new(self.fb_secret.encode("utf-8"), request.body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest("sha256=" + expected, signature)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("fb_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = self.webhook()
 
         @webhook.route("/webhook", methods=["GET"])
         async def token_verification(request: Request) -> HTTPResponse:
             if self.fb_verify and request.args.get("hub.verify_token") == self.fb_verify:
                 return response.text(request.args.get("hub.challenge") or "")
-            logger.warning("facebook.webhook.rejected: invalid hub.verify_token from %s", request.ip)
-            return response.text("invalid verify token", status=403)
+            return self.refuse(request, "invalid hub.verify_token")
 
         @webhook.route("/webhook", methods=["POST"])
+        @self.checked
         async def message(request: Request) -> HTTPResponse:
-            if not self.signature_is_valid(request):
-                logger.warning("facebook.webhook.rejected: invalid X-Hub-Signature from %s",
-                               request.ip)
-                return response.text("invalid signature", status=403)
             payload = request.json or {}
-            if payload.get("object") != "page":
-                return response.text("success")
-            handler = MessengerAppHandler(self.fb_access_token, on_new_message, self.api_base_url)
-            await handler.handle(payload, self.get_metadata(request))
+            if payload.get("object") == "page":
+                handler = MessengerAppHandler(self.fb_access_token, on_new_message,
+                                              self.api_base_url)
+                await handler.handle(payload, self.get_metadata(request))
             return response.text("success")
 
         return webhook

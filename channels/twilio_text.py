@@ -4,11 +4,16 @@
   the form fields with the auth token); others are refused with 403, logged, unanswered.
 - A message without text (a photo, sticker, location, voice note) becomes the
   ``/unsupported_message`` intent, so the parent hears "I can only read text".
+- Messages go out in order through Twilio's client (blocking ``requests``) in a worker
+  thread, with a timeout (``channels.connector_base.OUTBOUND_TIMEOUT``), so a slow API
+  never stalls the server's event loop. A reply too long for one SMS is sent in parts
+  within ``channels/styles.py``'s size for Twilio.
 - ``api_base_url`` (optional) sends the outgoing calls elsewhere than api.twilio.com:
   the tests point it at a local fake of Twilio's API.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from urllib.parse import parse_qsl
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -16,43 +21,60 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 
-from channels.input_guard import UNSUPPORTED_MESSAGE
+from channels.connector_base import OUTBOUND_TIMEOUT, Connector
+from channels.styles import outgoing
 
 logger = logging.getLogger(__name__)
 
 
 class TwilioTextOutput(TwilioOutput):
-    """Rasa's Twilio output, optionally talking to another API base URL."""
+    """Rasa's Twilio output: off the event loop, with a timeout, optionally talking to
+    another API base URL."""
 
     def __init__(self, account_sid: Optional[Text], auth_token: Optional[Text],
                  twilio_number: Optional[Text], api_base_url: Optional[Text] = None) -> None:
         super().__init__(account_sid, auth_token, twilio_number)
+        self.http_client = TwilioHttpClient(timeout=OUTBOUND_TIMEOUT)
         if api_base_url:
             self.api.base_url = api_base_url.rstrip("/")
 
+    async def _send_message(self, message_data: Dict[Text, Any]) -> Any:
+        """One message, sent from a worker thread; a failure is logged (as Rasa's output
+        does), never retried into duplicates."""
+        try:
+            return await asyncio.to_thread(self.messages.create, **message_data)
+        except (TwilioRestException, OSError) as error:
+            logger.error("twilio.send_failed to=%s error=%s", message_data.get("to"),
+                         type(error).__name__)
+            return None
 
-class TwilioTextInput(TwilioInput):
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        parts, _ = outgoing(self.name(), text)
+        for part in parts:
+            await self._send_message({"to": recipient_id, "from_": self.twilio_number,
+                                      "body": part})
+
+
+class TwilioTextInput(Connector, TwilioInput):
     """Twilio webhook with signature checks and a polite answer to non-text messages."""
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        if not credentials:
-            cls.raise_missing_credentials_exception()
-        channel = cls(credentials.get("account_sid"), credentials.get("auth_token"),
-                      credentials.get("twilio_number"), debug_mode=False)
-        channel.api_base_url = credentials.get("api_base_url")
-        channel.webhook_url = credentials.get("webhook_url")
-        return channel
-
-    api_base_url: Optional[Text] = None
+    settings = ("api_base_url", "webhook_url")
+    refusal = "invalid X-Twilio-Signature"
     webhook_url: Optional[Text] = None  # the public URL Twilio signs; else the request's
 
-    def signature_is_valid(self, request: Request) -> bool:
+    @classmethod
+    def create(cls, credentials: Dict[Text, Any]) -> "TwilioTextInput":
+        return cls(credentials.get("account_sid"), credentials.get("auth_token"),
+                   credentials.get("twilio_number"), debug_mode=False)
+
+    def request_is_authentic(self, request: Request) -> bool:
         url = self.webhook_url or request.url
         # Twilio signs every field, blank ones too (Sanic's request.form drops those).
         params = dict(parse_qsl(request.body.decode("utf-8"), keep_blank_values=True))
@@ -61,25 +83,16 @@ class TwilioTextInput(TwilioInput):
             url, params, signature)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("twilio_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = self.webhook()
 
         @webhook.route("/webhook", methods=["POST"])
+        @self.checked
         async def message(request: Request) -> HTTPResponse:
-            if not self.signature_is_valid(request):
-                logger.warning("twilio.webhook.rejected: invalid X-Twilio-Signature from %s",
-                               request.ip)
-                return response.text("invalid signature", status=403)
             sender = request.form.get("From")
-            if not sender:
-                return response.text("", status=204)
-            text = (request.form.get("Body") or "").replace("¡", "@").strip()
-            await on_new_message(UserMessage(text or UNSUPPORTED_MESSAGE, self.get_output_channel(),
-                                             sender, input_channel=self.name(),
-                                             metadata=self.get_metadata(request)))
+            if sender:
+                text = (request.form.get("Body") or "").replace("¡", "@").strip()
+                await self.deliver(on_new_message, text, self.get_output_channel(), sender,
+                                   self.get_metadata(request))
             return response.text("", status=204)
 
         return webhook

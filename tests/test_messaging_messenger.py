@@ -46,13 +46,18 @@ def webhook_event(psid: str, message: Dict[str, Any]) -> Dict[str, Any]:
         "message": {"mid": "m_" + uuid.uuid4().hex, **message}}]}]}
 
 
-def post(servers, payload: Dict[str, Any], sign: bool = True) -> int:
+def post(servers, payload: Dict[str, Any], sign: bool = True, sha1_only: bool = False) -> int:
+    """POST a webhook event signed as Meta signs it (``X-Hub-Signature-256``); ``sign=False``
+    signs with a wrong digest, ``sha1_only`` sends only the old SHA-1 ``X-Hub-Signature``."""
     body = json.dumps(payload).encode()
-    digest = hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
-    signature = "sha1=" + (digest if sign else "0" * 40)
+    headers = {"Content-Type": "application/json"}
+    if sha1_only:
+        headers["X-Hub-Signature"] = "sha1=" + hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
+    else:
+        digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+        headers["X-Hub-Signature-256"] = "sha256=" + (digest if sign else "0" * 64)
     request = urllib.request.Request(
-        f"http://localhost:{servers.rasa_port}/webhooks/facebook/webhook", body,
-        {"Content-Type": "application/json", "X-Hub-Signature": signature})
+        f"http://localhost:{servers.rasa_port}/webhooks/facebook/webhook", body, headers)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status
@@ -118,6 +123,15 @@ def test_bad_signature_is_rejected_and_gets_no_reply(messenger):
     servers, fake = messenger
     fake.clear()
     assert post(servers, webhook_event(new_psid(), {"text": "is mediation free?"}), sign=False) == 403
+    assert fake.wait_for(1, timeout=3) == []
+
+
+def test_a_valid_sha1_signature_alone_is_refused(messenger):
+    """Only X-Hub-Signature-256 counts: a correct SHA-1 X-Hub-Signature is not enough."""
+    servers, fake = messenger
+    fake.clear()
+    event = webhook_event(new_psid(), {"text": "is mediation free?"})
+    assert post(servers, event, sha1_only=True) == 403
     assert fake.wait_for(1, timeout=3) == []
 
 
