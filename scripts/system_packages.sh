@@ -17,7 +17,7 @@ declare -gA DEBIAN_PACKAGE_PROOF=(
   [redis-server]=redis-server
   [redis-tools]=redis-cli
   [nginx]=/usr/sbin/nginx
-  [chromium]=/usr/bin/chromium
+  [chromium]="${CHROMIUM:-/usr/bin/chromium}"  # the browser tests read CHROMIUM too
   [openssl]=openssl
 )
 
