@@ -49,10 +49,11 @@ class Connector(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not credentials:
-            cls.raise_missing_credentials_exception()
-        channel = cls.create(credentials)
+            cls.raise_missing_credentials_exception()  # raises
+        given: Dict[Text, Any] = credentials or {}
+        channel = cls.create(given)
         for key in cls.settings:
-            setattr(channel, key, credentials.get(key))
+            setattr(channel, key, given.get(key))
         return channel
 
     def request_is_authentic(self, request: Request) -> bool:
