@@ -13,7 +13,6 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import followups, input_checks, rendering
-from channels import styles as channel_styles
 from knowledge_base import KnowledgeBase, default as default_kb
 from knowledge_base import states as state_names
 
@@ -37,17 +36,13 @@ _INPUT_PROBLEM_RESPONSES = {
 }
 
 
-def _channel(tracker: Tracker) -> Optional[str]:
-    return tracker.get_latest_input_channel()
-
-
 def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic_id: str,
                  details: bool = False, state: Optional[str] = None) -> List[EventType]:
     """Send a topic's answer (or its details), with the parent's state's note when a state
     is known, and remember it for follow-ups."""
     render = rendering.details_message if details else rendering.answer_message
     state = state or tracker.get_slot(US_STATE)
-    dispatcher.utter_message(**render(KB, topic_id, _channel(tracker), state))
+    dispatcher.utter_message(**render(KB, topic_id, state))
     return [SlotSet(LAST_TOPIC, topic_id), SlotSet(OFFERED_TOPICS, list(KB.topic(topic_id).related))]
 
 
@@ -60,21 +55,18 @@ def second_question(tracker: Tracker, answered: str) -> Optional[str]:
     return None
 
 
-def send_with_options(dispatcher: CollectingDispatcher, tracker: Tracker, response: str,
+def send_with_options(dispatcher: CollectingDispatcher, response: str,
                       buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
-    """A fixed response with options: the app's own buttons, or a numbered list after it."""
-    shaped = channel_styles.shape(_channel(tracker), "", buttons)
-    numbered = shaped.pop("text")
-    dispatcher.utter_message(response=response, **shaped, **kwargs)
-    if numbered:
-        dispatcher.utter_message(text=numbered)
+    """A fixed response with options, as one channel-neutral reply: each channel shows the
+    options as its app's buttons or as a numbered list after the response."""
+    dispatcher.utter_message(**rendering.reply_message(options=buttons, response=response,
+                                                       **kwargs))
 
 
-def offer(dispatcher: CollectingDispatcher, tracker: Tracker, response: str,
+def offer(dispatcher: CollectingDispatcher, response: str,
           topic_ids: List[str], **kwargs: Any) -> List[EventType]:
     """Send a fixed response with topic options, remembering them for "the second one"."""
-    send_with_options(dispatcher, tracker, response, rendering.topic_buttons(KB, topic_ids),
-                      **kwargs)
+    send_with_options(dispatcher, response, rendering.topic_buttons(KB, topic_ids), **kwargs)
     return [SlotSet(OFFERED_TOPICS, list(topic_ids))]
 
 
@@ -136,7 +128,7 @@ def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     if (fallback_stage(tracker) in (CLARIFYING, ASKED_AGAIN) or len(candidates) < 2
             or input_checks.classify(text) != "readable"):
         return decline(dispatcher, tracker)
-    send_with_options(dispatcher, tracker, "utter_clarify",
+    send_with_options(dispatcher, "utter_clarify",
                       rendering.clarify_buttons(KB, candidates))
     return [SlotSet(OFFERED_TOPICS, candidates), SlotSet(FALLBACK_STAGE, CLARIFYING)]
 
@@ -166,7 +158,7 @@ class ActionAnswerTopic(Action):
         events = answer_topic(dispatcher, tracker, topic_id)
         also = second_question(tracker, topic_id)
         if also:  # two questions in one message: the second is one tap away
-            events += offer(dispatcher, tracker, "utter_second_question", [also])
+            events += offer(dispatcher, "utter_second_question", [also])
         return events
 
 
@@ -230,7 +222,7 @@ class ActionAcknowledgeDispute(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        return offer(dispatcher, tracker, "utter_dispute_ack", list(KB.starter_topics))
+        return offer(dispatcher, "utter_dispute_ack", list(KB.starter_topics))
 
 
 class ActionSessionStart(Action):
@@ -258,7 +250,7 @@ class ActionMoreDetail(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         topic_id = tracker.get_slot(LAST_TOPIC)
         if topic_id not in KB.topics:
-            return offer(dispatcher, tracker, "utter_more_about_what", list(KB.starter_topics))
+            return offer(dispatcher, "utter_more_about_what", list(KB.starter_topics))
         return answer_topic(dispatcher, tracker, topic_id, details=True)
 
 
@@ -280,11 +272,11 @@ class ActionChooseOption(Action):
         if index is not None:
             return answer_topic(dispatcher, tracker, offered[index])
         if clarifying:  # a number not on the list: the same choices again
-            send_with_options(dispatcher, tracker, "utter_which_option",
+            send_with_options(dispatcher, "utter_which_option",
                               rendering.clarify_buttons(KB, offered))
             return [SlotSet(OFFERED_TOPICS, offered), SlotSet(FALLBACK_STAGE, CLARIFYING)]
         if offered:
-            return offer(dispatcher, tracker, "utter_which_option", offered)
+            return offer(dispatcher, "utter_which_option", offered)
         # Nothing was offered, so this was probably not a pick from a list at all
         # (say "can it be at 4?"): treat it as a question NLU was unsure about.
         return clarify_or_decline(dispatcher, tracker)
@@ -298,7 +290,7 @@ class ActionGreet(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        return offer(dispatcher, tracker, "utter_greet", list(KB.starter_topics))
+        return offer(dispatcher, "utter_greet", list(KB.starter_topics))
 
 
 class ActionShowMenu(Action):
@@ -309,7 +301,7 @@ class ActionShowMenu(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        return offer(dispatcher, tracker, "utter_menu", rendering.area_starters(KB),
+        return offer(dispatcher, "utter_menu", rendering.area_starters(KB),
                      areas=rendering.menu_text(KB))
 
 
@@ -370,7 +362,7 @@ class ActionFeedback(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         helpful = next(tracker.get_latest_entity_values("helpful"), None)
         if helpful == "no":
-            send_with_options(dispatcher, tracker, "utter_feedback_sorry",
+            send_with_options(dispatcher, "utter_feedback_sorry",
                               [{"title": "Talk to a person", "payload": "/human_handoff"}])
         else:
             dispatcher.utter_message(response="utter_feedback_thanks")

@@ -1,21 +1,21 @@
-"""Turn knowledge-base entries into chat messages, shaped per output channel.
+"""Turn knowledge-base entries into channel-neutral replies.
 
-Every message that answers a topic carries a ``custom`` object with ``"topic"`` and what
-a client needs to show it (title, source, related topics, FAQ anchor): that is the
-answer contract clients and the evaluation rely on. Messages that answer no topic
-never carry ``"topic"``.
+A reply is one message whose ``custom`` is ``{"reply": {"parts", "source", "options",
+"topic"}}``; how an app shows it (size limits, numbered options, markup, splitting, where
+the source line and the contract go) is decided in ``channels/styles.py``, never here.
+Every reply that answers a topic carries in ``topic`` the answer contract (title, source,
+related topics, FAQ anchor) that clients and the evaluation rely on. Replies that answer
+no topic never carry one.
 """
 from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from channels.styles import shape, style_for
+from channels.styles import REPLY
 from knowledge_base.intents import payload_for_topic
 from knowledge_base import KnowledgeBase, Topic
 from knowledge_base.states import NAMES as STATE_NAMES, name_of, possessive
 
-# Channels whose client draws the source line from the custom object itself.
-RICH_CHANNELS = frozenset({"socketio"})
 SOMETHING_ELSE_PAYLOAD = "/something_else"
 # "Tell me more" about a topic whose short answer is already all the source says.
 NO_MORE_DETAILS = "That's all I know on this one; I'd rather not add guesses. These related questions go further:"
@@ -123,40 +123,35 @@ def topic_custom(kb: KnowledgeBase, topic: Topic, kind: str) -> Dict[str, Any]:
     }
 
 
-def _custom(payload: Dict[str, Any], channel: Optional[str]) -> Dict[str, Any]:
-    """Rasa's socket.io output emits a custom message as ``emit(event, **custom)``, so the
-    payload has to travel under ``data`` there; other channels take it as it is."""
-    return {"data": payload} if channel == "socketio" else payload
+def reply_message(parts: Sequence[str] = (), options: Sequence[Dict[str, Any]] = (),
+                  source: Optional[str] = None, topic: Optional[Dict[str, Any]] = None,
+                  **kwargs: Any) -> Message:
+    """``dispatcher.utter_message`` arguments for one channel-neutral reply (see
+    ``channels/styles.py``: each channel shows it in its own way); ``kwargs`` name a
+    domain response and its variables, whose text comes first."""
+    reply = {"parts": list(parts), "source": source, "options": list(options), "topic": topic}
+    return {**kwargs, "json_message": {REPLY: reply}}
 
 
 def _topic_message(kb: KnowledgeBase, topic: Topic, body: str, kind: str,
-                   channel: Optional[str], state: Optional[str] = None) -> Message:
-    """Text (the federal answer, then the parent's state's note, then the source line
-    unless the client shows it), options and, for our own web clients, the contract
-    object; messaging apps get no custom payload, which their connectors would try to
-    send as an app message."""
-    local = state_note(kb, topic, state)
-    if local:
-        body = f"{body}\n\n{local['text']}"
-    if channel not in RICH_CHANNELS:
-        body = f"{body}\n\n{source_line(kb, topic)}"
-    message = shape(channel, body, topic_buttons(kb, topic.related))
-    if style_for(channel).web_client:
-        custom = topic_custom(kb, topic, kind)
-        custom["state_note"] = local
-        message["json_message"] = _custom(custom, channel)
-    return message
-
-
-def answer_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str],
                    state: Optional[str] = None) -> Message:
+    """The federal answer, then the parent's state's note, the source line, related
+    topics as options and the contract object."""
+    local = state_note(kb, topic, state)
+    contract = topic_custom(kb, topic, kind)
+    contract["state_note"] = local
+    parts = [body] + ([local["text"]] if local else [])
+    return reply_message(parts, topic_buttons(kb, topic.related), source_line(kb, topic),
+                         contract)
+
+
+def answer_message(kb: KnowledgeBase, topic_id: str, state: Optional[str] = None) -> Message:
     """The short answer to a topic, with related topics as quick replies."""
     topic = kb.topic(topic_id)
-    return _topic_message(kb, topic, topic.answer, "answer", channel, state)
+    return _topic_message(kb, topic, topic.answer, "answer", state)
 
 
-def details_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str],
-                    state: Optional[str] = None) -> Message:
+def details_message(kb: KnowledgeBase, topic_id: str, state: Optional[str] = None) -> Message:
     """'Tell me more': the details and the federal-law note of a topic."""
     topic = kb.topic(topic_id)
     parts = [topic.details] if topic.details else []
@@ -164,7 +159,7 @@ def details_message(kb: KnowledgeBase, topic_id: str, channel: Optional[str],
         parts.append(f"What federal law says: {topic.federal_note.text} "
                      f"({topic.federal_note.citation})")
     parts = parts or [NO_MORE_DETAILS]
-    return _topic_message(kb, topic, "\n\n".join(parts), "details", channel, state)
+    return _topic_message(kb, topic, "\n\n".join(parts), "details", state)
 
 
 def notice_text(kb: KnowledgeBase) -> str:

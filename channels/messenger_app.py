@@ -36,7 +36,7 @@ from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.input_guard import UNSUPPORTED_MESSAGE
-from channels.styles import outgoing
+from channels.styles import RenderedOutput, outgoing
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -51,8 +51,9 @@ def messenger_client(page_access_token: Text, api_base_url: Optional[Text] = Non
     return client
 
 
-class MessengerAppOutput(MessengerBot):
-    """Rasa's Messenger output: quick replies for options, every call off the event loop."""
+class MessengerAppOutput(RenderedOutput, MessengerBot):
+    """Rasa's Messenger output: replies in Messenger's style (``channels/styles.py``), quick
+    replies for options, every call off the event loop."""
 
     async def _post(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         await asyncio.to_thread(self.messenger_client.send, message, recipient_id, "RESPONSE",

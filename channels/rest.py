@@ -17,6 +17,8 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 
+from channels.styles import RenderedOutput
+
 # Printable, no whitespace at the ends, at most 128 characters.
 SENDER_PATTERN = re.compile(r"^[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]{0,126}[^\s\x00-\x1f\x7f])?$")
 
@@ -44,6 +46,14 @@ def parse_body(request: Request) -> Tuple[Optional[Dict[Text, Any]], Optional[Te
     return {"sender": sender, "message": message, "metadata": metadata}, None
 
 
+class RestOutput(RenderedOutput, CollectingOutputChannel):
+    """Collects the reply as REST's JSON: text messages (the text ends with the source
+    line, the buttons on the message that carries them), then the answer contract as
+    ``custom`` (``channels/styles.py``)."""
+
+    style = "rest"
+
+
 class RestChannel(RestInput):
     """``POST /webhooks/rest/webhook`` with ``{"sender": ..., "message": ...}``."""
 
@@ -63,7 +73,7 @@ class RestChannel(RestInput):
             fields, reason = parse_body(request)
             if fields is None:
                 return bad_request(reason or "bad request")
-            collector = CollectingOutputChannel()
+            collector = RestOutput()
             await on_new_message(UserMessage(fields["message"], collector, fields["sender"],
                                              input_channel=self.name(),
                                              metadata=fields["metadata"]))

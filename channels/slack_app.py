@@ -30,7 +30,7 @@ from rasa.core.channels.slack import SlackBot, SlackInput
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.input_guard import UNSUPPORTED_MESSAGE
-from channels.styles import outgoing
+from channels.styles import RenderedOutput, outgoing
 
 logger = logging.getLogger(__name__)
 # Message subtypes that are a person writing to the bot; the others (message_changed,
@@ -39,8 +39,9 @@ USER_SUBTYPES = {None, "file_share", "thread_broadcast"}
 Body = Dict[Text, Any]
 
 
-class SlackAppOutput(SlackBot):
-    """Rasa's Slack output, without ``as_user``, with a timeout, optionally talking to
+class SlackAppOutput(RenderedOutput, SlackBot):
+    """Rasa's Slack output: replies in Slack's style (``channels/styles.py``: mrkdwn,
+    buttons within limits), without ``as_user``, with a timeout, optionally talking to
     another API base URL."""
 
     def __init__(self, token: Text, slack_channel: Optional[Text] = None,

@@ -24,6 +24,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 
 from channels.app_settings import allowed_origins
 from channels.input_guard import clean_text
+from channels.styles import RenderedOutput
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,13 @@ def valid_session_id(value: Any) -> bool:
 
 def new_session_id() -> Text:
     return uuid.uuid4().hex  # uuid4 draws from os.urandom
+
+
+class SocketIOChannelOutput(RenderedOutput, SocketIOOutput):
+    """Rasa's socket.io output; replies as the widget takes them (``channels/styles.py``):
+    texts without the source line, quick replies, the contract under ``data``."""
+
+    style = "socketio"
 
 
 class SocketIOChannel(SocketIOInput):
@@ -77,7 +85,7 @@ class SocketIOChannel(SocketIOInput):
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any) -> None:
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = SocketIOChannelOutput(sio, self.bot_message_evt)
             session_id = data.get("session_id") if isinstance(data, dict) else None
             if not valid_session_id(session_id):
                 logger.warning("socketio.message.refused sid=%s: no valid session id", sid)

@@ -1,16 +1,24 @@
-"""How each app shows a reply: buttons or numbered options, size limits, text markup.
+"""How each app shows a reply: buttons or numbered options, size limits, text markup,
+where the source line goes and how the answer contract travels.
 
-One table of styles, applied to every reply by ``shape`` (action server) and read by the
-connectors in ``channels/`` for their limits (``outgoing``), so a new channel is a new row
-and no connector declares a limit of its own. Rasa's connectors send the parts of a text
-separated by a blank line as separate messages, in order; ``shape`` uses that to split
-long replies at sentence boundaries within each app's limit.
+The action server sends channel-neutral replies: one message whose ``custom`` is
+``{"reply": {"parts": [texts], "source": <source line or null>, "options": [{"title",
+"payload"}], "topic": <the answer contract or null>}}``, with the text of a domain
+response (``utter_...``) as the message's own text when there is one. Every output
+channel in ``channels/`` mixes in ``RenderedOutput``, which turns such a message into the
+app's own messages with ``render`` and this one table of styles; the connectors read the
+same table for their limits (``outgoing``), so a new channel is a new row and no connector
+declares a limit of its own. Rasa's connectors send the parts of a text separated by a
+blank line as separate messages, in order; ``shape`` uses that to split long replies at
+sentence boundaries within each app's limit.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+REPLY = "reply"  # the key of a channel-neutral reply in a message's ``custom``
 
 
 @dataclass(frozen=True)
@@ -25,11 +33,17 @@ class ChannelStyle:
     markup: str              # "plain" | "slack"
     web_client: bool = False  # our own clients: they get the custom contract object
     button_options: Tuple[Tuple[str, str], ...] = ()  # passed to the connector with buttons
+    source_in_text: bool = True  # the source line ends the text (else the client shows it)
+    # The key the contract travels under: Rasa's socket.io output emits a custom message as
+    # ``emit(event, **custom)``, so there it must be {"data": <contract>}.
+    custom_key: Optional[str] = None
 
 
 STYLES: Dict[str, ChannelStyle] = {
     "rest": ChannelStyle("rest", True, 10, 80, 10_000, "plain", web_client=True),
-    "socketio": ChannelStyle("socketio", True, 10, 80, 10_000, "plain", web_client=True),
+    # The widget draws the source line from the contract itself.
+    "socketio": ChannelStyle("socketio", True, 10, 80, 10_000, "plain", web_client=True,
+                             source_in_text=False, custom_key="data"),
     # Inline keyboards: keep a phone-sized list; Rasa sends text without parse_mode, so no
     # escaping is needed. 4096 characters per message.
     "telegram": ChannelStyle("telegram", True, 6, 40, 4096, "plain",
@@ -114,7 +128,7 @@ def split_text(text: str, max_chars: int) -> List[str]:
 
 def shape(channel: Optional[str], text: str,
           buttons: Sequence[Dict[str, Any]] = ()) -> Dict[str, Any]:
-    """A reply's text and buttons as this channel should get them.
+    """A text and its options as this channel should get them.
 
     The text's parts are joined by blank lines, which the connectors send as separate
     messages in order; without native buttons the options become a numbered list at the end.
@@ -137,3 +151,63 @@ def outgoing(channel: Optional[str], text: str, buttons: Sequence[Dict[str, Any]
     within the app's message size; at least one) and the buttons within its limits."""
     style = style_for(channel)
     return split_text(text or "", style.max_chars) or [text or ""], fit_buttons(style, buttons)
+
+
+def neutral_reply(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The channel-neutral reply a message carries, if it carries one."""
+    custom = message.get("custom")
+    reply = custom.get(REPLY) if isinstance(custom, dict) else None
+    return reply if isinstance(reply, dict) else None
+
+
+def render(channel: Optional[str], message: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The messages (Rasa's message dicts, as ``OutputChannel.send_response`` takes them)
+    that show one bot message in this channel's style; messages without a neutral reply
+    pass unchanged.
+
+    A response's own text comes first, as the domain has it; then the reply's parts with
+    the source line (unless the client shows it from the contract), in the app's markup,
+    split within its size. Options are the app's buttons on the last message, or a
+    numbered list at the end of the parts (its own message after a bare response). Our own
+    web clients get the contract (under ``custom_key``) on the last message; messaging apps
+    get none, which their connectors would try to send as an app message."""
+    reply = neutral_reply(message)
+    if reply is None:
+        return [message]
+    style = style_for(channel)
+    extra = {k: v for k, v in message.items()
+             if k not in ("text", "buttons", "quick_replies", "custom")}
+    parts = [p for p in reply.get("parts") or [] if p]
+    if parts and reply.get("source") and style.source_in_text:
+        parts.append(reply["source"])
+    options = list(reply.get("options") or [])
+    texts = [message["text"]] if message.get("text") else []
+    if parts:
+        texts.append(shape(channel, "\n\n".join(parts))["text"])
+    if options and not style.native_buttons:
+        numbered = shape(channel, "", options)["text"]
+        if parts:
+            texts[-1] = f"{texts[-1]}\n\n{numbered}"
+        else:
+            texts.append(numbered)
+    # The message's own fields (a response's name and variables) stay on the first one.
+    rendered = [{"text": text} for text in texts] or [{"text": ""}]
+    rendered[0] = {**extra, **rendered[0]}
+    if options and style.native_buttons:
+        rendered[-1].update(shape(channel, "", options))
+        rendered[-1]["text"] = texts[-1] if texts else ""
+    topic = reply.get("topic")
+    if topic and style.web_client:
+        rendered[-1]["custom"] = {style.custom_key: topic} if style.custom_key else topic
+    return rendered
+
+
+class RenderedOutput:
+    """Mixed into an output channel (listed before Rasa's class): every message is sent
+    as ``render`` shapes it for ``style`` (the channel's name in ``STYLES``)."""
+
+    style: str = ""
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        for shaped in render(self.style or self.name(), message):  # type: ignore[attr-defined]
+            await super().send_response(recipient_id, shaped)  # type: ignore[misc]

@@ -27,12 +27,14 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
+from channels.styles import RenderedOutput
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-class TelegramAppOutput(TelegramOutput):
-    """Rasa's Telegram output, with a timeout, optionally talking to another Bot API server."""
+class TelegramAppOutput(RenderedOutput, TelegramOutput):
+    """Rasa's Telegram output, replies in Telegram's style (``channels/styles.py``), with a
+    timeout, optionally talking to another Bot API server."""
 
     def __init__(self, access_token: Optional[Text], api_base_url: Optional[Text] = None) -> None:
         # aiogram's Bot takes the server and the timeout; TelegramOutput.__init__ passes

@@ -29,13 +29,14 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
-from channels.styles import outgoing
+from channels.styles import RenderedOutput, outgoing
 
 logger = logging.getLogger(__name__)
 
 
-class TwilioTextOutput(TwilioOutput):
-    """Rasa's Twilio output: off the event loop, with a timeout, optionally talking to
+class TwilioTextOutput(RenderedOutput, TwilioOutput):
+    """Rasa's Twilio output: replies as SMS text (options as a numbered list,
+    ``channels/styles.py``), off the event loop, with a timeout, optionally talking to
     another API base URL."""
 
     def __init__(self, account_sid: Optional[Text], auth_token: Optional[Text],

@@ -4,13 +4,17 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
+import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from channels.styles import render
 from knowledge_base import KnowledgeBase, load
 
 TESTS = Path(__file__).resolve().parent
@@ -36,11 +40,42 @@ def tracker_fixture(name: str) -> Tracker:
     return Tracker.from_dict(json.loads((TRACKERS / f"{name}.json").read_text(encoding="utf-8")))
 
 
-def run_action(action: Action, fixture: str) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
-    """Run ``action`` against a tracker fixture; return (messages sent, events returned)."""
+def run_action_neutral(action: Action, fixture: str
+                       ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """Run ``action`` against a tracker fixture; return (the channel-neutral messages the
+    action server sends, events returned)."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker_fixture(fixture), {}))
     return dispatcher.messages, events
+
+
+@lru_cache(maxsize=1)
+def domain_responses() -> Dict[str, Any]:
+    return yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))["responses"]
+
+
+def as_rasa_sends(message: Dict[str, Any]) -> Dict[str, Any]:
+    """One action-server message as the Rasa server hands it to the output channel: empty
+    fields dropped, a response's (first) text from the domain with its variables filled."""
+    sent = {k: v for k, v in message.items() if v not in (None, "", [], {})}
+    response = sent.get("response")
+    if response and not sent.get("text"):
+        variables = defaultdict(str, {k: v for k, v in sent.items() if isinstance(v, str)})
+        sent["text"] = domain_responses()[response][0]["text"].format_map(variables)
+    return sent
+
+
+def shown(messages: List[Dict[str, Any]], channel: Optional[str]) -> List[Dict[str, Any]]:
+    """What the channel's output sends for these action-server messages
+    (``channels.styles.render``, as every output channel applies it)."""
+    return [m for message in messages for m in render(channel, as_rasa_sends(message))]
+
+
+def run_action(action: Action, fixture: str) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """Run ``action`` against a tracker fixture; return (the messages the fixture's channel
+    sends the parent, shaped in ``channels/``; events returned)."""
+    messages, events = run_action_neutral(action, fixture)
+    return shown(messages, tracker_fixture(fixture).get_latest_input_channel()), events
 
 
 def slots_set(events: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -48,6 +83,6 @@ def slots_set(events: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 
 def topics_in(messages: List[Dict[str, Any]]) -> List[str]:
-    """Topic ids announced by the answer contract (``custom.topic``)."""
+    """Topic ids announced by the answer contract (``custom.topic``) in what a channel sends."""
     return [m["custom"]["topic"] for m in messages
             if isinstance(m.get("custom"), dict) and m["custom"].get("topic")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from actions import actions
-from tests.conftest import run_action, slots_set, topics_in
+from tests.conftest import run_action, run_action_neutral, slots_set, topics_in
 
 OUTCOMES = ["outcome_full_settlement", "outcome_partial_settlement", "outcome_try_again",
             "outcome_no_agreement"]
@@ -179,3 +179,30 @@ def test_telegram_answer_keeps_buttons_within_limits_and_no_custom_payload(kb):
     [message] = messages
     assert [b["payload"] for b in message["buttons"]] == [f"/ask_{t}" for t in kb.topic("cost").related]
     assert message.get("custom") in (None, {})
+
+
+# What the action server itself sends: channel-neutral replies, the same on every channel
+# (``channels/`` shapes them per app, tested above through ``run_action`` and in
+# tests/test_channel_styles.py).
+@pytest.mark.parametrize("fixture", ["ask_cost_rest", "ask_cost_socketio", "ask_cost_twilio",
+                                     "ask_cost_telegram"])
+def test_an_answer_leaves_the_action_server_channel_neutral(fixture, kb):
+    [message], _ = run_action_neutral(actions.ActionAnswerTopic(), fixture)
+    assert not message["text"] and not message["buttons"] and not message.get("response")
+    reply = message["custom"]["reply"]
+    assert set(reply) == {"parts", "source", "options", "topic"}
+    assert reply["parts"] == [kb.topic("cost").answer]
+    assert reply["source"].startswith("Source: ") and "300.506(b)(4)" in reply["source"]
+    assert [o["payload"] for o in reply["options"]] == [f"/ask_{t}" for t in kb.topic("cost").related]
+    assert reply["topic"]["topic"] == "cost" and reply["topic"]["source"]["text"] == reply["source"]
+    reference, _ = run_action_neutral(actions.ActionAnswerTopic(), "ask_cost_rest")
+    assert [message] == reference  # the same whatever the channel
+
+
+@pytest.mark.parametrize("fixture", ["greet", "greet_twilio"])
+def test_a_response_with_options_leaves_the_action_server_as_one_neutral_message(fixture, kb):
+    [message], _ = run_action_neutral(actions.ActionGreet(), fixture)
+    assert message["response"] == "utter_greet" and not message["text"] and not message["buttons"]
+    assert message["custom"]["reply"] == {
+        "parts": [], "source": None, "topic": None,
+        "options": [{"title": kb.topic(t).title, "payload": f"/ask_{t}"} for t in kb.starter_topics]}

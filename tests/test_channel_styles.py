@@ -48,3 +48,92 @@ def test_markup_per_app():
 
 def test_unknown_channel_gets_the_default_style():
     assert cs.style_for("cmdline") is cs.DEFAULT_STYLE and cs.style_for(None) is cs.DEFAULT_STYLE
+
+
+# ``render``: one channel-neutral reply, as each app shows it.
+CONTRACT = {"topic": "cost", "kind": "answer", "source": {"text": "Source: the article"}}
+OPTIONS = [{"title": "Who attends?", "payload": "/ask_attendees"},
+           {"title": "How long does it take?", "payload": "/ask_duration"},
+           {"title": "Something else", "payload": "/something_else"}]
+
+
+def answer(parts=("The district pays. **Free** for parents.",), options=OPTIONS):
+    return {"text": None, "custom": {cs.REPLY: {
+        "parts": list(parts), "source": "Source: the article", "options": list(options),
+        "topic": CONTRACT}}}
+
+
+def response_with_options(options=OPTIONS):
+    return {"text": "Did you mean one of these?", "utter_action": "utter_clarify",
+            "custom": {cs.REPLY: {"parts": [], "source": None, "options": list(options),
+                                  "topic": None}}}
+
+
+def test_rest_gets_the_source_line_in_the_text_buttons_and_the_contract():
+    [message] = cs.render("rest", answer())
+    assert message["text"] == "The district pays. Free for parents.\n\nSource: the article"
+    assert message["buttons"] == OPTIONS and message["custom"] == CONTRACT
+
+
+def test_the_widget_gets_no_source_line_and_the_contract_under_data():
+    [message] = cs.render("socketio", answer())
+    assert message["text"] == "The district pays. Free for parents."
+    assert message["buttons"] == OPTIONS and message["custom"] == {"data": CONTRACT}
+
+
+def test_sms_gets_the_source_line_numbered_options_and_no_contract():
+    [message] = cs.render("twilio", answer())
+    assert message["text"] == ("The district pays. Free for parents.\n\nSource: the article\n\n"
+                               "Reply 1, 2 or 3:\n1. Who attends?\n2. How long does it take?\n"
+                               "3. Something else")
+    assert "buttons" not in message and "custom" not in message
+
+
+def test_sms_response_with_options_is_followed_by_the_numbered_list():
+    first, numbered = cs.render("twilio", response_with_options())
+    assert first == {"text": "Did you mean one of these?", "utter_action": "utter_clarify"}
+    assert numbered == {"text": "Reply 1, 2 or 3:\n1. Who attends?\n2. How long does it take?\n"
+                                "3. Something else"}
+
+
+@pytest.mark.parametrize("channel", ["rest", "socketio", "telegram", "facebook", "slack"])
+def test_a_response_with_options_carries_the_apps_buttons(channel):
+    [message] = cs.render(channel, response_with_options(BUTTONS))
+    style = cs.STYLES[channel]
+    assert message["text"] == "Did you mean one of these?"
+    assert message["utter_action"] == "utter_clarify" and "custom" not in message
+    assert message["buttons"] == cs.fit_buttons(style, BUTTONS)
+    assert len(message["buttons"]) == style.max_buttons
+
+
+@pytest.mark.parametrize("channel", ["telegram", "facebook", "slack"])
+def test_messaging_apps_get_buttons_within_limits_the_source_and_no_contract(channel):
+    [message] = cs.render(channel, answer(options=BUTTONS))
+    style = cs.STYLES[channel]
+    assert message["text"].endswith("\n\nSource: the article") and "custom" not in message
+    assert message["buttons"] == cs.fit_buttons(style, BUTTONS)
+    assert all(message.get(k) == v for k, v in style.button_options)
+
+
+def test_telegram_buttons_come_as_a_vertical_keyboard():
+    [message] = cs.render("telegram", answer())
+    assert message["button_type"] == "vertical"
+
+
+def test_slack_escapes_markup_in_the_answer():
+    [message] = cs.render("slack", answer(parts=["**Free** <b> & more"]))
+    assert message["text"].startswith("*Free* &lt;b&gt; &amp; more\n\n")
+
+
+def test_long_parts_are_split_within_the_apps_size():
+    long = " ".join(f"Sentence {i} says something useful about mediation." for i in range(120))
+    for channel in ("twilio", "facebook", "telegram", "slack"):
+        [message] = cs.render(channel, answer(parts=[long]))
+        pieces = message["text"].split("\n\n")
+        assert all(len(p) <= cs.STYLES[channel].max_chars for p in pieces), channel
+        assert " ".join(pieces).startswith(long)
+
+
+def test_messages_without_a_neutral_reply_pass_unchanged():
+    message = {"text": "Hello.", "buttons": OPTIONS, "custom": {"other": 1}}
+    assert cs.render("twilio", message) == [message]

@@ -1,16 +1,33 @@
-"""Rendering keeps the answer contract and cites sources compactly."""
+"""Rendering keeps the answer contract and cites sources compactly; the action server's
+replies are channel-neutral, and each channel shows them in its own way (``channels/``)."""
 from __future__ import annotations
 
 from actions import rendering
+from channels.styles import render
+
+
+def reply_of(message):
+    """The channel-neutral reply an action-server message carries."""
+    assert set(message) == {"json_message"} and set(message["json_message"]) == {"reply"}
+    return message["json_message"]["reply"]
+
+
+def shown(message, channel):
+    """What ``channel`` sends for one action-server message."""
+    return render(channel, {"text": None, "custom": message["json_message"]})
 
 
 def test_every_topic_renders_with_the_contract(kb):
     for topic_id, topic in kb.topics.items():
-        message = rendering.answer_message(kb, topic_id, "rest")
-        custom = message["json_message"]
+        reply = reply_of(rendering.answer_message(kb, topic_id))
+        custom = reply["topic"]
         assert custom["topic"] == topic_id
         assert custom["title"] == topic.title and custom["faq_anchor"] == f"#{topic_id}"
-        assert custom["source"]["text"] in message["text"]
+        assert reply["parts"] == [topic.answer] and reply["source"] == custom["source"]["text"]
+        assert [b["payload"] for b in reply["options"]] == [f"/ask_{t}" for t in topic.related]
+        [message] = shown(rendering.answer_message(kb, topic_id), "rest")
+        assert message["custom"] == custom
+        assert message["text"].endswith("\n\n" + custom["source"]["text"])
         assert [b["payload"] for b in message["buttons"]] == [f"/ask_{t}" for t in topic.related]
 
 
@@ -36,19 +53,24 @@ def test_clarify_buttons_end_with_something_else(kb):
 
 def test_tell_me_more_without_details_says_so_and_offers_related_topics(kb):
     topic = next(t for t in kb.topics.values() if not t.details and not t.federal_note)
-    message = rendering.details_message(kb, topic.id, "rest")
+    reply = reply_of(rendering.details_message(kb, topic.id))
+    assert reply["parts"] == [rendering.NO_MORE_DETAILS] and reply["topic"]["kind"] == "details"
+    [message] = shown(rendering.details_message(kb, topic.id), "rest")
     assert message["text"].startswith(rendering.NO_MORE_DETAILS)
-    assert message["json_message"]["topic"] == topic.id
+    assert message["custom"]["topic"] == topic.id
     assert len(message["buttons"]) == len(topic.related)
 
 
 def test_every_topic_answers_with_its_source_on_sms_and_in_the_widget(kb):
     for topic_id, topic in kb.topics.items():
-        sms = rendering.answer_message(kb, topic_id, "twilio")
+        [sms] = shown(rendering.answer_message(kb, topic_id), "twilio")
         assert topic.answer.split(".")[0] in sms["text"] and "Source: " in sms["text"], topic_id
-        assert "json_message" not in sms  # messaging apps get no custom payload
-        widget = rendering.answer_message(kb, topic_id, "socketio")["json_message"]["data"]
-        assert widget["topic"] == topic_id and widget["source"]["text"].startswith("Source: ")
+        assert "custom" not in sms  # messaging apps get no custom payload
+        [widget] = shown(rendering.answer_message(kb, topic_id), "socketio")
+        assert "Source: " not in widget["text"]  # the widget shows it from the contract
+        assert set(widget["custom"]) == {"data"}
+        contract = widget["custom"]["data"]
+        assert contract["topic"] == topic_id and contract["source"]["text"].startswith("Source: ")
 
 
 def test_guidance_and_other_sections_are_cited_by_name_with_their_urls(kb):
@@ -56,7 +78,7 @@ def test_guidance_and_other_sections_are_cited_by_name_with_their_urls(kb):
     line = rendering.source_line(kb, topic)
     for ref in topic.source.references:
         assert kb.references[ref].title in line
-    custom = rendering.answer_message(kb, "resolution_meeting", "rest")["json_message"]
+    custom = reply_of(rendering.answer_message(kb, "resolution_meeting"))["topic"]
     parts = custom["source"]["regulation"]["parts"]
     assert parts and all(p["url"].startswith("https://") for p in parts)
     assert any(p["id"].startswith("300.510") and "300.510" in p["url"] for p in parts)
