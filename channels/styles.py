@@ -194,8 +194,7 @@ def render(channel: Optional[str], message: Dict[str, Any]) -> List[Dict[str, An
     rendered = [{"text": text} for text in texts] or [{"text": ""}]
     rendered[0] = {**extra, **rendered[0]}
     if options and style.native_buttons:
-        rendered[-1].update(shape(channel, "", options))
-        rendered[-1]["text"] = texts[-1] if texts else ""
+        rendered[-1].update(buttons=fit_buttons(style, options), **dict(style.button_options))
     topic = reply.get("topic")
     if topic and style.web_client:
         rendered[-1]["custom"] = {style.custom_key: topic} if style.custom_key else topic

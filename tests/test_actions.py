@@ -193,7 +193,8 @@ def test_an_answer_leaves_the_action_server_channel_neutral(fixture, kb):
     assert set(reply) == {"parts", "source", "options", "topic"}
     assert reply["parts"] == [kb.topic("cost").answer]
     assert reply["source"].startswith("Source: ") and "300.506(b)(4)" in reply["source"]
-    assert [o["payload"] for o in reply["options"]] == [f"/ask_{t}" for t in kb.topic("cost").related]
+    related = kb.topic("cost").related
+    assert [o["payload"] for o in reply["options"]] == [f"/ask_{t}" for t in related]
     assert reply["topic"]["topic"] == "cost" and reply["topic"]["source"]["text"] == reply["source"]
     reference, _ = run_action_neutral(actions.ActionAnswerTopic(), "ask_cost_rest")
     assert [message] == reference  # the same whatever the channel
@@ -205,4 +206,5 @@ def test_a_response_with_options_leaves_the_action_server_as_one_neutral_message
     assert message["response"] == "utter_greet" and not message["text"] and not message["buttons"]
     assert message["custom"]["reply"] == {
         "parts": [], "source": None, "topic": None,
-        "options": [{"title": kb.topic(t).title, "payload": f"/ask_{t}"} for t in kb.starter_topics]}
+        "options": [{"title": kb.topic(t).title, "payload": f"/ask_{t}"}
+                    for t in kb.starter_topics]}
