@@ -4,6 +4,7 @@ Each action reads what it needs from the tracker, asks the plain modules for the
 reply, and sends it. No answer text lives here: topic text comes from the knowledge
 base, fixed phrases from the domain's responses.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -13,7 +14,8 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import followups, input_checks, rendering
-from knowledge_base import KnowledgeBase, default as default_kb
+from knowledge_base import KnowledgeBase
+from knowledge_base import default as default_kb
 from knowledge_base import states as state_names
 
 # Loaded when the action server imports this module: a malformed knowledge base
@@ -26,8 +28,11 @@ US_STATE = "us_state"
 SECOND_QUESTION = "second_question"
 FALLBACK_STAGE = "fallback_stage"
 # "and if that fails?", "is that binding?", "can we use mediation for that?"
-FOLLOWUP_INTENTS = {"followup_if_fails": "if_fails", "followup_binding": "binding",
-                    "followup_use_mediation": "use_mediation"}
+FOLLOWUP_INTENTS = {
+    "followup_if_fails": "if_fails",
+    "followup_binding": "binding",
+    "followup_use_mediation": "use_mediation",
+}
 
 _INPUT_PROBLEM_RESPONSES = {
     "empty": "utter_empty_message",
@@ -36,14 +41,22 @@ _INPUT_PROBLEM_RESPONSES = {
 }
 
 
-def answer_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic_id: str,
-                 details: bool = False, state: Optional[str] = None) -> List[EventType]:
+def answer_topic(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    topic_id: str,
+    details: bool = False,
+    state: Optional[str] = None,
+) -> List[EventType]:
     """Send a topic's answer (or its details), with the parent's state's note when a state
     is known, and remember it for follow-ups."""
     render = rendering.details_message if details else rendering.answer_message
     state = state or tracker.get_slot(US_STATE)
     dispatcher.utter_message(**render(KB, topic_id, state))
-    return [SlotSet(LAST_TOPIC, topic_id), SlotSet(OFFERED_TOPICS, list(KB.topic(topic_id).related))]
+    return [
+        SlotSet(LAST_TOPIC, topic_id),
+        SlotSet(OFFERED_TOPICS, list(KB.topic(topic_id).related)),
+    ]
 
 
 def second_question(tracker: Tracker, answered: str) -> Optional[str]:
@@ -55,30 +68,33 @@ def second_question(tracker: Tracker, answered: str) -> Optional[str]:
     return None
 
 
-def send_with_options(dispatcher: CollectingDispatcher, response: str,
-                      buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
+def send_with_options(
+    dispatcher: CollectingDispatcher, response: str, buttons: List[Dict[str, Any]], **kwargs: Any
+) -> None:
     """A fixed response with options, as one channel-neutral reply: each channel shows the
     options as its app's buttons or as a numbered list after the response."""
-    dispatcher.utter_message(**rendering.reply_message(options=buttons, response=response,
-                                                       **kwargs))
+    dispatcher.utter_message(
+        **rendering.reply_message(options=buttons, response=response, **kwargs)
+    )
 
 
-def offer(dispatcher: CollectingDispatcher, response: str,
-          topic_ids: List[str], **kwargs: Any) -> List[EventType]:
+def offer(
+    dispatcher: CollectingDispatcher, response: str, topic_ids: List[str], **kwargs: Any
+) -> List[EventType]:
     """Send a fixed response with topic options, remembering them for "the second one"."""
     send_with_options(dispatcher, response, rendering.topic_buttons(KB, topic_ids), **kwargs)
     return [SlotSet(OFFERED_TOPICS, list(topic_ids))]
 
 
-def decline(dispatcher: CollectingDispatcher, tracker: Tracker,
-            response: str = "utter_out_of_scope") -> List[EventType]:
+def decline(
+    dispatcher: CollectingDispatcher, tracker: Tracker, response: str = "utter_out_of_scope"
+) -> List[EventType]:
     """Say plainly that this isn't covered (or couldn't be read) and point to human help."""
     kind = input_checks.classify(tracker.latest_message.get("text") or "")
     if (tracker.latest_message.get("intent") or {}).get("name") == "choose_option":
         kind = "readable"  # a bare "2" with no list to pick from: read, just not covered
     dispatcher.utter_message(response=_INPUT_PROBLEM_RESPONSES.get(kind, response))
-    dispatcher.utter_message(response="utter_help_contacts",
-                             contacts=KB.help_contacts_text())
+    dispatcher.utter_message(response="utter_help_contacts", contacts=KB.help_contacts_text())
     return [SlotSet(OFFERED_TOPICS, []), SlotSet(FALLBACK_STAGE, DECLINED)]
 
 
@@ -94,9 +110,9 @@ def decline(dispatcher: CollectingDispatcher, tracker: Tracker,
 #   nlu_fallback, out_of_scope; here a second miss gets the help contacts;
 # - "Something else" is its own intent here (typed "none of these" too), which the loop
 #   would read as a clarification.
-CLARIFYING = "clarifying"    # "Did you mean…": the two likeliest topics and "Something else"
+CLARIFYING = "clarifying"  # "Did you mean…": the two likeliest topics and "Something else"
 ASKED_AGAIN = "asked_again"  # "Sure. What would you like to know?"
-DECLINED = "declined"        # the help contacts
+DECLINED = "declined"  # the help contacts
 
 
 def fallback_stage(tracker: Tracker) -> Optional[str]:
@@ -112,8 +128,7 @@ def fallback_stage(tracker: Tracker) -> Optional[str]:
             seen_user = True
         elif seen_user and kind == "session_started":
             return None
-        elif (seen_user and stage is None and kind == "slot"
-              and event.get("name") == FALLBACK_STAGE):
+        elif seen_user and stage is None and kind == "slot" and event.get("name") == FALLBACK_STAGE:
             stage = event.get("value")
     return stage
 
@@ -123,18 +138,19 @@ def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     or after "What would you like to know?", or when no two topics are plausible, gets
     the help contacts."""
     text = tracker.latest_message.get("text") or ""
-    candidates = followups.top_topics(tracker.latest_message.get("intent_ranking") or [],
-                                      KB.topics)
-    if (fallback_stage(tracker) in (CLARIFYING, ASKED_AGAIN) or len(candidates) < 2
-            or input_checks.classify(text) != "readable"):
+    candidates = followups.top_topics(tracker.latest_message.get("intent_ranking") or [], KB.topics)
+    if (
+        fallback_stage(tracker) in (CLARIFYING, ASKED_AGAIN)
+        or len(candidates) < 2
+        or input_checks.classify(text) != "readable"
+    ):
         return decline(dispatcher, tracker)
-    send_with_options(dispatcher, "utter_clarify",
-                      rendering.clarify_buttons(KB, candidates))
+    send_with_options(dispatcher, "utter_clarify", rendering.clarify_buttons(KB, candidates))
     return [SlotSet(OFFERED_TOPICS, candidates), SlotSet(FALLBACK_STAGE, CLARIFYING)]
 
 
 def ask_what_else(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """"Something else" (its button, its number, or typed): ask what the parent would
+    """ "Something else" (its button, its number, or typed): ask what the parent would
     like to know, with no apology, since nothing has been asked that we can't answer.
     Said again right after that question, it gets the help contacts."""
     if fallback_stage(tracker) == ASKED_AGAIN:
@@ -149,8 +165,9 @@ class ActionAnswerTopic(Action):
     def name(self) -> Text:
         return "action_answer_topic"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         topic_id = followups.topic_for_intent(intent, KB.topics)
         if topic_id is None:
@@ -163,14 +180,15 @@ class ActionAnswerTopic(Action):
 
 
 class ActionAnswerFollowup(Action):
-    """"And if that fails?", "is that binding?", "can we use mediation for that?": the
+    """ "And if that fails?", "is that binding?", "can we use mediation for that?": the
     knowledge base says which topic answers each, after the topic just discussed."""
 
     def name(self) -> Text:
         return "action_answer_followup"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         kind = FOLLOWUP_INTENTS.get(intent or "")
         if kind is None:
@@ -179,14 +197,15 @@ class ActionAnswerFollowup(Action):
 
 
 class ActionSetState(Action):
-    """"I'm in Ohio now": confirm the state the answers will now include (the slot itself
+    """ "I'm in Ohio now": confirm the state the answers will now include (the slot itself
     is filled from the ``us_state`` entity by the domain's slot mapping)."""
 
     def name(self) -> Text:
         return "action_set_state"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         named = list(tracker.get_latest_entity_values("us_state"))
         if not named:
             dispatcher.utter_message(response="utter_state_not_recognised")
@@ -194,21 +213,23 @@ class ActionSetState(Action):
         state = named[-1]
         last = tracker.get_slot(LAST_TOPIC)
         if last in KB.topics:  # the question just answered, now with the state's note
-            dispatcher.utter_message(response="utter_state_set_with_topic",
-                                     state=state_names.name_of(state))
+            dispatcher.utter_message(
+                response="utter_state_set_with_topic", state=state_names.name_of(state)
+            )
             return answer_topic(dispatcher, tracker, last, state=state) + [SlotSet(US_STATE, state)]
         dispatcher.utter_message(response="utter_state_set", state=state_names.name_of(state))
         return [SlotSet(US_STATE, state)]
 
 
 class ActionClearState(Action):
-    """"Forget my state": answers go back to federal law only."""
+    """ "Forget my state": answers go back to federal law only."""
 
     def name(self) -> Text:
         return "action_clear_state"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         dispatcher.utter_message(response="utter_state_cleared")
         return [SlotSet(US_STATE, None)]
 
@@ -220,8 +241,9 @@ class ActionAcknowledgeDispute(Action):
     def name(self) -> Text:
         return "action_acknowledge_dispute"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         return offer(dispatcher, "utter_dispute_ack", list(KB.starter_topics))
 
 
@@ -232,11 +254,15 @@ class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         dispatcher.utter_message(text=rendering.notice_text(KB))
-        carried = [SlotSet(name, value) for name, value in tracker.current_slot_values().items()
-                   if value is not None and name != "session_started_metadata"]
+        carried = [
+            SlotSet(name, value)
+            for name, value in tracker.current_slot_values().items()
+            if value is not None and name != "session_started_metadata"
+        ]
         return [SessionStarted(), *carried, ActionExecuted("action_listen")]
 
 
@@ -246,8 +272,9 @@ class ActionMoreDetail(Action):
     def name(self) -> Text:
         return "action_more_detail"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         topic_id = tracker.get_slot(LAST_TOPIC)
         if topic_id not in KB.topics:
             return offer(dispatcher, "utter_more_about_what", list(KB.starter_topics))
@@ -260,20 +287,23 @@ class ActionChooseOption(Action):
     def name(self) -> Text:
         return "action_choose_option"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         offered = [t for t in tracker.get_slot(OFFERED_TOPICS) or [] if t in KB.topics]
         # After "Did you mean…" the options end with "Something else" (by SMS: the last number).
         clarifying = fallback_stage(tracker) == CLARIFYING and bool(offered)
-        index = followups.pick_option(tracker.latest_message.get("text") or "",
-                                      len(offered) + clarifying)
+        index = followups.pick_option(
+            tracker.latest_message.get("text") or "", len(offered) + clarifying
+        )
         if clarifying and index == len(offered):
             return ask_what_else(dispatcher, tracker)
         if index is not None:
             return answer_topic(dispatcher, tracker, offered[index])
         if clarifying:  # a number not on the list: the same choices again
-            send_with_options(dispatcher, "utter_which_option",
-                              rendering.clarify_buttons(KB, offered))
+            send_with_options(
+                dispatcher, "utter_which_option", rendering.clarify_buttons(KB, offered)
+            )
             return [SlotSet(OFFERED_TOPICS, offered), SlotSet(FALLBACK_STAGE, CLARIFYING)]
         if offered:
             return offer(dispatcher, "utter_which_option", offered)
@@ -288,8 +318,9 @@ class ActionGreet(Action):
     def name(self) -> Text:
         return "action_greet"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         return offer(dispatcher, "utter_greet", list(KB.starter_topics))
 
 
@@ -299,20 +330,23 @@ class ActionShowMenu(Action):
     def name(self) -> Text:
         return "action_show_menu"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        return offer(dispatcher, "utter_menu", rendering.area_starters(KB),
-                     areas=rendering.menu_text(KB))
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        return offer(
+            dispatcher, "utter_menu", rendering.area_starters(KB), areas=rendering.menu_text(KB)
+        )
 
 
 class ActionSomethingElse(Action):
-    """"Something else" / "none of these": ask what the parent would like to know."""
+    """ "Something else" / "none of these": ask what the parent would like to know."""
 
     def name(self) -> Text:
         return "action_something_else"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         return ask_what_else(dispatcher, tracker)
 
 
@@ -322,8 +356,9 @@ class ActionDecline(Action):
     def name(self) -> Text:
         return "action_decline"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         return decline(dispatcher, tracker)
 
 
@@ -333,8 +368,9 @@ class ActionHumanHelp(Action):
     def name(self) -> Text:
         return "action_human_help"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         return decline(dispatcher, tracker, response="utter_human_handoff")
 
 
@@ -346,24 +382,29 @@ class ActionHandleLowConfidence(Action):
     def name(self) -> Text:
         return "action_handle_low_confidence"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         return clarify_or_decline(dispatcher, tracker)
 
 
 class ActionFeedback(Action):
-    """"Was this helpful?": thank the parent; after a "no", offer a person. The feedback
+    """ "Was this helpful?": thank the parent; after a "no", offer a person. The feedback
     itself (helpful, topic) stays in the tracker store with the conversation."""
 
     def name(self) -> Text:
         return "action_feedback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
         helpful = next(tracker.get_latest_entity_values("helpful"), None)
         if helpful == "no":
-            send_with_options(dispatcher, "utter_feedback_sorry",
-                              [{"title": "Talk to a person", "payload": "/human_handoff"}])
+            send_with_options(
+                dispatcher,
+                "utter_feedback_sorry",
+                [{"title": "Talk to a person", "payload": "/human_handoff"}],
+            )
         else:
             dispatcher.utter_message(response="utter_feedback_thanks")
         return []

@@ -2,6 +2,7 @@
 
 Kept free of Rasa imports so the rules are easy to test on their own.
 """
+
 from __future__ import annotations
 
 import re
@@ -10,16 +11,39 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 # The intent <-> topic naming lives with the knowledge base (the Rasa server needs it too).
 from knowledge_base.intents import TOPIC_INTENT_PREFIX, payload_for_topic, topic_for_intent
 
-__all__ = ["TOPIC_INTENT_PREFIX", "payload_for_topic", "pick_option", "top_topics",
-           "topic_for_intent"]
+__all__ = [
+    "TOPIC_INTENT_PREFIX",
+    "payload_for_topic",
+    "pick_option",
+    "top_topics",
+    "topic_for_intent",
+]
 
 _ORDINALS = {
-    "first": 0, "1st": 0, "one": 0, "1": 0,
-    "second": 1, "2nd": 1, "two": 1, "2": 1,
-    "third": 2, "3rd": 2, "three": 2, "3": 2,
-    "fourth": 3, "4th": 3, "four": 3, "4": 3,
-    "fifth": 4, "5th": 4, "five": 4, "5": 4,
-    "sixth": 5, "6th": 5, "six": 5, "6": 5,
+    "first": 0,
+    "1st": 0,
+    "one": 0,
+    "1": 0,
+    "second": 1,
+    "2nd": 1,
+    "two": 1,
+    "2": 1,
+    "third": 2,
+    "3rd": 2,
+    "three": 2,
+    "3": 2,
+    "fourth": 3,
+    "4th": 3,
+    "four": 3,
+    "4": 3,
+    "fifth": 4,
+    "5th": 4,
+    "five": 4,
+    "5": 4,
+    "sixth": 5,
+    "6th": 5,
+    "six": 5,
+    "6": 5,
 }
 _LAST = {"last", "final", "latter"}
 _WORD = re.compile(r"[a-z0-9]+")
@@ -43,8 +67,9 @@ def pick_option(text: str, count: int) -> Optional[int]:
     return None
 
 
-def top_topics(intent_ranking: Sequence[Dict[str, Any]], topic_ids: Iterable[str],
-               limit: int = 2) -> List[str]:
+def top_topics(
+    intent_ranking: Sequence[Dict[str, Any]], topic_ids: Iterable[str], limit: int = 2
+) -> List[str]:
     """The most likely topics in an NLU intent ranking, best first."""
     found: List[str] = []
     for entry in intent_ranking or []:

@@ -1,9 +1,10 @@
 """Recognise input the assistant cannot read, so it can say so politely.
 
 Used when NLU found no topic: an empty message, one with no letters or mostly control
-characters (emoji, binary junk), or one in another language deserves a reply that says what went wrong rather
-than the general "I don't cover that".
+characters (emoji, binary junk), or one in another language deserves a reply that says
+what went wrong rather than the general "I don't cover that".
 """
+
 from __future__ import annotations
 
 import re
@@ -15,12 +16,60 @@ InputKind = Literal["empty", "unreadable", "other_language", "readable"]
 # Frequent short words of the languages parents here most often write in besides English.
 _FOREIGN_WORDS = {
     # Spanish
-    "el", "la", "los", "las", "de", "del", "que", "es", "por", "para", "mi", "hijo", "hija",
-    "con", "una", "un", "en", "y", "no", "se", "lo", "como", "qué", "cómo", "puedo", "escuela",
-    "mediación", "gracias", "hola", "tengo", "necesito", "ayuda", "pero", "sí", "muy",
+    "el",
+    "la",
+    "los",
+    "las",
+    "de",
+    "del",
+    "que",
+    "es",
+    "por",
+    "para",
+    "mi",
+    "hijo",
+    "hija",
+    "con",
+    "una",
+    "un",
+    "en",
+    "y",
+    "no",
+    "se",
+    "lo",
+    "como",
+    "qué",
+    "cómo",
+    "puedo",
+    "escuela",
+    "mediación",
+    "gracias",
+    "hola",
+    "tengo",
+    "necesito",
+    "ayuda",
+    "pero",
+    "sí",
+    "muy",
     # Portuguese / French / Vietnamese / Tagalog samples
-    "você", "não", "obrigado", "est", "je", "vous", "les", "des", "une", "c'est", "pour",
-    "tôi", "không", "của", "ang", "ng", "mga", "sa",
+    "você",
+    "não",
+    "obrigado",
+    "est",
+    "je",
+    "vous",
+    "les",
+    "des",
+    "une",
+    "c'est",
+    "pour",
+    "tôi",
+    "không",
+    "của",
+    "ang",
+    "ng",
+    "mga",
+    "sa",
 }
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 
@@ -31,8 +80,11 @@ def classify(text: str) -> InputKind:
     if not stripped:
         return "empty"
     letters = [ch for ch in stripped if unicodedata.category(ch).startswith("L")]
-    junk = sum(1 for ch in stripped
-               if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in "\n\r\t"))
+    junk = sum(
+        1
+        for ch in stripped
+        if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in "\n\r\t")
+    )
     if not letters or junk / len(stripped) > 0.1:
         return "unreadable"
     latin = sum(1 for ch in letters if "LATIN" in unicodedata.name(ch, ""))

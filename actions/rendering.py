@@ -7,18 +7,22 @@ Every reply that answers a topic carries in ``topic`` the answer contract (title
 related topics, FAQ anchor) that clients and the evaluation rely on. Replies that answer
 no topic never carry one.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from channels.styles import REPLY
-from knowledge_base.intents import payload_for_topic
 from knowledge_base import KnowledgeBase, Topic
-from knowledge_base.states import NAMES as STATE_NAMES, name_of, possessive
+from knowledge_base.intents import payload_for_topic
+from knowledge_base.states import NAMES as STATE_NAMES
+from knowledge_base.states import name_of, possessive
 
 SOMETHING_ELSE_PAYLOAD = "/something_else"
 # "Tell me more" about a topic whose short answer is already all the source says.
-NO_MORE_DETAILS = "That's all I know on this one; I'd rather not add guesses. These related questions go further:"
+NO_MORE_DETAILS = (
+    "That's all I know on this one; I'd rather not add guesses. These related questions go further:"
+)
 
 Message = Dict[str, Any]
 
@@ -75,12 +79,21 @@ def state_note(kb: KnowledgeBase, topic: Topic, state: Optional[str]) -> Optiona
     note = kb.state_note(state, topic.id)
     name = name_of(state)
     if note is None:
-        return {"state": state, "name": name, "verified": False, "source": None,
-                "text": f"Rules can differ by state: {possessive(state)} special education "
-                        f"dispute resolution office can confirm how this works there."}
-    return {"state": state, "name": name, "verified": True,
-            "source": reference_titles(kb, note.references),
-            "text": f"{note.note} (Source: {reference_titles(kb, note.references)})"}
+        return {
+            "state": state,
+            "name": name,
+            "verified": False,
+            "source": None,
+            "text": f"Rules can differ by state: {possessive(state)} special education "
+            f"dispute resolution office can confirm how this works there.",
+        }
+    return {
+        "state": state,
+        "name": name,
+        "verified": True,
+        "source": reference_titles(kb, note.references),
+        "text": f"{note.note} (Source: {reference_titles(kb, note.references)})",
+    }
 
 
 def topic_buttons(kb: KnowledgeBase, topic_ids: Iterable[str]) -> List[Dict[str, str]]:
@@ -104,28 +117,52 @@ def topic_custom(kb: KnowledgeBase, topic: Topic, kind: str) -> Dict[str, Any]:
             "article": {
                 "title": kb.article.title,
                 "url": kb.article.url,
-                "parts": [{"id": ref, "section": kb.article.parts[ref].section_title,
-                           "paragraph": kb.article.parts[ref].position}
-                          for ref in topic.article_refs],
+                "parts": [
+                    {
+                        "id": ref,
+                        "section": kb.article.parts[ref].section_title,
+                        "paragraph": kb.article.parts[ref].position,
+                    }
+                    for ref in topic.article_refs
+                ],
             },
-            "regulation": {"parts": [{"id": ref, "title": kb.regulation_section(ref).title,
-                                      "url": kb.regulation_section(ref).url}
-                                     for ref in topic.regulation_refs]},
-            "references": [{"id": r, "title": kb.references[r].title,
-                            "publisher": kb.references[r].publisher,
-                            "kind": kb.references[r].kind, "url": kb.references[r].url}
-                           for r in topic.source.references],
+            "regulation": {
+                "parts": [
+                    {
+                        "id": ref,
+                        "title": kb.regulation_section(ref).title,
+                        "url": kb.regulation_section(ref).url,
+                    }
+                    for ref in topic.regulation_refs
+                ]
+            },
+            "references": [
+                {
+                    "id": r,
+                    "title": kb.references[r].title,
+                    "publisher": kb.references[r].publisher,
+                    "kind": kb.references[r].kind,
+                    "url": kb.references[r].url,
+                }
+                for r in topic.source.references
+            ],
         },
         "federal_note": {"text": note.text, "citation": note.citation} if note else None,
-        "related": [{"topic": t, "title": kb.topic(t).title, "payload": payload_for_topic(t)}
-                    for t in topic.related],
+        "related": [
+            {"topic": t, "title": kb.topic(t).title, "payload": payload_for_topic(t)}
+            for t in topic.related
+        ],
         "faq_anchor": f"#{topic.id}",
     }
 
 
-def reply_message(parts: Sequence[str] = (), options: Sequence[Dict[str, Any]] = (),
-                  source: Optional[str] = None, topic: Optional[Dict[str, Any]] = None,
-                  **kwargs: Any) -> Message:
+def reply_message(
+    parts: Sequence[str] = (),
+    options: Sequence[Dict[str, Any]] = (),
+    source: Optional[str] = None,
+    topic: Optional[Dict[str, Any]] = None,
+    **kwargs: Any,
+) -> Message:
     """``dispatcher.utter_message`` arguments for one channel-neutral reply (see
     ``channels/styles.py``: each channel shows it in its own way); ``kwargs`` name a
     domain response and its variables, whose text comes first."""
@@ -133,16 +170,16 @@ def reply_message(parts: Sequence[str] = (), options: Sequence[Dict[str, Any]] =
     return {**kwargs, "json_message": {REPLY: reply}}
 
 
-def _topic_message(kb: KnowledgeBase, topic: Topic, body: str, kind: str,
-                   state: Optional[str] = None) -> Message:
+def _topic_message(
+    kb: KnowledgeBase, topic: Topic, body: str, kind: str, state: Optional[str] = None
+) -> Message:
     """The federal answer, then the parent's state's note, the source line, related
     topics as options and the contract object."""
     local = state_note(kb, topic, state)
     contract = topic_custom(kb, topic, kind)
     contract["state_note"] = local
     parts = [body] + ([local["text"]] if local else [])
-    return reply_message(parts, topic_buttons(kb, topic.related), source_line(kb, topic),
-                         contract)
+    return reply_message(parts, topic_buttons(kb, topic.related), source_line(kb, topic), contract)
 
 
 def answer_message(kb: KnowledgeBase, topic_id: str, state: Optional[str] = None) -> Message:
@@ -156,8 +193,9 @@ def details_message(kb: KnowledgeBase, topic_id: str, state: Optional[str] = Non
     topic = kb.topic(topic_id)
     parts = [topic.details] if topic.details else []
     if topic.federal_note:
-        parts.append(f"What federal law says: {topic.federal_note.text} "
-                     f"({topic.federal_note.citation})")
+        parts.append(
+            f"What federal law says: {topic.federal_note.text} " f"({topic.federal_note.citation})"
+        )
     parts = parts or [NO_MORE_DETAILS]
     return _topic_message(kb, topic, "\n\n".join(parts), "details", state)
 
@@ -169,8 +207,9 @@ def notice_text(kb: KnowledgeBase) -> str:
 
 def clarify_buttons(kb: KnowledgeBase, topic_ids: Sequence[str]) -> List[Dict[str, str]]:
     """Readable choices for a low-confidence guess, plus a way out."""
-    return topic_buttons(kb, topic_ids) + [{"title": "Something else",
-                                            "payload": SOMETHING_ELSE_PAYLOAD}]
+    return topic_buttons(kb, topic_ids) + [
+        {"title": "Something else", "payload": SOMETHING_ELSE_PAYLOAD}
+    ]
 
 
 def menu_text(kb: KnowledgeBase) -> str:

@@ -4,6 +4,7 @@ A channel is on only when all of its required variables are set. ``credentials``
 the Rasa credentials (the web channels from credentials.yml plus every app that is on);
 ``webhook_urls`` says what to register with each app.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,29 +22,49 @@ class AppChannel:
     """One messaging app: its Rasa connector and the variables that configure it."""
 
     title: str
-    connector: str                        # key in credentials.yml (module path or Rasa name)
-    webhook_path: str                     # where the app posts, under the public URL
+    connector: str  # key in credentials.yml (module path or Rasa name)
+    webhook_path: str  # where the app posts, under the public URL
     required: Tuple[Tuple[str, str], ...]  # (credential key, environment variable)
     optional: Tuple[Tuple[str, str], ...] = ()
 
 
 APPS: Tuple[AppChannel, ...] = (
-    AppChannel("SMS and WhatsApp (Twilio)", "channels.twilio_text.TwilioTextInput",
-               "/webhooks/twilio/webhook",
-               (("account_sid", "TWILIO_ACCOUNT_SID"), ("auth_token", "TWILIO_AUTH_TOKEN"),
-                ("twilio_number", "TWILIO_NUMBER")),
-               (("api_base_url", "TWILIO_API_BASE_URL"),)),
-    AppChannel("Telegram", "channels.telegram_app.TelegramAppInput", "/webhooks/telegram/webhook",
-               (("access_token", "TELEGRAM_ACCESS_TOKEN"), ("verify", "TELEGRAM_BOT_NAME")),
-               (("secret_token", "TELEGRAM_SECRET_TOKEN"), ("api_base_url", "TELEGRAM_API_BASE_URL"))),
-    AppChannel("Facebook Messenger", "channels.messenger_app.MessengerAppInput",
-               "/webhooks/facebook/webhook",
-               (("verify", "FACEBOOK_VERIFY_TOKEN"), ("secret", "FACEBOOK_APP_SECRET"),
-                ("page-access-token", "FACEBOOK_PAGE_ACCESS_TOKEN")),
-               (("api_base_url", "FACEBOOK_API_BASE_URL"),)),
-    AppChannel("Slack", "channels.slack_app.SlackAppInput", "/webhooks/slack/webhook",
-               (("slack_token", "SLACK_TOKEN"), ("slack_signing_secret", "SLACK_SIGNING_SECRET")),
-               (("slack_channel", "SLACK_CHANNEL"), ("api_base_url", "SLACK_API_BASE_URL"))),
+    AppChannel(
+        "SMS and WhatsApp (Twilio)",
+        "channels.twilio_text.TwilioTextInput",
+        "/webhooks/twilio/webhook",
+        (
+            ("account_sid", "TWILIO_ACCOUNT_SID"),
+            ("auth_token", "TWILIO_AUTH_TOKEN"),
+            ("twilio_number", "TWILIO_NUMBER"),
+        ),
+        (("api_base_url", "TWILIO_API_BASE_URL"),),
+    ),
+    AppChannel(
+        "Telegram",
+        "channels.telegram_app.TelegramAppInput",
+        "/webhooks/telegram/webhook",
+        (("access_token", "TELEGRAM_ACCESS_TOKEN"), ("verify", "TELEGRAM_BOT_NAME")),
+        (("secret_token", "TELEGRAM_SECRET_TOKEN"), ("api_base_url", "TELEGRAM_API_BASE_URL")),
+    ),
+    AppChannel(
+        "Facebook Messenger",
+        "channels.messenger_app.MessengerAppInput",
+        "/webhooks/facebook/webhook",
+        (
+            ("verify", "FACEBOOK_VERIFY_TOKEN"),
+            ("secret", "FACEBOOK_APP_SECRET"),
+            ("page-access-token", "FACEBOOK_PAGE_ACCESS_TOKEN"),
+        ),
+        (("api_base_url", "FACEBOOK_API_BASE_URL"),),
+    ),
+    AppChannel(
+        "Slack",
+        "channels.slack_app.SlackAppInput",
+        "/webhooks/slack/webhook",
+        (("slack_token", "SLACK_TOKEN"), ("slack_signing_secret", "SLACK_SIGNING_SECRET")),
+        (("slack_channel", "SLACK_CHANNEL"), ("api_base_url", "SLACK_API_BASE_URL")),
+    ),
 )
 
 

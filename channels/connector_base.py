@@ -11,17 +11,17 @@
   hears "I can only read text";
 - ``OUTBOUND_TIMEOUT``: every call to an app's API gives up after this many seconds.
 """
+
 from __future__ import annotations
 
 import logging
 from functools import wraps
 from typing import Any, Awaitable, Callable, ClassVar, Dict, Optional, Text, Tuple
 
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from channels.input_guard import UNSUPPORTED_MESSAGE
 
@@ -61,12 +61,14 @@ class Connector(InputChannel):
         raise NotImplementedError
 
     def refuse(self, request: Request, refusal: Optional[Text] = None) -> HTTPResponse:
-        logger.warning("%s.webhook.rejected: %s from %s", self.name(), refusal or self.refusal,
-                       request.ip)
+        logger.warning(
+            "%s.webhook.rejected: %s from %s", self.name(), refusal or self.refusal, request.ip
+        )
         return response.text("forbidden", status=403)
 
     def checked(self, route: Route) -> Route:
         """``route``, for authentic requests only."""
+
         @wraps(route)
         async def checked_route(request: Request) -> HTTPResponse:
             if not self.request_is_authentic(request):
@@ -85,9 +87,21 @@ class Connector(InputChannel):
 
         return blueprint
 
-    async def deliver(self, on_new_message: OnNewMessage, text: Optional[Text],
-                      output: OutputChannel, sender: Any,
-                      metadata: Optional[Dict[Text, Any]]) -> None:
+    async def deliver(
+        self,
+        on_new_message: OnNewMessage,
+        text: Optional[Text],
+        output: OutputChannel,
+        sender: Any,
+        metadata: Optional[Dict[Text, Any]],
+    ) -> None:
         """The parent's message to Rasa; no text at all is ``UNSUPPORTED_MESSAGE``."""
-        await on_new_message(UserMessage(text or UNSUPPORTED_MESSAGE, output, sender,
-                                         input_channel=self.name(), metadata=metadata))
+        await on_new_message(
+            UserMessage(
+                text or UNSUPPORTED_MESSAGE,
+                output,
+                sender,
+                input_channel=self.name(),
+                metadata=metadata,
+            )
+        )

@@ -5,15 +5,15 @@ route, GET /webhooks/faq_search/search?q=..., which parses the query with the NL
 returns the best knowledge-base topics. It never starts a conversation, stores nothing
 and needs no `--enable-api` (the full Rasa HTTP API stays off).
 """
+
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Dict, List, Text
 
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import InputChannel, UserMessage
 
 from knowledge_base import default as default_kb
 from knowledge_base.intents import topic_for_intent
@@ -37,9 +37,14 @@ def rank_topics(parse: Dict[str, Any], limit: int = MAX_RESULTS) -> List[Dict[st
             continue
         if entry.get("confidence", 0.0) < MIN_CONFIDENCE or len(results) == limit:
             break
-        results.append({"topic": topic, "title": kb.topic(topic).title,
-                        "question": kb.topic(topic).question,
-                        "score": round(float(entry["confidence"]), 4)})
+        results.append(
+            {
+                "topic": topic,
+                "title": kb.topic(topic).title,
+                "question": kb.topic(topic).question,
+                "score": round(float(entry["confidence"]), 4),
+            }
+        )
     return results
 
 
@@ -65,7 +70,8 @@ class FaqSearchInput(InputChannel):
                 parse = await request.app.ctx.agent.parse_message(query)
                 results = rank_topics(parse)
             # CORS comes from the server (service/http_headers.py), once.
-            return response.json({"query": query, "results": results},
-                                 headers={"Cache-Control": "no-store"})
+            return response.json(
+                {"query": query, "results": results}, headers={"Cache-Control": "no-store"}
+            )
 
         return blueprint

@@ -16,6 +16,7 @@ for the web chat, REST and every messaging app:
 - whatever goes wrong downstream (action server down, a crash), the parent never gets
   an empty reply: a short apology with the help contacts goes out instead.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,8 +64,12 @@ def has_words(text: Text) -> bool:
 
 def forced_parse(intent: Text, text: Text) -> Dict[Text, Any]:
     """NLU output decided here, so the model never runs on this message."""
-    return {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": [],
-            "intent_ranking": [{"name": intent, "confidence": 1.0}]}
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": [],
+        "intent_ranking": [{"name": intent, "confidence": 1.0}],
+    }
 
 
 def _payloads_in(value: Any) -> Iterable[Text]:
@@ -87,8 +92,11 @@ def offered_payloads(events: Iterable[Dict[Text, Any]]) -> Set[Text]:
 
 def answered_topics(events: Iterable[Dict[Text, Any]]) -> Set[Text]:
     """Topics the assistant answered in these events (feedback may name only these)."""
-    return {str(e["value"]) for e in events
-            if e.get("event") == "slot" and e.get("name") == "last_topic" and e.get("value")}
+    return {
+        str(e["value"])
+        for e in events
+        if e.get("event") == "slot" and e.get("name") == "last_topic" and e.get("value")
+    }
 
 
 def payload_is_offered(text: Text, events: Iterable[Dict[Text, Any]]) -> bool:
@@ -105,9 +113,12 @@ def payload_is_offered(text: Text, events: Iterable[Dict[Text, Any]]) -> bool:
             entities = json.loads("{" + raw_entities)
         except ValueError:
             return False
-        return (isinstance(entities, dict) and set(entities) <= {"helpful", "topic"}
-                and entities.get("helpful") in ("yes", "no")
-                and entities.get("topic") in answered_topics(events))
+        return (
+            isinstance(entities, dict)
+            and set(entities) <= {"helpful", "topic"}
+            and entities.get("helpful") in ("yes", "no")
+            and entities.get("topic") in answered_topics(events)
+        )
     return False
 
 
@@ -116,8 +127,16 @@ def as_plain_words(text: Text) -> Text:
     return text.lstrip("/ ")
 
 
-_SENDS = ("send_response", "send_text_message", "send_image_url", "send_attachment",
-          "send_text_with_buttons", "send_quick_replies", "send_elements", "send_custom_json")
+_SENDS = (
+    "send_response",
+    "send_text_message",
+    "send_image_url",
+    "send_attachment",
+    "send_text_with_buttons",
+    "send_quick_replies",
+    "send_elements",
+    "send_custom_json",
+)
 
 
 def _counted(name: str) -> Callable[..., Awaitable[Any]]:
@@ -151,8 +170,13 @@ UnavailableText = Callable[[], Text]
 class GuardedHandler:
     """``on_new_message`` for every channel: checks, then the agent, then a safety net."""
 
-    def __init__(self, handle_message: HandleMessage, tracker_events: TrackerEvents,
-                 unavailable_text: UnavailableText, max_chars: int = MAX_MESSAGE_CHARS) -> None:
+    def __init__(
+        self,
+        handle_message: HandleMessage,
+        tracker_events: TrackerEvents,
+        unavailable_text: UnavailableText,
+        max_chars: int = MAX_MESSAGE_CHARS,
+    ) -> None:
         self.handle_message = handle_message
         self.tracker_events = tracker_events
         self.unavailable_text = unavailable_text
@@ -174,7 +198,8 @@ class GuardedHandler:
             message.text = text[: self.max_chars]
             message.parse_data = forced_parse(TOO_LONG_INTENT, message.text)
         elif text.startswith("/") and not payload_is_offered(
-                text, await self.tracker_events(message.sender_id)):
+            text, await self.tracker_events(message.sender_id)
+        ):
             logger.info("input.payload_refused sender=%s payload=%.60r", message.sender_id, text)
             message.text = as_plain_words(text)
             if not message.text.strip():
@@ -189,13 +214,21 @@ class GuardedHandler:
         try:
             await self.handle_message(await self.prepare(message))
         except Exception as error:  # noqa: BLE001 - the parent must still get a reply
-            logger.error("input.failed sender=%s error=%s: %s", message.sender_id,
-                         type(error).__name__, str(error)[:200])
+            logger.error(
+                "input.failed sender=%s error=%s: %s",
+                message.sender_id,
+                type(error).__name__,
+                str(error)[:200],
+            )
         if counting is not None and counting.sent == 0:
-            logger.warning("input.no_reply sender=%s: sent the apology with the contacts",
-                           message.sender_id)
+            logger.warning(
+                "input.no_reply sender=%s: sent the apology with the contacts", message.sender_id
+            )
             try:
                 await counting.inner.send_text_message(message.sender_id, self.unavailable_text())
             except Exception as error:  # noqa: BLE001 - the channel itself is down
-                logger.error("input.apology_failed sender=%s error=%s", message.sender_id,
-                             type(error).__name__)
+                logger.error(
+                    "input.apology_failed sender=%s error=%s",
+                    message.sender_id,
+                    type(error).__name__,
+                )

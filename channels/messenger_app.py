@@ -18,6 +18,7 @@
   the tests point it at a local fake. The API version stays in the path
   (``/v<fbmessenger's version>/me/messages``).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,12 +28,11 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Union
 
 from fbmessenger import MessengerClient
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.input_guard import UNSUPPORTED_MESSAGE
@@ -42,7 +42,9 @@ logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 
 
-def messenger_client(page_access_token: Text, api_base_url: Optional[Text] = None) -> MessengerClient:
+def messenger_client(
+    page_access_token: Text, api_base_url: Optional[Text] = None
+) -> MessengerClient:
     """fbmessenger's client; its Graph URL (``https://graph.facebook.com/v<version>``) is
     built in ``__init__`` and used for every call, so only the host part is replaced."""
     client = MessengerClient(page_access_token)
@@ -56,11 +58,13 @@ class MessengerAppOutput(RenderedOutput, MessengerBot):
     replies for options, every call off the event loop."""
 
     async def _post(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        await asyncio.to_thread(self.messenger_client.send, message, recipient_id, "RESPONSE",
-                                timeout=OUTBOUND_TIMEOUT)
+        await asyncio.to_thread(
+            self.messenger_client.send, message, recipient_id, "RESPONSE", timeout=OUTBOUND_TIMEOUT
+        )
 
-    async def _send_parts(self, recipient_id: Text, text: Text,
-                          options: List[Dict[Text, Any]]) -> None:
+    async def _send_parts(
+        self, recipient_id: Text, text: Text, options: List[Dict[Text, Any]]
+    ) -> None:
         """Every part of the text in order, the options on the last one, within Messenger's
         limits (``channels/styles.py``).
 
@@ -70,39 +74,52 @@ class MessengerAppOutput(RenderedOutput, MessengerBot):
             await self._post(recipient_id, {"text": part})
         last: Dict[Text, Any] = {"text": parts[-1]}
         if options:
-            last["quick_replies"] = [{"content_type": "text", "title": o["title"],
-                                      "payload": o["payload"]} for o in options]
+            last["quick_replies"] = [
+                {"content_type": "text", "title": o["title"], "payload": o["payload"]}
+                for o in options
+            ]
         await self._post(recipient_id, last)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self._send_parts(recipient_id, text, [])
 
-    async def send_quick_replies(self, recipient_id: Text, text: Text,
-                                 quick_replies: List[Dict[Text, Any]], **kwargs: Any) -> None:
+    async def send_quick_replies(
+        self, recipient_id: Text, text: Text, quick_replies: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         await self._send_parts(recipient_id, text, quick_replies)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         await self._send_parts(recipient_id, text, buttons)
 
     async def send_action(self, recipient_id: Text, sender_action: Text) -> None:
-        await asyncio.to_thread(self.messenger_client.send_action, sender_action, recipient_id,
-                                timeout=OUTBOUND_TIMEOUT)
+        await asyncio.to_thread(
+            self.messenger_client.send_action, sender_action, recipient_id, timeout=OUTBOUND_TIMEOUT
+        )
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
-        await self._post(recipient_id, {"attachment": {"type": "image",
-                                                       "payload": {"url": image}}})
+        await self._post(recipient_id, {"attachment": {"type": "image", "payload": {"url": image}}})
 
-    async def send_elements(self, recipient_id: Text, elements: Iterable[Dict[Text, Any]],
-                            **kwargs: Any) -> None:
+    async def send_elements(
+        self, recipient_id: Text, elements: Iterable[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         elements = list(elements)
         for element in elements:
             self._add_postback_info(element.get("buttons") or [])
-        await self._post(recipient_id, {"attachment": {"type": "template", "payload": {
-            "template_type": "generic", "elements": elements}}})
+        await self._post(
+            recipient_id,
+            {
+                "attachment": {
+                    "type": "template",
+                    "payload": {"template_type": "generic", "elements": elements},
+                }
+            },
+        )
 
-    async def send_custom_json(self, recipient_id: Text,
-                               json_message: Union[List, Dict[Text, Any]], **kwargs: Any) -> None:
+    async def send_custom_json(
+        self, recipient_id: Text, json_message: Union[List, Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         for message in json_message if isinstance(json_message, list) else [json_message]:
             recipient = (message.pop("sender", None) or {}).get("id") or recipient_id
             await self._post(recipient, message)
@@ -111,8 +128,12 @@ class MessengerAppOutput(RenderedOutput, MessengerBot):
 class MessengerAppHandler(Messenger):
     """Rasa's webhook parser, with non-text messages turned into ``/unsupported_message``."""
 
-    def __init__(self, page_access_token: Text, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                 api_base_url: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        page_access_token: Text,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        api_base_url: Optional[Text] = None,
+    ) -> None:
         super().__init__(page_access_token, on_new_message)
         self.client = messenger_client(page_access_token, api_base_url)
 
@@ -136,14 +157,18 @@ class MessengerAppHandler(Messenger):
             text = (body.get("text") or "").strip() or UNSUPPORTED_MESSAGE
         await self._handle_user_message(text, self.get_user_id(), metadata)
 
-    async def _handle_user_message(self, text: Text, sender_id: Text,
-                                   metadata: Optional[Dict[Text, Any]]) -> None:
+    async def _handle_user_message(
+        self, text: Text, sender_id: Text, metadata: Optional[Dict[Text, Any]]
+    ) -> None:
         out_channel = MessengerAppOutput(self.client)
         await out_channel.send_action(sender_id, sender_action="mark_seen")
         await out_channel.send_action(sender_id, sender_action="typing_on")
         try:
-            await self.on_new_message(UserMessage(text, out_channel, sender_id,
-                                                  input_channel=self.name(), metadata=metadata))
+            await self.on_new_message(
+                UserMessage(
+                    text, out_channel, sender_id, input_channel=self.name(), metadata=metadata
+                )
+            )
         except Exception:
             logger.exception("facebook.webhook: failed to handle a message")
         finally:
@@ -157,8 +182,11 @@ class MessengerAppInput(Connector, FacebookInput):
 
     @classmethod
     def create(cls, credentials: Dict[Text, Any]) -> "MessengerAppInput":
-        return cls(credentials.get("verify"), credentials.get("secret"),
-                   credentials.get("page-access-token"))
+        return cls(
+            credentials.get("verify"),
+            credentials.get("secret"),
+            credentials.get("page-access-token"),
+        )
 
     def request_is_authentic(self, request: Request) -> bool:
         """``X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app
@@ -166,7 +194,9 @@ class MessengerAppInput(Connector, FacebookInput):
         signature = request.headers.get(SIGNATURE_HEADER) or ""
         if not self.fb_secret or not signature.startswith("sha256="):
             return False
-        expected = hmac.new(self.fb_secret.encode("utf-8"), request.body, hashlib.sha256).hexdigest()
+        expected = hmac.new(
+            self.fb_secret.encode("utf-8"), request.body, hashlib.sha256
+        ).hexdigest()
         return hmac.compare_digest("sha256=" + expected, signature)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -183,8 +213,9 @@ class MessengerAppInput(Connector, FacebookInput):
         async def message(request: Request) -> HTTPResponse:
             payload = request.json or {}
             if payload.get("object") == "page":
-                handler = MessengerAppHandler(self.fb_access_token, on_new_message,
-                                              self.api_base_url)
+                handler = MessengerAppHandler(
+                    self.fb_access_token, on_new_message, self.api_base_url
+                )
                 await handler.handle(payload, self.get_metadata(request))
             return response.text("success")
 

@@ -5,17 +5,17 @@ named "default", passes a non-string ``message`` on to crash in NLU, and lets th
 pick any ``input_channel`` name (and so another app's reply style). Here the sender and
 the message are required and typed, and the channel name is always ``rest``.
 """
+
 from __future__ import annotations
 
 import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.channels.rest import RestInput
 
 from channels.styles import RenderedOutput
 
@@ -74,9 +74,15 @@ class RestChannel(RestInput):
             if fields is None:
                 return bad_request(reason or "bad request")
             collector = RestOutput()
-            await on_new_message(UserMessage(fields["message"], collector, fields["sender"],
-                                             input_channel=self.name(),
-                                             metadata=fields["metadata"]))
+            await on_new_message(
+                UserMessage(
+                    fields["message"],
+                    collector,
+                    fields["sender"],
+                    input_channel=self.name(),
+                    metadata=fields["metadata"],
+                )
+            )
             return response.json(collector.messages)
 
         return webhook

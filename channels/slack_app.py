@@ -14,19 +14,19 @@
 - ``api_base_url`` (optional) sends the Web API calls elsewhere than slack.com/api/: the
   tests point it at a local fake.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.slack import SlackBot, SlackInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
-
-from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.channels.slack import SlackBot, SlackInput
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.input_guard import UNSUPPORTED_MESSAGE
@@ -44,13 +44,19 @@ class SlackAppOutput(RenderedOutput, SlackBot):
     buttons within limits), without ``as_user``, with a timeout, optionally talking to
     another API base URL."""
 
-    def __init__(self, token: Text, slack_channel: Optional[Text] = None,
-                 thread_id: Optional[Text] = None, proxy: Optional[Text] = None,
-                 api_base_url: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        token: Text,
+        slack_channel: Optional[Text] = None,
+        thread_id: Optional[Text] = None,
+        proxy: Optional[Text] = None,
+        api_base_url: Optional[Text] = None,
+    ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         base_url = api_base_url.rstrip("/") + "/" if api_base_url else AsyncWebClient.BASE_URL
-        self.client = AsyncWebClient(token, base_url=base_url, proxy=proxy,
-                                     timeout=int(OUTBOUND_TIMEOUT))
+        self.client = AsyncWebClient(
+            token, base_url=base_url, proxy=proxy, timeout=int(OUTBOUND_TIMEOUT)
+        )
 
     async def _post_message(self, channel: Text, **kwargs: Any) -> None:
         # Rasa's methods pass the legacy ``as_user=True``, which apps with a bot token
@@ -58,19 +64,31 @@ class SlackAppOutput(RenderedOutput, SlackBot):
         kwargs.pop("as_user", None)
         await super()._post_message(channel, **kwargs)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
         """Every part of the text in order; the last one as a mrkdwn section with the buttons."""
         recipient = self.slack_channel or recipient_id
         parts, buttons = outgoing(self.name(), text, buttons)
         for part in parts[:-1]:
             await self._post_message(channel=recipient, text=part, type="mrkdwn")
         blocks: List[Dict[Text, Any]] = [
-            {"type": "section", "text": {"type": "mrkdwn", "text": parts[-1]}}]
+            {"type": "section", "text": {"type": "mrkdwn", "text": parts[-1]}}
+        ]
         if buttons:
-            blocks.append({"type": "actions", "elements": [
-                {"type": "button", "text": {"type": "plain_text", "text": b["title"]},
-                 "value": b["payload"]} for b in buttons]})
+            blocks.append(
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "text": {"type": "plain_text", "text": b["title"]},
+                            "value": b["payload"],
+                        }
+                        for b in buttons
+                    ],
+                }
+            )
         await self._post_message(channel=recipient, text=parts[-1], blocks=blocks)
 
 
@@ -81,14 +99,17 @@ class SlackAppInput(Connector, SlackInput):
 
     @classmethod
     def create(cls, credentials: Dict[Text, Any]) -> "SlackAppInput":
-        return cls(credentials.get("slack_token"), credentials.get("slack_channel"),
-                   credentials.get("proxy"),
-                   credentials.get("slack_retry_reason_header", "x-slack-retry-reason"),
-                   credentials.get("slack_retry_number_header", "x-slack-retry-num"),
-                   credentials.get("errors_ignore_retry", None),
-                   slack_signing_secret=credentials.get("slack_signing_secret", ""),
-                   use_threads=credentials.get("use_threads", False),
-                   conversation_granularity=credentials.get("conversation_granularity", "sender"))
+        return cls(
+            credentials.get("slack_token"),
+            credentials.get("slack_channel"),
+            credentials.get("proxy"),
+            credentials.get("slack_retry_reason_header", "x-slack-retry-reason"),
+            credentials.get("slack_retry_number_header", "x-slack-retry-num"),
+            credentials.get("errors_ignore_retry", None),
+            slack_signing_secret=credentials.get("slack_signing_secret", ""),
+            use_threads=credentials.get("use_threads", False),
+            conversation_granularity=credentials.get("conversation_granularity", "sender"),
+        )
 
     def request_is_authentic(self, request: Request) -> bool:
         return self.is_request_from_slack_authentic(request)
@@ -112,27 +133,38 @@ class SlackAppInput(Connector, SlackInput):
             users = list(body.get("authed_users") or [])
             if not users and body.get("authorizations"):
                 users.append(body["authorizations"][0].get("user_id"))
-            return {"out_channel": event.get("channel"),
-                    "thread_id": event.get("thread_ts", event.get("ts")), "users": users}
+            return {
+                "out_channel": event.get("channel"),
+                "thread_id": event.get("thread_ts", event.get("ts")),
+                "users": users,
+            }
         if kind == "click":
             message, user = body.get("message") or {}, (body.get("user") or {}).get("id")
-            return {"out_channel": (body.get("channel") or {}).get("id"),
-                    "thread_id": message.get("thread_ts", message.get("ts")),
-                    "users": [user] if user else []}
+            return {
+                "out_channel": (body.get("channel") or {}).get("id"),
+                "thread_id": message.get("thread_ts", message.get("ts")),
+                "users": [user] if user else [],
+            }
         return {}
 
     def get_metadata(self, request: Request) -> Dict[Text, Any]:
         return self._metadata(*self._body(request))
 
-    def _said(self, kind: Text, body: Body, metadata: Dict[Text, Any]) -> Optional[Tuple[Text, Text]]:
+    def _said(
+        self, kind: Text, body: Body, metadata: Dict[Text, Any]
+    ) -> Optional[Tuple[Text, Text]]:
         """(text, user) of a person's message or button click; None for anything else."""
         if kind == "click" and self._is_interactive_message(body):
             text = self._get_interactive_response(body["actions"][0])
             return None if text is None else (text, body["user"]["id"])
         event = body.get("event") or {}
-        if (kind != "event" or event.get("type") not in ("message", "app_mention")
-                or event.get("bot_id") or event.get("subtype") not in USER_SUBTYPES
-                or not event.get("user")):
+        if (
+            kind != "event"
+            or event.get("type") not in ("message", "app_mention")
+            or event.get("bot_id")
+            or event.get("subtype") not in USER_SUBTYPES
+            or not event.get("user")
+        ):
             return None
         text = self._sanitize_user_message(event.get("text") or "", metadata["users"])
         return text or UNSUPPORTED_MESSAGE, event["user"]
@@ -151,17 +183,25 @@ class SlackAppInput(Connector, SlackInput):
             if said is None:  # other events, link buttons: nothing to say
                 return response.text("")
             if kind == "event" and not self._is_supported_channel(body, metadata):
-                logger.warning("slack.webhook: message on unsupported channel %s",
-                               metadata.get("out_channel"))
+                logger.warning(
+                    "slack.webhook: message on unsupported channel %s", metadata.get("out_channel")
+                )
                 return response.text("channel not supported.")
             text, user = said
-            sender = self._get_conversation_id(user, metadata.get("out_channel"),
-                                               metadata.get("thread_id"))
+            sender = self._get_conversation_id(
+                user, metadata.get("out_channel"), metadata.get("thread_id")
+            )
             return await self.process_message(request, on_new_message, text, sender, metadata)
 
         return webhook
 
-    def get_output_channel(self, channel: Optional[Text] = None,
-                           thread_id: Optional[Text] = None) -> OutputChannel:
-        return SlackAppOutput(self.slack_token, channel or self.slack_channel, thread_id,
-                              self.proxy, self.api_base_url)
+    def get_output_channel(
+        self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
+    ) -> OutputChannel:
+        return SlackAppOutput(
+            self.slack_token,
+            channel or self.slack_channel,
+            thread_id,
+            self.proxy,
+            self.api_base_url,
+        )

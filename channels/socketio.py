@@ -9,6 +9,7 @@ Differences from Rasa's ``SocketIOInput``:
   in the log, not a traceback, and a message asking the page to reload;
 - socket.io frames are capped, so a huge message cannot reach the server.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,9 @@ import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-from sanic import Blueprint
-
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from sanic import Blueprint
 
 from channels.app_settings import allowed_origins
 from channels.input_guard import clean_text
@@ -99,7 +99,14 @@ class SocketIOChannel(SocketIOInput):
                     metadata = {}
             if not isinstance(metadata, dict):
                 metadata = {}
-            await on_new_message(UserMessage(clean_text(data.get("message")), output, session_id,
-                                             input_channel=self.name(), metadata=metadata))
+            await on_new_message(
+                UserMessage(
+                    clean_text(data.get("message")),
+                    output,
+                    session_id,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
+            )
 
         return webhook

@@ -12,6 +12,7 @@ declares a limit of its own. Rasa's connectors send the parts of a text separate
 blank line as separate messages, in order; ``shape`` uses that to split long replies at
 sentence boundaries within each app's limit.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,14 +24,13 @@ REPLY = "reply"  # the key of a channel-neutral reply in a message's ``custom``
 
 @dataclass(frozen=True)
 class ChannelStyle:
-    """What one output channel can show."""
+    """What one output channel can show (its name is its key in ``STYLES``)."""
 
-    name: str
-    native_buttons: bool     # the app has its own buttons / quick replies
+    native_buttons: bool  # the app has its own buttons / quick replies
     max_buttons: int
-    max_button_title: int    # characters
-    max_chars: int           # per message
-    markup: str              # "plain" | "slack"
+    max_button_title: int  # characters
+    max_chars: int  # per message
+    markup: str  # "plain" | "slack"
     web_client: bool = False  # our own clients: they get the custom contract object
     button_options: Tuple[Tuple[str, str], ...] = ()  # passed to the connector with buttons
     source_in_text: bool = True  # the source line ends the text (else the client shows it)
@@ -40,20 +40,29 @@ class ChannelStyle:
 
 
 STYLES: Dict[str, ChannelStyle] = {
-    "rest": ChannelStyle("rest", True, 10, 80, 10_000, "plain", web_client=True),
+    "rest": ChannelStyle(True, 10, 80, 10_000, "plain", web_client=True),
     # The widget draws the source line from the contract itself.
-    "socketio": ChannelStyle("socketio", True, 10, 80, 10_000, "plain", web_client=True,
-                             source_in_text=False, custom_key="data"),
+    "socketio": ChannelStyle(
+        True,
+        10,
+        80,
+        10_000,
+        "plain",
+        web_client=True,
+        source_in_text=False,
+        custom_key="data",
+    ),
     # Inline keyboards: keep a phone-sized list; Rasa sends text without parse_mode, so no
     # escaping is needed. 4096 characters per message.
-    "telegram": ChannelStyle("telegram", True, 6, 40, 4096, "plain",
-                             button_options=(("button_type", "vertical"),)),
+    "telegram": ChannelStyle(
+        True, 6, 40, 4096, "plain", button_options=(("button_type", "vertical"),)
+    ),
     # Messenger quick replies: at most 13, titles at most 20 characters; 2000 per message.
-    "facebook": ChannelStyle("facebook", True, 13, 20, 2000, "plain"),
+    "facebook": ChannelStyle(True, 13, 20, 2000, "plain"),
     # Slack buttons: 75 characters of text; a section holds 3000 characters of mrkdwn.
-    "slack": ChannelStyle("slack", True, 5, 75, 3000, "slack"),
+    "slack": ChannelStyle(True, 5, 75, 3000, "slack"),
     # SMS and WhatsApp through Twilio: no buttons; 1600 characters per message.
-    "twilio": ChannelStyle("twilio", False, 9, 60, 1600, "plain"),
+    "twilio": ChannelStyle(False, 9, 60, 1600, "plain"),
 }
 DEFAULT_STYLE = STYLES["rest"]
 
@@ -71,8 +80,10 @@ def _shorten(title: str, limit: int) -> str:
 
 def fit_buttons(style: ChannelStyle, buttons: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Buttons within the app's count and title-length limits, in order."""
-    return [{**b, "title": _shorten(b["title"], style.max_button_title)}
-            for b in list(buttons)[: style.max_buttons]]
+    return [
+        {**b, "title": _shorten(b["title"], style.max_button_title)}
+        for b in list(buttons)[: style.max_buttons]
+    ]
 
 
 def numbered_options(buttons: Sequence[Dict[str, Any]]) -> str:
@@ -93,8 +104,12 @@ def format_text(style: ChannelStyle, text: str) -> str:
 
 def _units(paragraph: str) -> List[str]:
     """Lines, then sentences: the places a paragraph may be cut."""
-    return [sentence for line in paragraph.split("\n")
-            for sentence in _SENTENCE_END.split(line) if sentence]
+    return [
+        sentence
+        for line in paragraph.split("\n")
+        for sentence in _SENTENCE_END.split(line)
+        if sentence
+    ]
 
 
 def split_text(text: str, max_chars: int) -> List[str]:
@@ -126,8 +141,9 @@ def split_text(text: str, max_chars: int) -> List[str]:
     return parts
 
 
-def shape(channel: Optional[str], text: str,
-          buttons: Sequence[Dict[str, Any]] = ()) -> Dict[str, Any]:
+def shape(
+    channel: Optional[str], text: str, buttons: Sequence[Dict[str, Any]] = ()
+) -> Dict[str, Any]:
     """A text and its options as this channel should get them.
 
     The text's parts are joined by blank lines, which the connectors send as separate
@@ -145,8 +161,9 @@ def shape(channel: Optional[str], text: str,
     return shaped
 
 
-def outgoing(channel: Optional[str], text: str, buttons: Sequence[Dict[str, Any]] = ()
-             ) -> Tuple[List[str], List[Dict[str, Any]]]:
+def outgoing(
+    channel: Optional[str], text: str, buttons: Sequence[Dict[str, Any]] = ()
+) -> Tuple[List[str], List[Dict[str, Any]]]:
     """What a connector sends for one reply: the text's parts (blank-line separated, each
     within the app's message size; at least one) and the buttons within its limits."""
     style = style_for(channel)
@@ -175,8 +192,9 @@ def render(channel: Optional[str], message: Dict[str, Any]) -> List[Dict[str, An
     if reply is None:
         return [message]
     style = style_for(channel)
-    extra = {k: v for k, v in message.items()
-             if k not in ("text", "buttons", "quick_replies", "custom")}
+    extra = {
+        k: v for k, v in message.items() if k not in ("text", "buttons", "quick_replies", "custom")
+    }
     parts = [p for p in reply.get("parts") or [] if p]
     if parts and reply.get("source") and style.source_in_text:
         parts.append(reply["source"])

@@ -11,6 +11,7 @@ Compared with Rasa's own Telegram input:
 Buttons arrive as a vertical inline keyboard (``channels/styles.py``); a tap sends
 the button's payload back as ``callback_query.data``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -19,12 +20,11 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
 from aiogram.types import Update
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.styles import RenderedOutput
@@ -52,13 +52,18 @@ class TelegramAppInput(Connector, TelegramInput):
 
     @classmethod
     def create(cls, credentials: Dict[Text, Any]) -> "TelegramAppInput":
-        return cls(credentials.get("access_token"), credentials.get("verify"),
-                   credentials.get("webhook_url"), debug_mode=False)
+        return cls(
+            credentials.get("access_token"),
+            credentials.get("verify"),
+            credentials.get("webhook_url"),
+            debug_mode=False,
+        )
 
     def request_is_authentic(self, request: Request) -> bool:
         """Without a secret token every request is taken (Telegram signs nothing)."""
         return not self.secret_token or hmac.compare_digest(
-            request.headers.get(SECRET_HEADER) or "", self.secret_token)
+            request.headers.get(SECRET_HEADER) or "", self.secret_token
+        )
 
     def get_output_channel(self) -> TelegramOutput:
         """The output client; registers the webhook (with the secret token, if any)."""
@@ -95,8 +100,9 @@ class TelegramAppInput(Connector, TelegramInput):
             found = self._text_and_chat(Update(**(request.json or {})))
             if found is not None:
                 text, chat_id = found
-                await self.deliver(on_new_message, text, out_channel, chat_id,
-                                   self.get_metadata(request))
+                await self.deliver(
+                    on_new_message, text, out_channel, chat_id, self.get_metadata(request)
+                )
             return response.text("success")
 
         return webhook

@@ -11,22 +11,22 @@
 - ``api_base_url`` (optional) sends the outgoing calls elsewhere than api.twilio.com:
   the tests point it at a local fake of Twilio's API.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from urllib.parse import parse_qsl
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from urllib.parse import parse_qsl
 
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
-
-from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.styles import RenderedOutput, outgoing
@@ -39,8 +39,13 @@ class TwilioTextOutput(RenderedOutput, TwilioOutput):
     ``channels/styles.py``), off the event loop, with a timeout, optionally talking to
     another API base URL."""
 
-    def __init__(self, account_sid: Optional[Text], auth_token: Optional[Text],
-                 twilio_number: Optional[Text], api_base_url: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        account_sid: Optional[Text],
+        auth_token: Optional[Text],
+        twilio_number: Optional[Text],
+        api_base_url: Optional[Text] = None,
+    ) -> None:
         super().__init__(account_sid, auth_token, twilio_number)
         self.http_client = TwilioHttpClient(timeout=OUTBOUND_TIMEOUT)
         if api_base_url:
@@ -52,15 +57,17 @@ class TwilioTextOutput(RenderedOutput, TwilioOutput):
         try:
             return await asyncio.to_thread(self.messages.create, **message_data)
         except (TwilioRestException, OSError) as error:
-            logger.error("twilio.send_failed to=%s error=%s", message_data.get("to"),
-                         type(error).__name__)
+            logger.error(
+                "twilio.send_failed to=%s error=%s", message_data.get("to"), type(error).__name__
+            )
             return None
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         parts, _ = outgoing(self.name(), text)
         for part in parts:
-            await self._send_message({"to": recipient_id, "from_": self.twilio_number,
-                                      "body": part})
+            await self._send_message(
+                {"to": recipient_id, "from_": self.twilio_number, "body": part}
+            )
 
 
 class TwilioTextInput(Connector, TwilioInput):
@@ -72,8 +79,12 @@ class TwilioTextInput(Connector, TwilioInput):
 
     @classmethod
     def create(cls, credentials: Dict[Text, Any]) -> "TwilioTextInput":
-        return cls(credentials.get("account_sid"), credentials.get("auth_token"),
-                   credentials.get("twilio_number"), debug_mode=False)
+        return cls(
+            credentials.get("account_sid"),
+            credentials.get("auth_token"),
+            credentials.get("twilio_number"),
+            debug_mode=False,
+        )
 
     def request_is_authentic(self, request: Request) -> bool:
         url = self.webhook_url or request.url
@@ -81,7 +92,8 @@ class TwilioTextInput(Connector, TwilioInput):
         params = dict(parse_qsl(request.body.decode("utf-8"), keep_blank_values=True))
         signature = request.headers.get("X-Twilio-Signature", "")
         return bool(signature) and RequestValidator(self.auth_token or "").validate(
-            url, params, signature)
+            url, params, signature
+        )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = self.webhook()
@@ -92,12 +104,18 @@ class TwilioTextInput(Connector, TwilioInput):
             sender = request.form.get("From")
             if sender:
                 text = (request.form.get("Body") or "").replace("¡", "@").strip()
-                await self.deliver(on_new_message, text, self.get_output_channel(), sender,
-                                   self.get_metadata(request))
+                await self.deliver(
+                    on_new_message,
+                    text,
+                    self.get_output_channel(),
+                    sender,
+                    self.get_metadata(request),
+                )
             return response.text("", status=204)
 
         return webhook
 
     def get_output_channel(self) -> OutputChannel:
-        return TwilioTextOutput(self.account_sid, self.auth_token, self.twilio_number,
-                                self.api_base_url)
+        return TwilioTextOutput(
+            self.account_sid, self.auth_token, self.twilio_number, self.api_base_url
+        )

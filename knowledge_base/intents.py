@@ -3,6 +3,7 @@
 Shared by the action server (answers), the Rasa server (FAQ search), the topic-file
 generator and the tests, so neither server needs the other's code.
 """
+
 from __future__ import annotations
 
 from typing import Iterable, Optional
@@ -14,7 +15,7 @@ def topic_for_intent(intent: Optional[str], topic_ids: Iterable[str]) -> Optiona
     """The topic an intent such as ``ask_cost`` asks about, if it is one."""
     if not intent or not intent.startswith(TOPIC_INTENT_PREFIX):
         return None
-    topic = intent[len(TOPIC_INTENT_PREFIX):]
+    topic = intent[len(TOPIC_INTENT_PREFIX) :]
     return topic if topic in set(topic_ids) else None
 
 

@@ -5,6 +5,7 @@ topics: the chat, the FAQ page, the generated domain and rules, and the tests al
 it through this module. A malformed file must stop the assistant at start-up, so every
 problem is raised as ``KnowledgeBaseError`` naming the file, the entry and the field.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,16 @@ import yaml
 from pydantic import ValidationError
 
 from knowledge_base import schema
-from knowledge_base.schema import (FOLLOWUP_KINDS, Followups, HelpContact, Notice, Reference,
-                                   RegulationSection, StateNote, Topic)
+from knowledge_base.schema import (
+    FOLLOWUP_KINDS,
+    Followups,
+    HelpContact,
+    Notice,
+    Reference,
+    RegulationSection,
+    StateNote,
+    Topic,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = REPO_ROOT / "data" / "knowledge_base.yml"
@@ -62,7 +71,7 @@ class KnowledgeBase:
     path: Path
     notice: Notice
     article: ArticleSource
-    regulations: Dict[str, RegulationSection]   # by section number, e.g. "300.510"
+    regulations: Dict[str, RegulationSection]  # by section number, e.g. "300.510"
     references: Dict[str, Reference]
     areas: Tuple[Area, ...]
     topics: Dict[str, Topic]
@@ -86,8 +95,9 @@ class KnowledgeBase:
 
     def state_note(self, state: str, topic_id: str) -> Optional[StateNote]:
         """The verified note for this state and topic, if the knowledge base has one."""
-        return next((n for n in self.state_notes if n.state == state and topic_id in n.topics),
-                    None)
+        return next(
+            (n for n in self.state_notes if n.state == state and topic_id in n.topics), None
+        )
 
     def help_contacts_text(self) -> str:
         """The human-help contacts as a short bulleted list: the chat's, and the Rasa
@@ -136,30 +146,62 @@ def _cross_references(data: schema.KnowledgeBaseFile) -> Iterator[str]:
         seen.add(topic.id)
         _check(errors, topic.area in areas, f"{where}.area", f"unknown area {topic.area!r}")
         cites = topic.source
-        _check(errors, bool(cites.article or cites.regulation or cites.references),
-               f"{where}.source", "must cite the article, the regulation or a reference")
+        _check(
+            errors,
+            bool(cites.article or cites.regulation or cites.references),
+            f"{where}.source",
+            "must cite the article, the regulation or a reference",
+        )
         for ref in cites.article:
-            _check(errors, ref in article_parts, f"{where}.source.article",
-                   f"unknown article part {ref!r}")
+            _check(
+                errors,
+                ref in article_parts,
+                f"{where}.source.article",
+                f"unknown article part {ref!r}",
+            )
         for ref in cites.regulation:
-            _check(errors, ref in regulation_parts, f"{where}.source.regulation",
-                   f"unknown regulation part {ref!r}")
+            _check(
+                errors,
+                ref in regulation_parts,
+                f"{where}.source.regulation",
+                f"unknown regulation part {ref!r}",
+            )
         for ref in cites.references:
-            _check(errors, ref in references, f"{where}.source.references",
-                   f"unknown reference {ref!r}")
+            _check(
+                errors,
+                ref in references,
+                f"{where}.source.references",
+                f"unknown reference {ref!r}",
+            )
         for ref in topic.related:
-            _check(errors, ref in topics and ref != topic.id, f"{where}.related",
-                   f"unknown or self-referencing topic {ref!r}")
+            _check(
+                errors,
+                ref in topics and ref != topic.id,
+                f"{where}.related",
+                f"unknown or self-referencing topic {ref!r}",
+            )
         for kind in FOLLOWUP_KINDS:
             followup = topic.followups.get(kind)
-            _check(errors, followup is None or followup in topics, f"{where}.followups.{kind}",
-                   f"unknown topic {followup!r}")
+            _check(
+                errors,
+                followup is None or followup in topics,
+                f"{where}.followups.{kind}",
+                f"unknown topic {followup!r}",
+            )
     for kind in FOLLOWUP_KINDS:
-        _check(errors, data.followups.get(kind) in topics, f"followups.{kind}",
-               f"unknown topic {data.followups.get(kind)!r}")
+        _check(
+            errors,
+            data.followups.get(kind) in topics,
+            f"followups.{kind}",
+            f"unknown topic {data.followups.get(kind)!r}",
+        )
     for area in data.areas:
-        _check(errors, any(t.area == area.id for t in data.topics), f"areas[{area.id}]",
-               "has no topics")
+        _check(
+            errors,
+            any(t.area == area.id for t in data.topics),
+            f"areas[{area.id}]",
+            "has no topics",
+        )
     used = {ref for t in data.topics for ref in t.source.article}
     unused = [p for p in article_parts if p not in used]
     _check(errors, not unused, "sources.article", f"parts used by no topic: {unused}")
@@ -180,16 +222,22 @@ def _index(path: Path, data: schema.KnowledgeBaseFile) -> KnowledgeBase:
         for position, part in enumerate(section.parts, 1):
             parts[part.id] = SourcePart(part.id, part.summary, section.title, position)
     topics = {t.id: t for t in data.topics}
-    areas = tuple(Area(a.id, a.title, tuple(t.id for t in data.topics if t.area == a.id))
-                  for a in data.areas)
+    areas = tuple(
+        Area(a.id, a.title, tuple(t.id for t in data.topics if t.area == a.id)) for a in data.areas
+    )
     return KnowledgeBase(
-        path=path, notice=data.notice,
+        path=path,
+        notice=data.notice,
         article=ArticleSource(data.sources.article.title, data.sources.article.url, parts),
         regulations={s.section: s for s in data.sources.regulations},
         references={r.id: r for r in data.sources.references},
-        areas=areas, topics=topics, starter_topics=tuple(data.starter_topics),
-        followups=data.followups, state_notes=tuple(data.state_notes),
-        help_contacts=tuple(data.help_contacts))
+        areas=areas,
+        topics=topics,
+        starter_topics=tuple(data.starter_topics),
+        followups=data.followups,
+        state_notes=tuple(data.state_notes),
+        help_contacts=tuple(data.help_contacts),
+    )
 
 
 def load(path: Optional[Path] = None) -> KnowledgeBase:

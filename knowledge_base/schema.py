@@ -5,6 +5,7 @@ cross-references between entries (related topics, cited source parts, areas) are
 by the loader, which knows the whole file. Models are immutable: the running assistant
 shares one instance between requests.
 """
+
 from __future__ import annotations
 
 from typing import Dict, List, Literal, Optional, Tuple
@@ -228,6 +229,12 @@ class KnowledgeBaseFile(Model):
 
 
 # Keys that name an entry of a list, so errors can say topics[cost] instead of topics[3].
-ENTRY_KEYS: Dict[str, str] = {"topics": "id", "areas": "id", "sections": "id",
-                              "regulations": "section", "references": "id",
-                              "state_notes": "state", "parts": "id"}
+ENTRY_KEYS: Dict[str, str] = {
+    "topics": "id",
+    "areas": "id",
+    "sections": "id",
+    "regulations": "section",
+    "references": "id",
+    "state_notes": "state",
+    "parts": "id",
+}

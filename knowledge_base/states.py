@@ -1,59 +1,165 @@
 """US states and territories: recognise one in a parent's message, and name it.
 
-Full names ("Pennsylvania", and near misses of the long ones: "pensylvania"), common abbreviations ("Calif.", "Penn.") and postal codes
-("PA"). A postal code counts only when written in capitals, and codes that are also
-everyday words ("IN", "OR", "ME", "OK", "HI") only when they stand alone, so "I'm in OR
-out" never becomes Oregon.
+Full names ("Pennsylvania", and near misses of the long ones: "pensylvania"), common
+abbreviations ("Calif.", "Penn.") and postal codes ("PA"). A postal code counts only when
+written in capitals, and codes that are also everyday words ("IN", "OR", "ME", "OK", "HI")
+only when they stand alone, so "I'm in OR out" never becomes Oregon.
 """
+
 from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 NAMES: Dict[str, str] = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "the District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
-    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
-    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
-    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
-    "PR": "Puerto Rico", "GU": "Guam", "VI": "the U.S. Virgin Islands", "AS": "American Samoa",
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "DC": "the District of Columbia",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
+    "PR": "Puerto Rico",
+    "GU": "Guam",
+    "VI": "the U.S. Virgin Islands",
+    "AS": "American Samoa",
     "MP": "the Northern Mariana Islands",
 }
 
 # Other ways parents write a state, lower case; matched as whole words.
 ALIASES: Dict[str, str] = {
-    "district of columbia": "DC", "washington dc": "DC", "washington d.c.": "DC",
-    "d.c.": "DC", "washington state": "WA", "virgin islands": "VI",
-    "northern mariana islands": "MP", "calif.": "CA", "calif": "CA", "cali": "CA",
-    "penn.": "PA", "penna.": "PA", "mass.": "MA", "wash.": "WA", "wisc.": "WI", "minn.": "MN",
-    "mich.": "MI", "ariz.": "AZ", "colo.": "CO", "conn.": "CT", "fla.": "FL", "ill.": "IL",
-    "ind.": "IN", "tenn.": "TN", "tex.": "TX", "okla.": "OK", "ore.": "OR", "oreg.": "OR",
-    "nebr.": "NE", "nev.": "NV", "ala.": "AL", "ark.": "AR", "kans.": "KS", "miss.": "MS",
-    "mo.": "MO", "mont.": "MT", "wyo.": "WY", "n.y.": "NY", "n.j.": "NJ", "n.c.": "NC",
-    "s.c.": "SC", "n.m.": "NM", "n.d.": "ND", "s.d.": "SD", "w.va.": "WV", "va.": "VA",
-    "ga.": "GA", "ky.": "KY", "md.": "MD", "del.": "DE", "vt.": "VT", "r.i.": "RI",
+    "district of columbia": "DC",
+    "washington dc": "DC",
+    "washington d.c.": "DC",
+    "d.c.": "DC",
+    "washington state": "WA",
+    "virgin islands": "VI",
+    "northern mariana islands": "MP",
+    "calif.": "CA",
+    "calif": "CA",
+    "cali": "CA",
+    "penn.": "PA",
+    "penna.": "PA",
+    "mass.": "MA",
+    "wash.": "WA",
+    "wisc.": "WI",
+    "minn.": "MN",
+    "mich.": "MI",
+    "ariz.": "AZ",
+    "colo.": "CO",
+    "conn.": "CT",
+    "fla.": "FL",
+    "ill.": "IL",
+    "ind.": "IN",
+    "tenn.": "TN",
+    "tex.": "TX",
+    "okla.": "OK",
+    "ore.": "OR",
+    "oreg.": "OR",
+    "nebr.": "NE",
+    "nev.": "NV",
+    "ala.": "AL",
+    "ark.": "AR",
+    "kans.": "KS",
+    "miss.": "MS",
+    "mo.": "MO",
+    "mont.": "MT",
+    "wyo.": "WY",
+    "n.y.": "NY",
+    "n.j.": "NJ",
+    "n.c.": "NC",
+    "s.c.": "SC",
+    "n.m.": "NM",
+    "n.d.": "ND",
+    "s.d.": "SD",
+    "w.va.": "WV",
+    "va.": "VA",
+    "ga.": "GA",
+    "ky.": "KY",
+    "md.": "MD",
+    "del.": "DE",
+    "vt.": "VT",
+    "r.i.": "RI",
 }
 # Postal codes that are also common English words: only a message of just the code counts.
-_WORDLIKE_CODES = {"IN", "OR", "ME", "OK", "HI", "AS", "OH", "DE", "LA", "MA", "PA", "CO", "ID",
-                   "AL", "GA", "MO", "MI"}
+_WORDLIKE_CODES = {
+    "IN",
+    "OR",
+    "ME",
+    "OK",
+    "HI",
+    "AS",
+    "OH",
+    "DE",
+    "LA",
+    "MA",
+    "PA",
+    "CO",
+    "ID",
+    "AL",
+    "GA",
+    "MO",
+    "MI",
+}
 
 
 def _phrases() -> List[Tuple[str, str]]:
     pairs = [(name.lower().removeprefix("the "), code) for code, name in NAMES.items()]
     pairs += list(ALIASES.items())
-    return sorted(pairs, key=lambda p: -len(p[0]))  # longest first: "west virginia" before "virginia"
+    return sorted(
+        pairs, key=lambda p: -len(p[0])
+    )  # longest first: "west virginia" before "virginia"
 
 
 _PHRASES = _phrases()
 _PHRASE_RE = re.compile(
-    r"(?<![a-z])(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")(?![a-z])")
+    r"(?<![a-z])(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")(?![a-z])"
+)
 _CODE_RE = re.compile(r"(?<![A-Za-z])([A-Z]{2})(?![A-Za-z])")
 _CODE_OF = dict(_PHRASES)
 # Misspellings parents type ("pensylvania", "tennesee"): long one-word names only, where a
@@ -70,8 +176,11 @@ def _misspelled_states(lowered: str, taken: List[Tuple[int, int]]) -> List[Tuple
         if word in _CODE_OF or any(s <= match.start() < e for s, e in taken):
             continue
         for name, code in _FUZZY_NAMES.items():
-            if (name[0] == word[0] and abs(len(name) - len(word)) <= 2
-                    and SequenceMatcher(None, word, name).ratio() >= FUZZY_MIN_RATIO):
+            if (
+                name[0] == word[0]
+                and abs(len(name) - len(word)) <= 2
+                and SequenceMatcher(None, word, name).ratio() >= FUZZY_MIN_RATIO
+            ):
                 found.append((code, match.start(), match.end()))
                 break
     return found
@@ -100,10 +209,19 @@ def find_states(text: str) -> List[Tuple[str, int, int]]:
 def _code_in_context(text: str, match: "re.Match[str]") -> bool:
     """'PA mom here', 'we're in PA', 'TX parent': a word-like code used as a place."""
     before = text[: match.start()].lower().rstrip()
-    after = text[match.end():].lower().lstrip()
+    after = text[match.end() :].lower().lstrip()
     follows_a_place_word = before.endswith((" in", "from", "live in", "moved to"))
     opens_a_self_description = before == "" and after.split(" ")[0] in {
-        "mom", "dad", "parent", "here", "family", "mother", "father", "district", "school"}
+        "mom",
+        "dad",
+        "parent",
+        "here",
+        "family",
+        "mother",
+        "father",
+        "district",
+        "school",
+    }
     return follows_a_place_word or opens_a_self_description
 
 
@@ -113,6 +231,6 @@ def name_of(code: str) -> str:
 
 
 def possessive(code: str) -> str:
-    """"Pennsylvania's", used in "<State>'s dispute resolution office"."""
+    """ "Pennsylvania's", used in "<State>'s dispute resolution office"."""
     name = NAMES[code]
     return name[0].upper() + name[1:] + "'s"

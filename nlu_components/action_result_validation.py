@@ -7,6 +7,7 @@ cost of a turn (measured with py-spy: 60 % of the Rasa server's time per message
 schema never changes, so it is checked once and its validator kept; the reply is validated
 exactly as before, with Rasa's own error message when it fails.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -31,9 +32,11 @@ def validate_action_result(self: rasa_action.RemoteAction, result: Dict[Text, An
         _validator().validate(result)
         return True
     except ValidationError as e:
-        e.message += (f". Failed to validate Action server response from API, make sure your "
-                      f"response from the Action endpoint is valid. For more information "
-                      f"about the format visit {DOCS_BASE_URL}/custom-actions")
+        e.message += (
+            f". Failed to validate Action server response from API, make sure your "
+            f"response from the Action endpoint is valid. For more information "
+            f"about the format visit {DOCS_BASE_URL}/custom-actions"
+        )
         raise e
 
 

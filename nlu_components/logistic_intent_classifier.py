@@ -4,7 +4,8 @@ Features per message: the MiniLM sentence embedding (from ``MiniLMFeaturizer``),
 carries meaning across paraphrases, beside TF-IDF character n-grams of the text, which
 carry typos ("mediater") and domain words, and (optionally) the L2-normalised sparse
 sentence features of earlier featurizers, such as lemma counts over spaCy's lemmas.
-Measured against DIET on the same held-out data, this answers far more paraphrases at the same rate of wrong answers (docs/nlu.md).
+Measured against DIET on the same held-out data, this answers far more paraphrases at the
+same rate of wrong answers (docs/nlu.md).
 
 Long messages are also read one question at a time (``nlu_components/questions.py``): a
 second, small model over the embedding alone (the other features exist for whole messages
@@ -12,6 +13,7 @@ only) classifies each sentence. When the whole message is unclear, the
 clearest question inside it decides; when a second, different topic question is clear
 too, it is reported as a ``second_question`` entity so the assistant can offer it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,10 +21,6 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 
 import joblib
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -31,6 +29,9 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
 from nlu_components import questions
 from nlu_components.minilm import shared_encoder
@@ -58,8 +59,8 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "C": 10.0,                 # inverse regularisation strength
-            "embedding_weight": 2.0,   # scale of the embedding next to the TF-IDF block
+            "C": 10.0,  # inverse regularisation strength
+            "embedding_weight": 2.0,  # scale of the embedding next to the TF-IDF block
             "min_ngram": 2,
             "max_ngram": 4,
             # n-grams seen in one example only: half the features, the same held-out accuracy,
@@ -73,19 +74,24 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             "use_sparse_features": True,
             # Reading long messages one question at a time (see the module docstring).
             "split_questions": True,
-            "whole_message_confident": 0.6,   # below this, a clearer question may decide
-            "question_confident": 0.55,       # a sentence's topic counts from here
+            "whole_message_confident": 0.6,  # below this, a clearer question may decide
+            "question_confident": 0.55,  # a sentence's topic counts from here
             "second_question_confident": 0.85,
             # A story with a clear topic question inside is answered, not just acknowledged.
             "story_intents": ["describe_dispute"],
-            "max_length": 128,                # MiniLM tokens, as in MiniLMFeaturizer
+            "max_length": 128,  # MiniLM tokens, as in MiniLMFeaturizer
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
-                 resource: Resource, vectorizer: Optional[TfidfVectorizer] = None,
-                 classifier: Optional[LogisticRegression] = None,
-                 sparse_width: Optional[int] = None,
-                 segment_classifier: Optional[LogisticRegression] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vectorizer: Optional[TfidfVectorizer] = None,
+        classifier: Optional[LogisticRegression] = None,
+        sparse_width: Optional[int] = None,
+        segment_classifier: Optional[LogisticRegression] = None,
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -95,8 +101,13 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         self.segment_classifier = segment_classifier
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LogisticIntentClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LogisticIntentClassifier":
         return cls(config, model_storage, resource)
 
     def _embedding(self, message: Message) -> np.ndarray:
@@ -110,8 +121,10 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         texts = [(m.get(TEXT) or "").lower() for m in messages]
         if self.vectorizer is None:
             raise RuntimeError("LogisticIntentClassifier used before training")
-        blocks = [csr_matrix(embeddings * float(self.config["embedding_weight"])),
-                  self.vectorizer.transform(texts)]
+        blocks = [
+            csr_matrix(embeddings * float(self.config["embedding_weight"])),
+            self.vectorizer.transform(texts),
+        ]
         if self.config["use_sparse_features"]:
             blocks.append(csr_matrix(np.vstack([self._sparse(m) for m in messages])))
         return hstack(blocks).tocsr()
@@ -130,33 +143,56 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         self.vectorizer = TfidfVectorizer(
-            analyzer="char_wb", sublinear_tf=True, min_df=int(self.config["min_df"]),
-            ngram_range=(int(self.config["min_ngram"]), int(self.config["max_ngram"])))
+            analyzer="char_wb",
+            sublinear_tf=True,
+            min_df=int(self.config["min_df"]),
+            ngram_range=(int(self.config["min_ngram"]), int(self.config["max_ngram"])),
+        )
         self.vectorizer.fit([e.get(TEXT).lower() for e in examples])
         self.classifier = LogisticRegression(
-            C=float(self.config["C"]), max_iter=int(self.config["max_iter"]),
-            random_state=int(self.config["random_state"]))
+            C=float(self.config["C"]),
+            max_iter=int(self.config["max_iter"]),
+            random_state=int(self.config["random_state"]),
+        )
         labels = [e.get(INTENT) for e in examples]
         self.classifier.fit(self._matrix(examples), labels)
         if self.config["split_questions"]:
             self.segment_classifier = LogisticRegression(
-                C=float(self.config["C"]), max_iter=int(self.config["max_iter"]),
-                random_state=int(self.config["random_state"]))
+                C=float(self.config["C"]),
+                max_iter=int(self.config["max_iter"]),
+                random_state=int(self.config["random_state"]),
+            )
             embeddings = np.vstack([self._embedding(e) for e in examples])
             self.segment_classifier.fit(embeddings * float(self.config["embedding_weight"]), labels)
         with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump((self.vectorizer, self.classifier, self.sparse_width,
-                         self.segment_classifier), directory / MODEL_FILE)
+            joblib.dump(
+                (self.vectorizer, self.classifier, self.sparse_width, self.segment_classifier),
+                directory / MODEL_FILE,
+            )
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LogisticIntentClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LogisticIntentClassifier":
         with model_storage.read_from(resource) as directory:
             vectorizer, classifier, sparse_width, segment_classifier = joblib.load(
-                directory / MODEL_FILE)
-        return cls(config, model_storage, resource, vectorizer, classifier, sparse_width,
-                   segment_classifier)
+                directory / MODEL_FILE
+            )
+        return cls(
+            config,
+            model_storage,
+            resource,
+            vectorizer,
+            classifier,
+            sparse_width,
+            segment_classifier,
+        )
 
     def _rank(self, probabilities: np.ndarray) -> List[Dict[str, Any]]:
         if self.classifier is None:
@@ -173,28 +209,36 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             return []
         embeddings = shared_encoder(int(self.config["max_length"])).encode(asked)
         rows = self.segment_classifier.predict_proba(
-            embeddings * float(self.config["embedding_weight"]))
+            embeddings * float(self.config["embedding_weight"])
+        )
         return [self._rank(row) for row in rows]
 
-    def _read_questions(self, text: str, ranking: List[Dict[str, Any]]
-                        ) -> Tuple[List[Dict[str, Any]], Optional[str]]:
+    def _read_questions(
+        self, text: str, ranking: List[Dict[str, Any]]
+    ) -> Tuple[List[Dict[str, Any]], Optional[str]]:
         """The ranking to use for the message, and a second topic question, if any.
 
         Two clear questions about different topics: the first one asked is answered and
         the second offered. One clear question inside an unclear message: it decides."""
         rankings = self._question_rankings(text)
         logger.debug("question segments: %s", [r[0] for r in rankings])
-        asked = [r for r in rankings
-                 if r[0]["name"].startswith(TOPIC_INTENT_PREFIX)
-                 and r[0]["confidence"] >= float(self.config["question_confident"])]
+        asked = [
+            r
+            for r in rankings
+            if r[0]["name"].startswith(TOPIC_INTENT_PREFIX)
+            and r[0]["confidence"] >= float(self.config["question_confident"])
+        ]
         if not asked:
             return ranking, None
         distinct: List[List[Dict[str, Any]]] = []
         for r in asked:
             if all(r[0]["name"] != d[0]["name"] for d in distinct):
                 distinct.append(r)
-        clear = [r for r in distinct
-                 if r[0]["confidence"] >= float(self.config["second_question_confident"])]
+        clear = [
+            r
+            for r in distinct
+            if r[0]["confidence"] >= float(self.config["second_question_confident"])
+        ]
         if len(clear) >= 2:
             return clear[0], clear[1][0]["name"]
         unclear = ranking[0]["confidence"] < float(self.config["whole_message_confident"])
@@ -213,8 +257,13 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             if second:
-                entity = {"entity": SECOND_QUESTION_ENTITY, "value": second,
-                          "start": 0, "end": 0, "extractor": self.__class__.__name__}
+                entity = {
+                    "entity": SECOND_QUESTION_ENTITY,
+                    "value": second,
+                    "start": 0,
+                    "end": 0,
+                    "extractor": self.__class__.__name__,
+                }
                 message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
         return messages
 

@@ -5,6 +5,7 @@ run time). Running them needs no PyTorch: the six BERT layers are a few matrix p
 done here in NumPy, with the tokenizer from the ``tokenizers`` package. That keeps the
 install small (a CUDA PyTorch would be several GB) and a message takes a few milliseconds.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,9 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 # Abramowitz & Stegun 7.1.26: erf to within 1.5e-7, below float32's own rounding here, at
 # about two thirds of the time of scipy's erf (GELU was a third of the encoder's time).
 _ERF_P = np.float32(0.3275911)
-_ERF_A = tuple(np.float32(a) for a in (1.061405429, -1.453152027, 1.421413741, -0.284496736,
-                                        0.254829592))
+_ERF_A = tuple(
+    np.float32(a) for a in (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)
+)
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -69,9 +71,11 @@ class MiniLMEncoder:
             p = f"encoder.layer.{i}.attention.self"
             names = [f"{p}.query", f"{p}.key", f"{p}.value"]
             self._matrices[f"{p}.qkv.weight"] = np.ascontiguousarray(
-                np.concatenate([self.weights[f"{n}.weight"] for n in names]).T)
+                np.concatenate([self.weights[f"{n}.weight"] for n in names]).T
+            )
             self._matrices[f"{p}.qkv.bias"] = np.concatenate(
-                [self.weights[f"{n}.bias"] for n in names])
+                [self.weights[f"{n}.bias"] for n in names]
+            )
         for name, value in self.weights.items():
             if name.endswith(".weight") and value.ndim == 2 and "embeddings" not in name:
                 self._matrices[name] = np.ascontiguousarray(value.T)
@@ -85,14 +89,18 @@ class MiniLMEncoder:
         return out.reshape(*x.shape[:-1], weight.shape[1])
 
     def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
-        return _layer_norm(x, self.weights[f"{name}.weight"], self.weights[f"{name}.bias"], self.eps)
+        return _layer_norm(
+            x, self.weights[f"{name}.weight"], self.weights[f"{name}.bias"], self.eps
+        )
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w = self.weights
         batch, length = ids.shape
-        x = (w["embeddings.word_embeddings.weight"][ids]
-             + w["embeddings.position_embeddings.weight"][np.arange(length)][None]
-             + w["embeddings.token_type_embeddings.weight"][0])
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][np.arange(length)][None]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
         x = self._norm(x, "embeddings.LayerNorm")
         head_dim = x.shape[-1] // self.heads
         attention_bias = (1.0 - mask[:, None, None, :]) * -1e9
@@ -102,14 +110,17 @@ class MiniLMEncoder:
 
         for i in range(self.layers):
             p = f"encoder.layer.{i}"
-            q, k, v = (split(t) for t in np.split(
-                self._linear(x, f"{p}.attention.self.qkv"), 3, axis=-1))
+            q, k, v = (
+                split(t) for t in np.split(self._linear(x, f"{p}.attention.self.qkv"), 3, axis=-1)
+            )
             scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head_dim) + attention_bias
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             probs = scores / scores.sum(-1, keepdims=True)
             context = (probs @ v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
-            x = self._norm(self._linear(context, f"{p}.attention.output.dense") + x,
-                           f"{p}.attention.output.LayerNorm")
+            x = self._norm(
+                self._linear(context, f"{p}.attention.output.dense") + x,
+                f"{p}.attention.output.LayerNorm",
+            )
             inner = _gelu(self._linear(x, f"{p}.intermediate.dense"))
             x = self._norm(self._linear(inner, f"{p}.output.dense") + x, f"{p}.output.LayerNorm")
         pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
@@ -127,7 +138,7 @@ class MiniLMEncoder:
             return self._encode_one(texts[0]).copy()[None, :]
         return self._encode_many(texts, batch_size)
 
-    @lru_cache(maxsize=4096)
+    @lru_cache(maxsize=4096)  # noqa: B019 - one encoder per process (shared_encoder), never freed
     def _encode_one(self, text: str) -> np.ndarray:
         return self._encode_many([text], 1)[0]
 
@@ -140,7 +151,7 @@ class MiniLMEncoder:
         order = np.argsort(lengths, kind="stable")
         out = np.zeros((len(texts), self.dimension), np.float32)
         for start in range(0, len(texts), batch_size):
-            chosen = order[start:start + batch_size]
+            chosen = order[start : start + batch_size]
             encodings = self.tokenizer.encode_batch([texts[i] for i in chosen])
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)

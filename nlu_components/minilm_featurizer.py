@@ -5,6 +5,7 @@ embedding puts "who pays for it?" next to "is mediation free?", so the intent cl
 answers paraphrases it has not seen. Only sentence-level features are added (the count-vector
 featurizers provide the token sequence).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -39,12 +40,18 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         pass
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "MiniLMFeaturizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "MiniLMFeaturizer":
         return cls(config, execution_context.node_name)
 
-    def __init__(self, config: Dict[Text, Any], name: Text,
-                 encoder: Optional[MiniLMEncoder] = None) -> None:
+    def __init__(
+        self, config: Dict[Text, Any], name: Text, encoder: Optional[MiniLMEncoder] = None
+    ) -> None:
         super().__init__(name, config)
         self.encoder = encoder or shared_encoder(int(config["max_length"]))
 
@@ -54,8 +61,9 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
             return
         vectors = self.encoder.encode([m.get(TEXT) for m in with_text])
         for message, vector in zip(with_text, vectors):
-            message.add_features(Features(vector.reshape(1, -1), FEATURE_TYPE_SENTENCE, TEXT,
-                                          self._identifier))
+            message.add_features(
+                Features(vector.reshape(1, -1), FEATURE_TYPE_SENTENCE, TEXT, self._identifier)
+            )
 
     def process(self, messages: List[Message]) -> List[Message]:
         self._featurize(messages)

@@ -5,6 +5,7 @@ statistical classifier cannot be trusted with a lone digit, so this rule decides
 the intent becomes ``choose_option`` with full confidence, and ``action_choose_option``
 maps the number onto the options the conversation last offered.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,13 @@ class NumberReplyClassifier(GraphComponent):
     """Overrides the intent of a bare-number message with ``choose_option``."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "NumberReplyClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "NumberReplyClassifier":
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -5,6 +5,7 @@ at once. Classifying the whole message then averages a story and a question into
 something vague. These helpers cut a message into sentence-sized segments and say which
 of them are questions, so the classifier can also look at each one on its own.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,12 +14,15 @@ from typing import List
 _BOUNDARY = re.compile(
     r"(?<=[.!?])\s+|\n+|\s+-{1,2}\s+|;\s+|(?<=\?)(?=\S)|\.{3,}\s*"
     r"|,\s+(?=(?:would|could|can|should|is|are|does|do|did|will|what|how|why|who|when|where)\s)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _QUESTION_START = re.compile(
     r"^(and |but |so |also |plus |then |ok |okay |oh |well |and also )?"
     r"(who|whom|whose|what|whats|what's|when|where|why|how|which|is|isn't|are|aren't|am|"
     r"can|can't|could|would|will|won't|should|shall|do|does|did|don't|doesn't|may|might|"
-    r"must|has|have|if|any)\b", re.IGNORECASE)
+    r"must|has|have|if|any)\b",
+    re.IGNORECASE,
+)
 MIN_WORDS = 3
 
 

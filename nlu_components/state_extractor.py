@@ -5,6 +5,7 @@ extractor would need examples of all 56 names and their abbreviations. The entit
 ``us_state`` carries the postal code; the domain maps it to the ``us_state`` slot, so the
 answers that follow add that state's notes.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -26,15 +27,28 @@ class StateExtractor(GraphComponent):
     """Adds one ``us_state`` entity per state named in the message."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "StateExtractor":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "StateExtractor":
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            found = [{"entity": ENTITY, "value": code, "start": start, "end": end,
-                      "confidence_entity": 1.0, "extractor": self.__class__.__name__}
-                     for code, start, end in find_states(message.get(TEXT) or "")]
+            found = [
+                {
+                    "entity": ENTITY,
+                    "value": code,
+                    "start": start,
+                    "end": end,
+                    "confidence_entity": 1.0,
+                    "extractor": self.__class__.__name__,
+                }
+                for code, start, end in find_states(message.get(TEXT) or "")
+            ]
             if found:
                 message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages

@@ -5,6 +5,7 @@ Usage: python scripts/benchmark.py [--eval-dir ../shared/eval] [--requests 200] 
 (`make benchmark` runs it after setting up.) It starts its own servers on free ports with
 a throw-away tracker store, so it does not disturb a running assistant.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,14 +25,18 @@ from typing import List
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import Servers  # noqa: E402
+from harness.servers import Servers  # noqa: E402
 
 RASA = [sys.executable, "-m", "rasa"]
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
 # Knowledge-base questions for the latency run, one per area, asked in turn.
 LATENCY_QUESTIONS = [
-    "is mediation free", "is mediation voluntary", "what are the benefits of mediation",
-    "how long does mediation take", "is the signed agreement binding", "who picks the mediator",
+    "is mediation free",
+    "is mediation voluntary",
+    "what are the benefits of mediation",
+    "how long does mediation take",
+    "is the signed agreement binding",
+    "who picks the mediator",
 ]
 
 
@@ -44,8 +49,9 @@ def rss_mb(pid: int) -> float:
 
 def ask(port: int, sender: str, text: str) -> List[dict]:
     body = json.dumps({"sender": sender, "message": text}).encode()
-    req = urllib.request.Request(f"http://localhost:{port}/webhooks/rest/webhook", body,
-                                 {"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"http://localhost:{port}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(req, timeout=60) as resp:
         return json.loads(resp.read() or b"[]")
 
@@ -61,14 +67,19 @@ def turn_latency(port: int, turns: int = 100, sample: int = 5) -> None:
     sender, timings = f"long-{uuid.uuid4().hex}", []
     for i in range(turns):
         t0 = time.perf_counter()
-        ask(port, sender, LATENCY_QUESTIONS[(i // 2) % len(LATENCY_QUESTIONS)] if i % 2 == 0
-            else "tell me more")
+        ask(
+            port,
+            sender,
+            LATENCY_QUESTIONS[(i // 2) % len(LATENCY_QUESTIONS)] if i % 2 == 0 else "tell me more",
+        )
         timings.append((time.perf_counter() - t0) * 1000)
-    first = statistics.median(timings[1:1 + sample])   # turn 1 opens the session: skipped
+    first = statistics.median(timings[1 : 1 + sample])  # turn 1 opens the session: skipped
     last = statistics.median(timings[-sample:])
-    print(f"one conversation of {turns} turns: median of turns 2-{1 + sample} {first:.1f} ms, "
-          f"of turns {turns - sample + 1}-{turns} {last:.1f} ms (ratio {last / first:.2f}; "
-          "target <= 1.3)")
+    print(
+        f"one conversation of {turns} turns: median of turns 2-{1 + sample} {first:.1f} ms, "
+        f"of turns {turns - sample + 1}-{turns} {last:.1f} ms (ratio {last / first:.2f}; "
+        "target <= 1.3)"
+    )
 
 
 LABEL_UPDATES = ROOT / "eval" / "dev_label_updates.tsv"
@@ -96,16 +107,22 @@ def rescore_with_label_updates(eval_dir: Path, results_path: Path) -> None:
         got = [t for t in row["got"] if t != "-"]
         row["verdict"] = score.judge(accept, got, [{}] if row["verdict"] != "silent" else [])
         row["accept"] = accept
-    print(f"dev questions again with {len(updates)} labels updated for the topics beyond the "
-          f"article ({LABEL_UPDATES.relative_to(ROOT)}):")
+    print(
+        f"dev questions again with {len(updates)} labels updated for the topics beyond the "
+        f"article ({LABEL_UPDATES.relative_to(ROOT)}):"
+    )
     ins = [r for r in rows if not set(r["accept"].split("|")) & score.NO_TOPIC]
     oos = [r for r in rows if "out_of_scope" in r["accept"].split("|")]
     count = lambda rs, v: sum(1 for r in rs if r["verdict"] == v)
-    print(f"  in-scope   n={len(ins):3d} correct {score.pct(count(ins, 'correct'), len(ins))}  "
-          f"wrong {score.pct(count(ins, 'wrong'), len(ins))}  "
-          f"declined {score.pct(count(ins, 'declined'), len(ins))}")
-    print(f"  out-scope  n={len(oos):3d} declined-correctly "
-          f"{score.pct(count(oos, 'correct'), len(oos))}")
+    print(
+        f"  in-scope   n={len(ins):3d} correct {score.pct(count(ins, 'correct'), len(ins))}  "
+        f"wrong {score.pct(count(ins, 'wrong'), len(ins))}  "
+        f"declined {score.pct(count(ins, 'declined'), len(ins))}"
+    )
+    print(
+        f"  out-scope  n={len(oos):3d} declined-correctly "
+        f"{score.pct(count(oos, 'correct'), len(oos))}"
+    )
 
 
 def main() -> int:
@@ -118,8 +135,12 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="iep-bench-"))
 
     started = time.perf_counter()
-    subprocess.run(RASA + ["train", "--force", "--fixed-model-name", "bench", "--out", str(work)],
-                   env=ENV, check=True, capture_output=True)
+    subprocess.run(
+        RASA + ["train", "--force", "--fixed-model-name", "bench", "--out", str(work)],
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
     print(f"training time (rasa train --force): {time.perf_counter() - started:.1f} s")
     model = work / "bench.tar.gz"
     print(f"model size: {model.stat().st_size / 1e6:.1f} MB")
@@ -138,23 +159,37 @@ def main() -> int:
             reply = ask(rasa_port, sender, LATENCY_QUESTIONS[i % len(LATENCY_QUESTIONS)])
             timings.append((time.perf_counter() - t0) * 1000)
             assert any((m.get("custom") or {}).get("topic") for m in reply), reply
-        print(f"REST round trip, knowledge-base answer, {len(timings)} sequential requests: "
-              f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
-              f"max {max(timings):.1f} ms")
+        print(
+            f"REST round trip, knowledge-base answer, {len(timings)} sequential requests: "
+            f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
+            f"max {max(timings):.1f} ms"
+        )
         turn_latency(rasa_port)
-        print(f"resident memory: Rasa server {rss_mb(servers.rasa.pid):.0f} MB, "
-              f"action server {rss_mb(servers.actions.pid):.0f} MB")
+        print(
+            f"resident memory: Rasa server {rss_mb(servers.rasa.pid):.0f} MB, "
+            f"action server {rss_mb(servers.actions.pid):.0f} MB"
+        )
 
         eval_dir = Path(args.eval_dir)
         if (eval_dir / "score.py").exists():
             print(f"accuracy ({eval_dir}/score.py, dev questions and dialogues):")
             sys.stdout.flush()
             results = work / "dev_results.json"
-            subprocess.run([sys.executable, str(eval_dir / "score.py"), "--url",
-                            f"http://localhost:{rasa_port}", "--questions",
-                            str(eval_dir / "dev_questions.tsv"), "--dialogues",
-                            str(eval_dir / "dev_dialogues.json"), "--json", str(results)],
-                           check=False)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(eval_dir / "score.py"),
+                    "--url",
+                    f"http://localhost:{rasa_port}",
+                    "--questions",
+                    str(eval_dir / "dev_questions.tsv"),
+                    "--dialogues",
+                    str(eval_dir / "dev_dialogues.json"),
+                    "--json",
+                    str(results),
+                ],
+                check=False,
+            )
             rescore_with_label_updates(eval_dir, results)
         else:
             print(f"accuracy: skipped, no score.py in {eval_dir}")
@@ -162,14 +197,32 @@ def main() -> int:
         servers.stop()
 
     if not args.skip_cv:
-        result = subprocess.run(RASA + ["test", "nlu", "--nlu", "data/nlu", "--cross-validation",
-                                        "--folds", "3", "--out", str(work / "cv")],
-                                env=ENV, capture_output=True, text=True)
-        scores = re.findall(r"(train|test) (F1-score|Accuracy): ([0-9.]+) \(([0-9.]+)\)",
-                            result.stdout + result.stderr)
+        result = subprocess.run(
+            RASA
+            + [
+                "test",
+                "nlu",
+                "--nlu",
+                "data/nlu",
+                "--cross-validation",
+                "--folds",
+                "3",
+                "--out",
+                str(work / "cv"),
+            ],
+            env=ENV,
+            capture_output=True,
+            text=True,
+        )
+        scores = re.findall(
+            r"(train|test) (F1-score|Accuracy): ([0-9.]+) \(([0-9.]+)\)",
+            result.stdout + result.stderr,
+        )
         for split, metric, mean, std in scores:
-            print(f"intent {metric}, 3-fold cross-validation, {split}: {float(mean):.3f} "
-                  f"(± {float(std):.3f})")
+            print(
+                f"intent {metric}, 3-fold cross-validation, {split}: {float(mean):.3f} "
+                f"(± {float(std):.3f})"
+            )
         if not scores:
             print("cross-validation: no scores found; see", work)
     return 0

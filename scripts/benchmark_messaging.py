@@ -6,10 +6,10 @@ as the end-to-end tests). Prints p50/p95 per app. Usage:
 
     .venv/bin/python scripts/benchmark_messaging.py [--messages 50]
 """
+
 from __future__ import annotations
 
 import argparse
-import importlib
 import statistics
 import sys
 import tempfile
@@ -21,11 +21,17 @@ from typing import Callable, Dict, List
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fake_providers import FakeProvider, app_credentials  # noqa: E402
-from tests.servers import Servers  # noqa: E402
+from harness import messenger_webhook, slack_webhook, telegram_webhook, twilio_webhook  # noqa: E402
+from harness.fake_apps import FakeProvider, app_credentials  # noqa: E402
+from harness.servers import Servers  # noqa: E402
 
-QUESTIONS = ["is mediation free", "is mediation voluntary", "how long does mediation take",
-             "is the signed agreement binding", "who picks the mediator"]
+QUESTIONS = [
+    "is mediation free",
+    "is mediation voluntary",
+    "how long does mediation take",
+    "is the signed agreement binding",
+    "who picks the mediator",
+]
 
 
 def is_reply(call: Dict) -> bool:
@@ -35,22 +41,15 @@ def is_reply(call: Dict) -> bool:
 
 
 def senders() -> Dict[str, Callable]:
-    """App -> function(servers, question) that posts one inbound message, from the tests."""
-    found = {}
-    twilio = importlib.import_module("tests.test_messaging_twilio")
-    found["twilio"] = lambda s, q: twilio.inbound(s, "+1415555" + str(uuid.uuid4().int)[:4], q)
-    telegram = importlib.import_module("tests.test_messaging_telegram")
-    found["telegram"] = lambda s, q: telegram.post_update(
-        s, telegram.message_update(uuid.uuid4().int % 10**6, text=q))
-    for app, module in (("facebook", "tests.test_messaging_messenger"),
-                        ("slack", "tests.test_messaging_slack")):
-        try:
-            tests = importlib.import_module(module)
-        except ImportError:
-            continue
-        if hasattr(tests, "benchmark_send"):
-            found[app] = tests.benchmark_send
-    return found
+    """App -> function(servers, question) that posts one inbound message as the app does."""
+    return {
+        "twilio": lambda s, q: twilio_webhook.inbound(s, "+1415555" + str(uuid.uuid4().int)[:4], q),
+        "telegram": lambda s, q: telegram_webhook.post_update(
+            s, telegram_webhook.message_update(uuid.uuid4().int % 10**6, text=q)
+        ),
+        "facebook": messenger_webhook.benchmark_send,
+        "slack": slack_webhook.benchmark_send,
+    }
 
 
 def main() -> int:
@@ -58,13 +57,12 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=50)
     args = parser.parse_args()
     fake = FakeProvider()
-    env = {}
-    for module in ("tests.test_messaging_twilio", "tests.test_messaging_telegram",
-                   "tests.test_messaging_messenger", "tests.test_messaging_slack"):
-        try:
-            env.update(getattr(importlib.import_module(module), "APP_ENV", {}))
-        except ImportError:
-            pass
+    env = {
+        **twilio_webhook.APP_ENV,
+        **telegram_webhook.APP_ENV,
+        **messenger_webhook.APP_ENV,
+        **slack_webhook.APP_ENV,
+    }
     workdir = Path(tempfile.mkdtemp(prefix="iep-messaging-"))
 
     servers = Servers(workdir, lambda port: app_credentials(workdir, env, fake.url, port))
@@ -85,8 +83,10 @@ def main() -> int:
             timings.sort()
             if timings:
                 p95 = timings[min(len(timings) - 1, int(0.95 * len(timings)))]
-                print(f"{app:9s} webhook -> outbound call, {len(timings)} messages: "
-                      f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms")
+                print(
+                    f"{app:9s} webhook -> outbound call, {len(timings)} messages: "
+                    f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms"
+                )
     finally:
         servers.stop()
         fake.stop()

@@ -7,6 +7,7 @@ node_modules (installed at set-up: no CDN), and writes faq/index.html and faq.js
 knowledge base, so the FAQ never copies answer text. widget/help-contacts.json holds the
 knowledge base's help contacts, so the widget can show them when the assistant is down.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,21 +38,26 @@ def build(output: Path, rasa_url: str) -> None:
         shutil.rmtree(output)
     shutil.copytree(ROOT / "site", output)
     for path in [*output.rglob("*.html"), *output.rglob("chat-config.js")]:
-        path.write_text(path.read_text(encoding="utf-8").replace(RASA_URL_PLACEHOLDER, rasa_url),
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(RASA_URL_PLACEHOLDER, rasa_url),
+            encoding="utf-8",
+        )
     (output / "vendor").mkdir(exist_ok=True)
     shutil.copy(SOCKETIO_CLIENT, output / "vendor" / "socket.io.min.js")
     kb = load()
     (output / "faq" / "index.html").write_text(faq_html(kb, rasa_url), encoding="utf-8")
-    (output / "faq.json").write_text(json.dumps(faq_document(kb), indent=1, ensure_ascii=False),
-                                     encoding="utf-8")
+    (output / "faq.json").write_text(
+        json.dumps(faq_document(kb), indent=1, ensure_ascii=False), encoding="utf-8"
+    )
     (output / "widget" / "help-contacts.json").write_text(
-        json.dumps(help_contacts_document(kb), indent=1, ensure_ascii=False), encoding="utf-8")
+        json.dumps(help_contacts_document(kb), indent=1, ensure_ascii=False), encoding="utf-8"
+    )
     (output / "index.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta http-equiv="refresh" content="0; url=/demo/"><title>Parent Advocacy Network</title>'
         '</head><body><a href="/demo/">Parent Advocacy Network</a></body></html>\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":

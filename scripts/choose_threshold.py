@@ -12,6 +12,7 @@ answers stay rare while the assistant declines as little as possible.
 
 Usage: python scripts/choose_threshold.py [--max-wrong 0.05] [--seed 42] [--save rows.json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,9 @@ def evaluate(rows: List[Tuple[str, str, float, float]], threshold: float, ambigu
             continue
         n_topic += gold_topic
         n_oos += not gold_topic
-        answered = (confidence >= threshold and margin >= ambiguity
-                    and predicted.startswith(TOPIC_PREFIX))
+        answered = (
+            confidence >= threshold and margin >= ambiguity and predicted.startswith(TOPIC_PREFIX)
+        )
         if not answered:
             declined += gold_topic
         elif not gold_topic:
@@ -95,25 +97,36 @@ def main() -> int:
     if args.save:
         Path(args.save).write_text(json.dumps(rows), encoding="utf-8")
     top1 = sum(gold == predicted for gold, predicted, _, _ in rows) / len(rows)
-    print(f"held-out examples: {len(rows)} (seed {args.seed}); top-1 intent accuracy {top1:.1%}; "
-          f"ambiguity margin {args.ambiguity}")
+    print(
+        f"held-out examples: {len(rows)} (seed {args.seed}); top-1 intent accuracy {top1:.1%}; "
+        f"ambiguity margin {args.ambiguity}"
+    )
     print("threshold  topic: correct  wrong  declined   out-of-scope answered   all wrong answers")
     best = None
     for step in range(4, 19):
         threshold = step * 0.05
-        correct, wrong, declined, oos_answered, n_topic, n_oos = evaluate(rows, threshold,
-                                                                          args.ambiguity)
+        correct, wrong, declined, oos_answered, n_topic, n_oos = evaluate(
+            rows, threshold, args.ambiguity
+        )
         wrong_rate = (wrong + oos_answered) / (n_topic + n_oos)
-        print(f"  {threshold:4.2f}          {correct / n_topic:6.1%} {wrong / n_topic:6.1%}  "
-              f"{declined / n_topic:6.1%}        {oos_answered / n_oos:6.1%}"
-              f"                {wrong_rate:5.1%}")
-        if best is None and wrong / n_topic <= args.max_wrong and oos_answered / n_oos <= args.max_wrong:
+        print(
+            f"  {threshold:4.2f}          {correct / n_topic:6.1%} {wrong / n_topic:6.1%}  "
+            f"{declined / n_topic:6.1%}        {oos_answered / n_oos:6.1%}"
+            f"                {wrong_rate:5.1%}"
+        )
+        if (
+            best is None
+            and wrong / n_topic <= args.max_wrong
+            and oos_answered / n_oos <= args.max_wrong
+        ):
             best = threshold
     if best is None:
         print(f"no threshold keeps wrong answers under {args.max_wrong:.0%}")
         return 1
-    print(f"recommended FallbackClassifier threshold: {best:.2f} (lowest with topic questions "
-          f"answered wrong and out-of-scope questions answered each <= {args.max_wrong:.0%})")
+    print(
+        f"recommended FallbackClassifier threshold: {best:.2f} (lowest with topic questions "
+        f"answered wrong and out-of-scope questions answered each <= {args.max_wrong:.0%})"
+    )
     return 0
 
 

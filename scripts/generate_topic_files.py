@@ -7,6 +7,7 @@ are generated here, so they cannot drift from the knowledge base.
 Usage: python scripts/generate_topic_files.py          # rewrite the files if needed
        python scripts/generate_topic_files.py --check  # exit 1 when they are out of date
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,7 @@ from knowledge_base import load  # noqa: E402
 
 DOMAIN = ROOT / "domain.yml"
 RULES = ROOT / "data" / "rules" / "topics.yml"
-BEGIN = "  # BEGIN topic intents: generated from data/knowledge_base.yml by scripts/generate_topic_files.py"
+BEGIN = "  # BEGIN topic intents: generated from data/knowledge_base.yml by scripts/generate_topic_files.py"  # noqa: E501 - one line in domain.yml
 END = "  # END topic intents"
 
 
@@ -41,32 +42,47 @@ def domain_text(current: str, topic_ids: Iterable[str]) -> str:
 
 
 def rules_text(topic_ids: Iterable[str]) -> str:
-    out = ['version: "3.1"', "",
-           "# Generated from data/knowledge_base.yml by scripts/generate_topic_files.py: do not edit.",
-           "# Every topic intent is answered from the knowledge base by one action.",
-           "rules:"]
+    out = [
+        'version: "3.1"',
+        "",
+        "# Generated from data/knowledge_base.yml by scripts/generate_topic_files.py: do not edit.",
+        "# Every topic intent is answered from the knowledge base by one action.",
+        "rules:",
+    ]
     for topic in topic_ids:
-        out += [f"- rule: answer {topic}", "  steps:",
-                f"  - intent: {TOPIC_INTENT_PREFIX}{topic}", "  - action: action_answer_topic"]
+        out += [
+            f"- rule: answer {topic}",
+            "  steps:",
+            f"  - intent: {TOPIC_INTENT_PREFIX}{topic}",
+            "  - action: action_answer_topic",
+        ]
     return "\n".join(out) + "\n"
 
 
 def expected_files() -> Dict[Path, str]:
     topic_ids = list(load().topics)
-    return {DOMAIN: domain_text(DOMAIN.read_text(encoding="utf-8"), topic_ids),
-            RULES: rules_text(topic_ids)}
+    return {
+        DOMAIN: domain_text(DOMAIN.read_text(encoding="utf-8"), topic_ids),
+        RULES: rules_text(topic_ids),
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report files out of date")
     args = parser.parse_args()
-    stale = [p for p, text in expected_files().items()
-             if not p.exists() or p.read_text(encoding="utf-8") != text]
+    stale = [
+        p
+        for p, text in expected_files().items()
+        if not p.exists() or p.read_text(encoding="utf-8") != text
+    ]
     if args.check:
         for path in stale:
-            print(f"{path.relative_to(ROOT)} is out of date with the knowledge base; "
-                  f"run scripts/generate_topic_files.py", file=sys.stderr)
+            print(
+                f"{path.relative_to(ROOT)} is out of date with the knowledge base; "
+                f"run scripts/generate_topic_files.py",
+                file=sys.stderr,
+            )
         return 1 if stale else 0
     for path, text in expected_files().items():
         if path in stale:

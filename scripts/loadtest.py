@@ -7,6 +7,7 @@ Usage: python scripts/loadtest.py [--scenarios 20x20,50x10] [--skip-stock] [--sk
 tracker store and is stopped at the end, also on Ctrl-C or failure. Each simulated parent
 sends its next message only after the reply to its previous one (closed loop).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,6 +42,7 @@ BUSY_PCT = 25.0  # % of a core used by other processes above which a run is call
 
 
 # --- the traffic: one script of messages per simulated parent ------------------------------
+
 
 def load_bank(path: Path = QUESTIONS) -> Dict[str, List[str]]:
     """Messages by kind (open, ask, more, pick, followup, state, thanks)."""
@@ -92,13 +94,14 @@ def parse_scenarios(text: str) -> List[Scenario]:
 
 # --- one turn and its outcome ---------------------------------------------------------------
 
+
 @dataclass
 class Turn:
     """What happened to one message: the outcome decides which error column it lands in."""
 
     sender: str
     text: str
-    outcome: str            # ok | empty | non200 | timeout | error
+    outcome: str  # ok | empty | non200 | timeout | error
     latency_ms: float
     status: int = 0
     recipients: List[str] = field(default_factory=list)
@@ -126,8 +129,9 @@ async def send(session: aiohttp.ClientSession, url: str, sender: str, text: str)
     return Turn(sender, text, outcome, (time.perf_counter() - started) * 1000, status, recipients)
 
 
-async def parent(session: aiohttp.ClientSession, url: str, sender: str,
-                 script: Sequence[str]) -> List[Turn]:
+async def parent(
+    session: aiohttp.ClientSession, url: str, sender: str, script: Sequence[str]
+) -> List[Turn]:
     """Closed loop: the next message goes only after the reply to the previous one."""
     return [await send(session, url, sender, text) for text in script]
 
@@ -139,12 +143,14 @@ async def drive(url: str, scripts: Dict[str, List[str]]) -> Tuple[List[Turn], fl
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         cpu0, wall0 = time.process_time(), time.perf_counter()
         per_parent = await asyncio.gather(
-            *(parent(session, url, sender, script) for sender, script in scripts.items()))
+            *(parent(session, url, sender, script) for sender, script in scripts.items())
+        )
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     return [t for turns in per_parent for t in turns], wall, cpu
 
 
 # --- statistics and cross-talk (pure) -------------------------------------------------------
+
 
 def percentile(values: Sequence[float], share: float) -> float:
     """Nearest-rank percentile (no interpolation: every figure is a latency that happened)."""
@@ -160,11 +166,18 @@ def summarize(turns: Sequence[Turn], wall_s: float) -> Dict[str, float]:
     answered = [t.latency_ms for t in turns if t.outcome in ("ok", "empty", "non200")]
     count = lambda outcome: sum(1 for t in turns if t.outcome == outcome)
     done = count("ok") + count("empty")
-    return {"turns": len(turns), "msgs_per_s": done / wall_s if wall_s > 0 else 0.0,
-            "p50_ms": percentile(answered, 0.50), "p95_ms": percentile(answered, 0.95),
-            "max_ms": max(answered) if answered else float("nan"),
-            "non200": count("non200"), "timeouts": count("timeout"), "other_errors": count("error"),
-            "empty": count("empty"), "wall_s": wall_s}
+    return {
+        "turns": len(turns),
+        "msgs_per_s": done / wall_s if wall_s > 0 else 0.0,
+        "p50_ms": percentile(answered, 0.50),
+        "p95_ms": percentile(answered, 0.95),
+        "max_ms": max(answered) if answered else float("nan"),
+        "non200": count("non200"),
+        "timeouts": count("timeout"),
+        "other_errors": count("error"),
+        "empty": count("empty"),
+        "wall_s": wall_s,
+    }
 
 
 def cpu_ms_per_turn(cpu_pct: float, stats: Dict[str, float]) -> float:
@@ -178,22 +191,27 @@ def recipient_mismatches(turns: Iterable[Turn]) -> int:
     return sum(1 for t in turns if any(r != t.sender for r in t.recipients))
 
 
-def stored_conversation_problems(sent: Dict[str, List[str]],
-                                 stored: Dict[str, List[str]]) -> List[str]:
+def stored_conversation_problems(
+    sent: Dict[str, List[str]], stored: Dict[str, List[str]]
+) -> List[str]:
     """(b) of the cross-talk check: each stored conversation holds exactly its own user
     turns, in order, and nothing else; and no stored conversation belongs to nobody."""
     problems = []
     for sender, texts in sent.items():
         got = stored.get(sender, [])
         if got != texts:
-            problems.append(f"{sender}: stored {len(got)} user turns, sent {len(texts)}"
-                            + ("" if len(got) != len(texts) else " (different text or order)"))
+            problems.append(
+                f"{sender}: stored {len(got)} user turns, sent {len(texts)}"
+                + ("" if len(got) != len(texts) else " (different text or order)")
+            )
     problems += [f"{sender}: stored but never sent" for sender in stored if sender not in sent]
     return problems
 
 
-USER_TURNS_SQL = ("SELECT sender_id, data FROM events WHERE type_name = 'user' "
-                  "AND sender_id LIKE {p} ORDER BY id")
+USER_TURNS_SQL = (
+    "SELECT sender_id, data FROM events WHERE type_name = 'user' "
+    "AND sender_id LIKE {p} ORDER BY id"
+)
 
 
 def read_user_turns(db: object, prefix: str) -> Dict[str, List[str]]:
@@ -220,13 +238,16 @@ def _postgres_rows(url: str, prefix: str) -> List[Tuple[str, str]]:
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("SET TRANSACTION READ ONLY"))
-            return [tuple(r) for r in conn.execute(sa.text(USER_TURNS_SQL.format(p=":p")),
-                                                   {"p": prefix + "%"})]
+            return [
+                tuple(r)
+                for r in conn.execute(sa.text(USER_TURNS_SQL.format(p=":p")), {"p": prefix + "%"})
+            ]
     finally:
         engine.dispose()
 
 
 # --- one target ------------------------------------------------------------------------------
+
 
 @dataclass
 class Result:
@@ -236,11 +257,11 @@ class Result:
     scenario: str
     stats: Dict[str, float]
     crosstalk_ids: int
-    crosstalk_store: Optional[int]      # None: not checked (no readable tracker store)
-    client_cpu_pct: float               # of one core
-    server_cpu_pct: Dict[str, float]    # of one core, per server process
+    crosstalk_store: Optional[int]  # None: not checked (no readable tracker store)
+    client_cpu_pct: float  # of one core
+    server_cpu_pct: Dict[str, float]  # of one core, per server process
     store_problems: List[str] = field(default_factory=list)
-    other_cpu_pct: float = 0.0          # the rest of the machine: other engineers, nginx, db
+    other_cpu_pct: float = 0.0  # the rest of the machine: other engineers, nginx, db
 
     @property
     def cpu_ms_per_turn(self) -> float:
@@ -249,22 +270,33 @@ class Result:
         return cpu_ms_per_turn(sum(self.server_cpu_pct.values()), self.stats)
 
 
-def scripts_for(scenario: Scenario, bank: Dict[str, List[str]], prefix: str) -> Dict[str, List[str]]:
+def scripts_for(
+    scenario: Scenario, bank: Dict[str, List[str]], prefix: str
+) -> Dict[str, List[str]]:
     """Unique sender ids per run; the same messages for every target (seeded per parent)."""
-    return {f"{prefix}{i:03d}": build_script(random.Random(f"{scenario.name}/{i}"), bank,
-                                             scenario.turns)
-            for i in range(scenario.parents)}
+    return {
+        f"{prefix}{i:03d}": build_script(
+            random.Random(f"{scenario.name}/{i}"), bank, scenario.turns
+        )
+        for i in range(scenario.parents)
+    }
 
 
 def warm_up(url: str, bank: Dict[str, List[str]], run_id: str) -> None:
     """A few turns first, so lazy loading is not measured as latency."""
-    warm = {f"warmup-{run_id}-{i}": [bank["open"][0], bank["ask"][0], bank["more"][0]]
-            for i in range(2)}
+    warm = {
+        f"warmup-{run_id}-{i}": [bank["open"][0], bank["ask"][0], bank["more"][0]] for i in range(2)
+    }
     asyncio.run(drive(url + "/webhooks/rest/webhook", warm))
 
 
-def measure(target: str, info: Dict[str, object], scenario: Scenario, bank: Dict[str, List[str]],
-            run_id: str) -> Result:
+def measure(
+    target: str,
+    info: Dict[str, object],
+    scenario: Scenario,
+    bank: Dict[str, List[str]],
+    run_id: str,
+) -> Result:
     prefix = f"lt-{run_id}-{target}-{scenario.name}-"
     scripts = scripts_for(scenario, bank, prefix)
     servers: List[ls.Server] = info["servers"]  # type: ignore[assignment]
@@ -276,41 +308,76 @@ def measure(target: str, info: Dict[str, object], scenario: Scenario, bank: Dict
     problems: List[str] = []
     checked: Optional[int] = None
     if info.get("tracker_db"):
-        problems = stored_conversation_problems(scripts, read_user_turns(info["tracker_db"], prefix))
+        problems = stored_conversation_problems(
+            scripts, read_user_turns(info["tracker_db"], prefix)
+        )
         checked = len(problems)
-    return Result(target, scenario.name, summarize(turns, wall), recipient_mismatches(turns),
-                  checked, 100 * client_cpu / wall, server_cpu, problems[:5],
-                  other_cpu_pct=machine - 100 * client_cpu / wall - sum(server_cpu.values()))
+    return Result(
+        target,
+        scenario.name,
+        summarize(turns, wall),
+        recipient_mismatches(turns),
+        checked,
+        100 * client_cpu / wall,
+        server_cpu,
+        problems[:5],
+        other_cpu_pct=machine - 100 * client_cpu / wall - sum(server_cpu.values()),
+    )
 
 
 # --- the report ------------------------------------------------------------------------------
 
-COLUMNS = ("target", "scen.", "turns", "msg/s", "p50 ms", "p95 ms", "max ms", "non200", "tmout",
-           "other", "empty", "xtalk id", "xtalk db", "cpu % client/rasa/actions/rest",
-           "cpu ms/turn")
+COLUMNS = (
+    "target",
+    "scen.",
+    "turns",
+    "msg/s",
+    "p50 ms",
+    "p95 ms",
+    "max ms",
+    "non200",
+    "tmout",
+    "other",
+    "empty",
+    "xtalk id",
+    "xtalk db",
+    "cpu % client/rasa/actions/rest",
+    "cpu ms/turn",
+)
 
 
 def row(r: Result) -> List[str]:
     s = r.stats
     by_kind = lambda word: sum(v for k, v in r.server_cpu_pct.items() if word in k.lower())
     cpus = f"{by_kind('rasa'):.0f}/{by_kind('action'):.0f}/{max(0.0, r.other_cpu_pct):.0f}"
-    return [r.target, r.scenario, str(int(s["turns"])), f"{s['msgs_per_s']:.1f}",
-            f"{s['p50_ms']:.0f}", f"{s['p95_ms']:.0f}", f"{s['max_ms']:.0f}",
-            str(int(s["non200"])), str(int(s["timeouts"])), str(int(s["other_errors"])),
-            str(int(s["empty"])), str(r.crosstalk_ids),
-            "-" if r.crosstalk_store is None else str(r.crosstalk_store),
-            f"{r.client_cpu_pct:.0f}/{cpus}", f"{r.cpu_ms_per_turn:.0f}"]
+    return [
+        r.target,
+        r.scenario,
+        str(int(s["turns"])),
+        f"{s['msgs_per_s']:.1f}",
+        f"{s['p50_ms']:.0f}",
+        f"{s['p95_ms']:.0f}",
+        f"{s['max_ms']:.0f}",
+        str(int(s["non200"])),
+        str(int(s["timeouts"])),
+        str(int(s["other_errors"])),
+        str(int(s["empty"])),
+        str(r.crosstalk_ids),
+        "-" if r.crosstalk_store is None else str(r.crosstalk_store),
+        f"{r.client_cpu_pct:.0f}/{cpus}",
+        f"{r.cpu_ms_per_turn:.0f}",
+    ]
 
 
 def table(rows: List[List[str]]) -> str:
     widths = [max(len(c[i]) for c in [list(COLUMNS)] + rows) for i in range(len(COLUMNS))]
-    fmt = lambda cells: "  ".join(c.rjust(w) if i > 1 else c.ljust(w)
-                                  for i, (c, w) in enumerate(zip(cells, widths)))
+    fmt = lambda cells: "  ".join(
+        c.rjust(w) if i > 1 else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))
+    )
     return "\n".join([fmt(list(COLUMNS)), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
 
 
-def ratio_lines(results: List[Result], top: str, bottom: str, goal: float,
-                label: str) -> List[str]:
+def ratio_lines(results: List[Result], top: str, bottom: str, goal: float, label: str) -> List[str]:
     """msgs/s of ``top`` over ``bottom`` per scenario, with the target next to it, and the
     CPU each spent per turn (the figure that survives a busy machine)."""
     by = {(r.target, r.scenario): r for r in results}
@@ -321,8 +388,10 @@ def ratio_lines(results: List[Result], top: str, bottom: str, goal: float,
             continue
         ratio = r.stats["msgs_per_s"] / other.stats["msgs_per_s"]
         verdict = "met" if ratio >= goal else "NOT met"
-        lines.append(f"  {label} {scen}: {ratio:.2f}x  (target >= {goal:.1f}x: {verdict}); "
-                     f"cpu per turn {r.cpu_ms_per_turn:.0f} vs {other.cpu_ms_per_turn:.0f} ms")
+        lines.append(
+            f"  {label} {scen}: {ratio:.2f}x  (target >= {goal:.1f}x: {verdict}); "
+            f"cpu per turn {r.cpu_ms_per_turn:.0f} vs {other.cpu_ms_per_turn:.0f} ms"
+        )
     return lines
 
 
@@ -330,30 +399,45 @@ def error_lines(results: List[Result], target: str) -> List[str]:
     lines = []
     for r in (r for r in results if r.target == target):
         s = r.stats
-        errors = int(s["non200"] + s["timeouts"] + s["other_errors"]) + r.crosstalk_ids \
+        errors = (
+            int(s["non200"] + s["timeouts"] + s["other_errors"])
+            + r.crosstalk_ids
             + (r.crosstalk_store or 0)
+        )
         verdict = "met" if errors == 0 and not s["empty"] else "NOT met"
-        lines.append(f"  {target} {r.scenario}: {errors} errors/cross-talk, {int(s['empty'])} empty "
-                     f"replies  (target 0: {verdict})")
+        lines.append(
+            f"  {target} {r.scenario}: {errors} errors/cross-talk, {int(s['empty'])} empty "
+            f"replies  (target 0: {verdict})"
+        )
         lines += [f"    store check: {p}" for p in r.store_problems]
     return lines
 
 
 # --- orchestration ---------------------------------------------------------------------------
 
+
 def say(text: str) -> None:
     """Progress on stderr, one line per phase: the table stays clean on stdout."""
     print(f"loadtest: {text}", file=sys.stderr, flush=True)
 
 
-def run_target(name: str, start, scenarios: List[Scenario], bank: Dict[str, List[str]],
-               run_id: str, fleet: ls.Fleet, notes: List[str]) -> List[Result]:
+def run_target(
+    name: str,
+    start,
+    scenarios: List[Scenario],
+    bank: Dict[str, List[str]],
+    run_id: str,
+    fleet: ls.Fleet,
+    notes: List[str],
+) -> List[Result]:
     """Start a target, measure each scenario, stop it (so targets never share the CPU)."""
     try:
         info = start()
         starts = ", ".join(f"{s.name} {s.start_seconds:.1f} s" for s in info["servers"])
-        notes.append(f"{name}: tracker store {info['tracker_store']}; started with "
-                     f"{info['commands']} ({starts})")
+        notes.append(
+            f"{name}: tracker store {info['tracker_store']}; started with "
+            f"{info['commands']} ({starts})"
+        )
         warm_up(str(info["url"]), bank, run_id)
         results = []
         for scenario in scenarios:
@@ -371,8 +455,12 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scenarios", type=parse_scenarios, default=parse_scenarios(DEFAULT_SCENARIOS),
-                    help=f"PARENTSxTURNS, comma-separated (default {DEFAULT_SCENARIOS})")
+    ap.add_argument(
+        "--scenarios",
+        type=parse_scenarios,
+        default=parse_scenarios(DEFAULT_SCENARIOS),
+        help=f"PARENTSxTURNS, comma-separated (default {DEFAULT_SCENARIOS})",
+    )
     ap.add_argument("--skip-stock", action="store_true", help="do not train and measure rasa init")
     ap.add_argument("--skip-cluster", action="store_true", help="do not measure scripts/cluster.sh")
     ap.add_argument("--json", type=Path, help="write every number to this file")
@@ -390,21 +478,36 @@ def main(argv: Optional[List[str]] = None) -> int:
         work = Path(tmp)
         try:
             if not args.skip_stock:
-                say("training the stock rasa init bot (about 1.5 min; log var/logs/"
-                    f"loadtest-{run_id}-stock-train.log)")
+                say(
+                    "training the stock rasa init bot (about 1.5 min; log var/logs/"
+                    f"loadtest-{run_id}-stock-train.log)"
+                )
                 (work / "stock").mkdir()
-                seconds = ls.train_stock(work / "stock",
-                                         ls.LOGS / f"loadtest-{run_id}-stock-train.log")
+                seconds = ls.train_stock(
+                    work / "stock", ls.LOGS / f"loadtest-{run_id}-stock-train.log"
+                )
                 notes.append(f"stock: rasa init trained in {seconds:.0f} s")
             (work / "ours").mkdir()
             say("our assistant")
-            results += run_target("ours", lambda: ls.start_ours(fleet, work / "ours", args.model,
-                                                               f"{run_id}-ours"),
-                                  args.scenarios, bank, run_id, fleet, notes)
+            results += run_target(
+                "ours",
+                lambda: ls.start_ours(fleet, work / "ours", args.model, f"{run_id}-ours"),
+                args.scenarios,
+                bank,
+                run_id,
+                fleet,
+                notes,
+            )
             if not args.skip_stock:
-                results += run_target("stock", lambda: ls.start_stock(fleet, work / "stock",
-                                                                      f"{run_id}-stock"),
-                                      args.scenarios, bank, run_id, fleet, notes)
+                results += run_target(
+                    "stock",
+                    lambda: ls.start_stock(fleet, work / "stock", f"{run_id}-stock"),
+                    args.scenarios,
+                    bank,
+                    run_id,
+                    fleet,
+                    notes,
+                )
             results += cluster_results(args, bank, run_id, fleet, work, notes, skipped)
         except KeyboardInterrupt:
             say("interrupted; stopping every server started")
@@ -414,15 +517,29 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(report(results, notes, skipped, args))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"command": command_line(), "notes": notes,
-                                         "skipped": skipped,
-                                         "results": [asdict(r) for r in results]}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "command": command_line(),
+                    "notes": notes,
+                    "skipped": skipped,
+                    "results": [asdict(r) for r in results],
+                },
+                indent=2,
+            )
+        )
     return 0
 
 
-def cluster_results(args: argparse.Namespace, bank: Dict[str, List[str]], run_id: str,
-                    fleet: ls.Fleet, work: Path, notes: List[str],
-                    skipped: List[str]) -> List[Result]:
+def cluster_results(
+    args: argparse.Namespace,
+    bank: Dict[str, List[str]],
+    run_id: str,
+    fleet: ls.Fleet,
+    work: Path,
+    notes: List[str],
+    skipped: List[str],
+) -> List[Result]:
     """The cluster (2 instances behind nginx), when scripts/cluster.sh exists and starts."""
     if args.skip_cluster:
         skipped.append("cluster: skipped: --skip-cluster")
@@ -432,8 +549,15 @@ def cluster_results(args: argparse.Namespace, bank: Dict[str, List[str]], run_id
         return []
     start = ls.start_cluster
     try:
-        return run_target("cluster2", lambda: start(fleet, work, f"{run_id}-cluster"),
-                          args.scenarios, bank, run_id, fleet, notes)
+        return run_target(
+            "cluster2",
+            lambda: start(fleet, work, f"{run_id}-cluster"),
+            args.scenarios,
+            bank,
+            run_id,
+            fleet,
+            notes,
+        )
     except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
         skipped.append(f"cluster: skipped: failed ({str(exc).splitlines()[0]})")
         return []
@@ -443,27 +567,39 @@ def command_line() -> str:
     return " ".join(shlex.quote(a) for a in [Path(sys.argv[0]).name] + sys.argv[1:])
 
 
-def report(results: List[Result], notes: List[str], skipped: List[str],
-           args: argparse.Namespace) -> str:
+def report(
+    results: List[Result], notes: List[str], skipped: List[str], args: argparse.Namespace
+) -> str:
     lines = [f"$ {command_line()}", ""]
     lines += [table([row(r) for r in results]), ""]
     lines += notes
-    lines += ["errors: non200 / tmout (> %.0f s) / other (connection); empty = 200 with no message;"
-              % TIMEOUT_S,
-              "xtalk id = replies whose recipient_id is not the sender; xtalk db = stored "
-              "conversations that are not exactly their own user turns in order (- = not readable);",
-              "cpu = % of one core during the scenario (2 cores = 200 %, shared by the client, "
-              "the servers and the rest: other processes, and for the cluster nginx, "
-              "PostgreSQL and Redis); cpu ms/turn = Rasa + action server CPU per answered turn.", ""]
-    busy = [f"{r.target} {r.scenario} ({r.other_cpu_pct:.0f} %)" for r in results
-            if r.other_cpu_pct > BUSY_PCT and r.target != "cluster2"]
+    lines += [
+        "errors: non200 / tmout (> %.0f s) / other (connection); empty = 200 with no message;"
+        % TIMEOUT_S,
+        "xtalk id = replies whose recipient_id is not the sender; xtalk db = stored "
+        "conversations that are not exactly their own user turns in order (- = not readable);",
+        "cpu = % of one core during the scenario (2 cores = 200 %, shared by the client, "
+        "the servers and the rest: other processes, and for the cluster nginx, "
+        "PostgreSQL and Redis); cpu ms/turn = Rasa + action server CPU per answered turn.",
+        "",
+    ]
+    busy = [
+        f"{r.target} {r.scenario} ({r.other_cpu_pct:.0f} %)"
+        for r in results
+        if r.other_cpu_pct > BUSY_PCT and r.target != "cluster2"
+    ]
     if busy:
-        lines += [f"warning: other processes kept the machine busy during {', '.join(busy)}: "
-                  "msg/s is understated there; cpu ms/turn still compares the targets.", ""]
+        lines += [
+            f"warning: other processes kept the machine busy during {', '.join(busy)}: "
+            "msg/s is understated there; cpu ms/turn still compares the targets.",
+            "",
+        ]
     lines.append("throughput ratios:")
     lines += ratio_lines(results, "ours", "stock", TARGET_RATIO_STOCK, "ours/stock")
     if not any(r.target == "stock" for r in results):
-        lines.append("  ours/stock: skipped: " + ("--skip-stock" if args.skip_stock else "no stock run"))
+        lines.append(
+            "  ours/stock: skipped: " + ("--skip-stock" if args.skip_stock else "no stock run")
+        )
     lines += ratio_lines(results, "cluster2", "ours", TARGET_RATIO_CLUSTER, "cluster(2)/ours")
     lines += [f"  {s}" for s in skipped]
     lines.append("errors:")

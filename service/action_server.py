@@ -9,6 +9,7 @@
 
 Usage: ACTION_SERVER_TOKEN=... python -m service.action_server --port 5055
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,8 +71,12 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("sanic.access").setLevel(logging.WARNING)
     app = build_app(token)
-    logger.info("Action server on %s:%s (token %s)", args.host, args.port,
-                "required" if token else "not set: localhost only")
+    logger.info(
+        "Action server on %s:%s (token %s)",
+        args.host,
+        args.port,
+        "required" if token else "not set: localhost only",
+    )
     app.run(host=args.host, port=args.port, workers=1, access_log=False)
 
 

@@ -10,6 +10,7 @@ conversation still starts and keeps its slots.
 
 Re-check on a Rasa upgrade: it relies on ``RemoteAction.run``'s signature (Rasa 3.6).
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,15 +31,20 @@ def install(apology: Callable[[], Text]) -> None:
         return
     original = RemoteAction.run
 
-    async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any,
-                  domain: Any) -> List[Event]:
+    async def run(
+        self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+    ) -> List[Event]:
         try:
             return await original(self, output_channel, nlg, tracker, domain)
         except ActionExecutionRejection:
             raise  # another policy may pick a different action: Rasa's normal path
         except RasaException as error:
-            logger.error("action.failed sender=%s action=%s: %s", tracker.sender_id,
-                         self.name(), str(error).splitlines()[0][:200])
+            logger.error(
+                "action.failed sender=%s action=%s: %s",
+                tracker.sender_id,
+                self.name(),
+                str(error).splitlines()[0][:200],
+            )
             if self.name() == SESSION_START:
                 return await ActionSessionStart().run(output_channel, nlg, tracker, domain)
             return [BotUttered(apology())]

@@ -4,6 +4,7 @@ One place decides ``Access-Control-Allow-Origin``: a browser refuses a response 
 carries two (that is how the FAQ search once failed in every browser while its HTTP
 test passed). Credentials are never allowed: nothing here uses cookies.
 """
+
 from __future__ import annotations
 
 from typing import Iterable, Sequence
@@ -30,8 +31,12 @@ def allowed_origin(origin: str, origins: Sequence[str]) -> str:
     return origin if origin and origin.rstrip("/") in origins else ""
 
 
-def install(app: Sanic, origins: Sequence[str], skip_prefixes: Iterable[str] = (),
-            extra: Iterable[tuple] = ()) -> None:
+def install(
+    app: Sanic,
+    origins: Sequence[str],
+    skip_prefixes: Iterable[str] = (),
+    extra: Iterable[tuple] = (),
+) -> None:
     """Add CORS for ``origins`` and the hardening headers to every response of ``app``;
     paths under ``skip_prefixes`` set their own CORS (socket.io does)."""
     origins = [o.rstrip("/") for o in origins]

@@ -13,6 +13,7 @@ that the cluster's tests hit:
   turns of the same conversation at once can draw the same number, or one can delete the lock
   just after the other queued on it. Here every change is one WATCH/MULTI transaction.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -32,7 +33,11 @@ class SafeRedisLockStore(RedisLockStore):
         """Built by Rasa from endpoints.yml (``endpoint_config``), or directly with
         ``RedisLockStore``'s arguments."""
         if endpoint_config is not None:
-            kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs, **kwargs}
+            kwargs = {
+                "host": endpoint_config.url or "localhost",
+                **endpoint_config.kwargs,
+                **kwargs,
+            }
         super().__init__(**kwargs)
 
     def _change(self, conversation_id: Text, change: Callable[[Optional[TicketLock]], Any]) -> Any:
@@ -54,6 +59,7 @@ class SafeRedisLockStore(RedisLockStore):
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """A new ticket at the end of the conversation's queue."""
+
         def issue(lock: Optional[TicketLock]) -> Any:
             lock = lock or self.create_lock(conversation_id)
             return lock, lock.issue_ticket(lock_lifetime)
@@ -63,8 +69,11 @@ class SafeRedisLockStore(RedisLockStore):
         except Exception as error:  # as Rasa's: the caller expects LockError
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
-    def renew_ticket(self, conversation_id: Text, ticket: int, lifetime: float = LOCK_LIFETIME) -> None:
+    def renew_ticket(
+        self, conversation_id: Text, ticket: int, lifetime: float = LOCK_LIFETIME
+    ) -> None:
         """Drop expired tickets (a dead holder's) and keep ``ticket`` alive, in its place."""
+
         def renew(lock: Optional[TicketLock]) -> Any:
             lock = lock or self.create_lock(conversation_id)
             lock.remove_expired_tickets()
@@ -75,8 +84,9 @@ class SafeRedisLockStore(RedisLockStore):
 
         self._change(conversation_id, renew)
 
-    async def _acquire_lock(self, conversation_id: Text, ticket: int,
-                            wait_time_in_seconds: float) -> TicketLock:
+    async def _acquire_lock(
+        self, conversation_id: Text, ticket: int, wait_time_in_seconds: float
+    ) -> TicketLock:
         while True:
             lock = self.get_lock(conversation_id)
             if lock is not None and not lock.is_locked(ticket):
@@ -88,6 +98,7 @@ class SafeRedisLockStore(RedisLockStore):
 
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
         """Remove this turn's ticket; remove the lock when nobody else waits."""
+
         def finish(lock: Optional[TicketLock]) -> Any:
             if lock is None:
                 return None, None

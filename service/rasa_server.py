@@ -13,6 +13,7 @@ credentials file, the agent loaded at start, the same endpoints file) and adds:
 Usage: python -m service.rasa_server --model models/iep.tar.gz --port 5005 \
            --endpoints endpoints.yml --credentials credentials.yml
 """
+
 from __future__ import annotations
 
 import os
@@ -78,8 +79,9 @@ def register_channels(app: Sanic, channels: Iterable[Any], route: Text = "/webho
     async def handle_message(message: Any) -> None:
         await app.ctx.agent.handle_message(message)
 
-    guard = GuardedHandler(handle_message, partial(tracker_events, app),
-                           partial(unavailable_text, app))
+    guard = GuardedHandler(
+        handle_message, partial(tracker_events, app), partial(unavailable_text, app)
+    )
     channels = list(channels)
     for channel in channels:
         app.blueprint(channel.blueprint(guard), url_prefix=urljoin(route, channel.url_prefix()))
@@ -105,8 +107,9 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
     endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
     register_channels(app, rasa.core.run.create_http_input_channels(None, credentials_file))
     http_headers.install(app, allowed_origins(), skip_prefixes=("/socket.io",))
-    app.register_listener(partial(rasa.core.run.load_agent_on_start, model, endpoints, None),
-                          "before_server_start")
+    app.register_listener(
+        partial(rasa.core.run.load_agent_on_start, model, endpoints, None), "before_server_start"
+    )
     app.register_listener(rasa.core.run.close_resources, "after_server_stop")
     return app
 
@@ -118,8 +121,11 @@ class ClosedWebsocketFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        return not (error is not None and "Invalid response type None" in str(error)
-                    and "/socket.io/" in record.getMessage())
+        return not (
+            error is not None
+            and "Invalid response type None" in str(error)
+            and "/socket.io/" in record.getMessage()
+        )
 
 
 def configure_logging(level: Text) -> None:
@@ -143,8 +149,13 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     configure_logging(args.log_level)
     app = build_app(args.model, args.endpoints, args.credentials)
     logger.info("Starting the assistant's Rasa server on %s:%s", args.interface, args.port)
-    app.run(host=args.interface, port=args.port, workers=1, access_log=False,
-            backlog=int(os.environ.get("SANIC_BACKLOG", "100")))
+    app.run(
+        host=args.interface,
+        port=args.port,
+        workers=1,
+        access_log=False,
+        backlog=int(os.environ.get("SANIC_BACKLOG", "100")),
+    )
 
 
 if __name__ == "__main__":

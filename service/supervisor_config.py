@@ -5,6 +5,7 @@ environment to read the file; a filled-in copy under var/ works from any shell.
 
 Usage: python -m service.supervisor_config service/supervisord.conf var/supervisord.conf
 """
+
 from __future__ import annotations
 
 import os

@@ -21,6 +21,7 @@ Two more costs of Rasa's store, measured with cProfile at 14 and 17 ms of a ~60 
 
 endpoints.yml:  tracker_store: {type: service.tracker_store.WindowedSQLTrackerStore, ...}
 """
+
 from __future__ import annotations
 
 import itertools
@@ -29,7 +30,6 @@ from functools import lru_cache
 from typing import Any, Dict, Iterator, List, Optional, Text, Type
 
 import sqlalchemy as sa
-
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -82,7 +82,8 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         if not rows or not self.domain:
             return None
         tracker = DialogueStateTracker.from_events(
-            sender_id, deserialise([json.loads(data) for data in rows]), self.domain.slots)
+            sender_id, deserialise([json.loads(data) for data in rows]), self.domain.slots
+        )
         setattr(tracker, STORED_EVENTS, len(tracker.events))
         return tracker
 
@@ -90,23 +91,43 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         """Serialised events: earlier slot values, then the window (in storage order)."""
         event = self.SQLEvent
         of_sender = event.sender_id == sender_id
-        reset_id = (session.query(sa.func.max(event.id))
-                    .filter(of_sender, event.type_name.in_(RESETTING_EVENTS)).scalar()) or 0
-        user_ids = [i for (i,) in session.query(event.id)
-                    .filter(of_sender, event.type_name == "user", event.id >= reset_id)
-                    .order_by(event.id.desc()).limit(self.window_turns)]
+        reset_id = (
+            session.query(sa.func.max(event.id))
+            .filter(of_sender, event.type_name.in_(RESETTING_EVENTS))
+            .scalar()
+        ) or 0
+        user_ids = [
+            i
+            for (i,) in session.query(event.id)
+            .filter(of_sender, event.type_name == "user", event.id >= reset_id)
+            .order_by(event.id.desc())
+            .limit(self.window_turns)
+        ]
         if len(user_ids) < self.window_turns:  # a short session: all of it
-            return [d for (d,) in session.query(event.data)
-                    .filter(of_sender, event.id >= reset_id).order_by(event.id)]
+            return [
+                d
+                for (d,) in session.query(event.data)
+                .filter(of_sender, event.id >= reset_id)
+                .order_by(event.id)
+            ]
         start = min(user_ids)
-        latest_slot_ids = (session.query(sa.func.max(event.id))
-                           .filter(of_sender, event.type_name == "slot",
-                                   event.id >= reset_id, event.id < start)
-                           .group_by(event.action_name))
-        earlier_slots = [d for (d,) in session.query(event.data)
-                         .filter(event.id.in_(latest_slot_ids)).order_by(event.id)]
-        window = [d for (d,) in session.query(event.data)
-                  .filter(of_sender, event.id >= start).order_by(event.id)]
+        latest_slot_ids = (
+            session.query(sa.func.max(event.id))
+            .filter(of_sender, event.type_name == "slot", event.id >= reset_id, event.id < start)
+            .group_by(event.action_name)
+        )
+        earlier_slots = [
+            d
+            for (d,) in session.query(event.data)
+            .filter(event.id.in_(latest_slot_ids))
+            .order_by(event.id)
+        ]
+        window = [
+            d
+            for (d,) in session.query(event.data)
+            .filter(of_sender, event.id >= start)
+            .order_by(event.id)
+        ]
         return earlier_slots + window
 
     async def save(self, tracker: DialogueStateTracker) -> None:

@@ -1,4 +1,5 @@
 """Shared fixtures: the knowledge base, tracker fixtures and a way to run an action."""
+
 from __future__ import annotations
 
 import asyncio
@@ -40,8 +41,9 @@ def tracker_fixture(name: str) -> Tracker:
     return Tracker.from_dict(json.loads((TRACKERS / f"{name}.json").read_text(encoding="utf-8")))
 
 
-def run_action_neutral(action: Action, fixture: str
-                       ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+def run_action_neutral(
+    action: Action, fixture: str
+) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
     """Run ``action`` against a tracker fixture; return (the channel-neutral messages the
     action server sends, events returned)."""
     dispatcher = CollectingDispatcher()
@@ -84,5 +86,8 @@ def slots_set(events: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 def topics_in(messages: List[Dict[str, Any]]) -> List[str]:
     """Topic ids announced by the answer contract (``custom.topic``) in what a channel sends."""
-    return [m["custom"]["topic"] for m in messages
-            if isinstance(m.get("custom"), dict) and m["custom"].get("topic")]
+    return [
+        m["custom"]["topic"]
+        for m in messages
+        if isinstance(m.get("custom"), dict) and m["custom"].get("topic")
+    ]

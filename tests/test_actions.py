@@ -1,13 +1,11 @@
 """Each custom action against JSON tracker fixtures: a parent's turn in, the reply out."""
+
 from __future__ import annotations
 
 import pytest
 
 from actions import actions
 from tests.conftest import run_action, run_action_neutral, slots_set, topics_in
-
-OUTCOMES = ["outcome_full_settlement", "outcome_partial_settlement", "outcome_try_again",
-            "outcome_no_agreement"]
 
 
 def test_answer_carries_the_topic_contract(kb):
@@ -16,12 +14,17 @@ def test_answer_carries_the_topic_contract(kb):
     [main] = [m for m in messages if m.get("text")]
     assert main["text"].startswith(kb.topic("cost").answer)
     assert "Source:" in main["text"] and "300.506(b)(4)" in main["text"]
-    assert [b["payload"] for b in main["buttons"]] == [f"/ask_{t}" for t in kb.topic("cost").related]
+    assert [b["payload"] for b in main["buttons"]] == [
+        f"/ask_{t}" for t in kb.topic("cost").related
+    ]
     custom = next(m["custom"] for m in messages if m.get("custom"))
     assert custom["title"] == kb.topic("cost").title
     assert custom["source"]["text"].startswith("Source:")
     assert [r["topic"] for r in custom["related"]] == list(kb.topic("cost").related)
-    assert slots_set(events) == {"last_topic": "cost", "offered_topics": list(kb.topic("cost").related)}
+    assert slots_set(events) == {
+        "last_topic": "cost",
+        "offered_topics": list(kb.topic("cost").related),
+    }
 
 
 def test_widget_channel_gets_the_source_only_in_the_custom_object(kb):
@@ -55,13 +58,18 @@ def test_tell_me_more_with_nothing_before_asks_which_topic(kb):
     messages, events = run_action(actions.ActionMoreDetail(), "more_detail_without_topic")
     assert topics_in(messages) == []
     assert messages[0]["response"] == "utter_more_about_what"
-    assert [b["payload"] for b in messages[0]["buttons"]] == [f"/ask_{t}" for t in kb.starter_topics]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        f"/ask_{t}" for t in kb.starter_topics
+    ]
 
 
-@pytest.mark.parametrize("fixture, expected", [
-    ("choose_second_after_outcomes", "outcome_partial_settlement"),
-    ("choose_last_after_outcomes", "outcome_no_agreement"),
-])
+@pytest.mark.parametrize(
+    "fixture, expected",
+    [
+        ("choose_second_after_outcomes", "outcome_partial_settlement"),
+        ("choose_last_after_outcomes", "outcome_no_agreement"),
+    ],
+)
 def test_ordinal_follow_up_picks_from_the_list_just_shown(fixture, expected):
     messages, events = run_action(actions.ActionChooseOption(), fixture)
     assert topics_in(messages) == [expected]
@@ -73,7 +81,8 @@ def test_ordinal_outside_the_list_asks_which_one(kb):
     assert topics_in(messages) == []
     assert messages[0]["response"] == "utter_which_option"
     assert [b["payload"] for b in messages[0]["buttons"]] == [
-        f"/ask_{t}" for t in kb.topic("outcomes_overview").related]
+        f"/ask_{t}" for t in kb.topic("outcomes_overview").related
+    ]
 
 
 def test_ordinal_without_a_list_is_treated_as_an_unsure_question():
@@ -81,7 +90,10 @@ def test_ordinal_without_a_list_is_treated_as_an_unsure_question():
     assert topics_in(messages) == []
     assert messages[0]["response"] == "utter_clarify"
     assert [b["payload"] for b in messages[0]["buttons"]] == [
-        "/ask_scheduling", "/ask_duration", "/something_else"]
+        "/ask_scheduling",
+        "/ask_duration",
+        "/something_else",
+    ]
 
 
 def test_low_confidence_offers_the_two_likeliest_topics_by_title(kb):
@@ -89,7 +101,11 @@ def test_low_confidence_offers_the_two_likeliest_topics_by_title(kb):
     assert topics_in(messages) == []
     assert messages[0]["response"] == "utter_clarify"
     buttons = messages[0]["buttons"]
-    assert [b["payload"] for b in buttons] == ["/ask_scheduling", "/ask_duration", "/something_else"]
+    assert [b["payload"] for b in buttons] == [
+        "/ask_scheduling",
+        "/ask_duration",
+        "/something_else",
+    ]
     assert buttons[0]["title"] == kb.topic("scheduling").title
     assert slots_set(events)["offered_topics"] == ["scheduling", "duration"]
 
@@ -100,15 +116,21 @@ def test_second_miss_in_a_row_ends_in_the_help_message():
     assert topics_in(messages) == []
 
 
-@pytest.mark.parametrize("fixture, first_response", [
-    ("low_confidence_emoji", "utter_unreadable_message"),
-    ("empty_message", "utter_empty_message"),
-    ("out_of_scope_spanish", "utter_english_only"),
-    ("out_of_scope", "utter_out_of_scope"),
-])
+@pytest.mark.parametrize(
+    "fixture, first_response",
+    [
+        ("low_confidence_emoji", "utter_unreadable_message"),
+        ("empty_message", "utter_empty_message"),
+        ("out_of_scope_spanish", "utter_english_only"),
+        ("out_of_scope", "utter_out_of_scope"),
+    ],
+)
 def test_unanswerable_input_gets_a_polite_reason_and_help_contacts(fixture, first_response, kb):
-    action = (actions.ActionDecline() if fixture.startswith("out_of_scope")
-              else actions.ActionHandleLowConfidence())
+    action = (
+        actions.ActionDecline()
+        if fixture.startswith("out_of_scope")
+        else actions.ActionHandleLowConfidence()
+    )
     messages, _ = run_action(action, fixture)
     assert [m["response"] for m in messages] == [first_response, "utter_help_contacts"]
     assert messages[1]["contacts"].count("•") == len(kb.help_contacts)
@@ -125,7 +147,9 @@ def test_human_request_gets_the_configured_contacts(kb):
 def test_greeting_offers_starter_topics(kb):
     messages, events = run_action(actions.ActionGreet(), "greet")
     assert messages[0]["response"] == "utter_greet"
-    assert [b["title"] for b in messages[0]["buttons"]] == [kb.topic(t).title for t in kb.starter_topics]
+    assert [b["title"] for b in messages[0]["buttons"]] == [
+        kb.topic(t).title for t in kb.starter_topics
+    ]
     assert topics_in(messages) == []
     assert slots_set(events) == {"offered_topics": list(kb.starter_topics)}
 
@@ -158,34 +182,43 @@ def test_sms_answer_has_numbered_options_a_source_line_and_no_custom_payload(kb)
     related = [kb.topic(t).title for t in kb.topic("cost").related]
     assert message["text"].startswith(kb.topic("cost").answer)
     assert "\n\nSource: " in message["text"]
-    assert message["text"].endswith("Reply 1, 2 or 3:\n" + "\n".join(
-        f"{i}. {title}" for i, title in enumerate(related, 1)))
+    assert message["text"].endswith(
+        "Reply 1, 2 or 3:\n" + "\n".join(f"{i}. {title}" for i, title in enumerate(related, 1))
+    )
 
 
 def test_sms_number_reply_picks_that_option():
     messages, _ = run_action(actions.ActionChooseOption(), "choose_number_sms")
-    assert "Reply 1" in messages[0]["text"] and "What happens if we agree on some" not in messages[0]["text"]
+    assert (
+        "Reply 1" in messages[0]["text"]
+        and "What happens if we agree on some" not in messages[0]["text"]
+    )
     assert messages[0]["text"].startswith("That's a partial settlement")
 
 
 def test_sms_greeting_lists_starter_topics_by_number(kb):
     messages, _ = run_action(actions.ActionGreet(), "greet_twilio")
     assert messages[0]["response"] == "utter_greet" and not messages[0].get("buttons")
-    assert messages[1]["text"].startswith("Reply 1, 2, 3 or 4:\n1. " + kb.topic(kb.starter_topics[0]).title)
+    assert messages[1]["text"].startswith(
+        "Reply 1, 2, 3 or 4:\n1. " + kb.topic(kb.starter_topics[0]).title
+    )
 
 
 def test_telegram_answer_keeps_buttons_within_limits_and_no_custom_payload(kb):
     messages, _ = run_action(actions.ActionAnswerTopic(), "ask_cost_telegram")
     [message] = messages
-    assert [b["payload"] for b in message["buttons"]] == [f"/ask_{t}" for t in kb.topic("cost").related]
+    assert [b["payload"] for b in message["buttons"]] == [
+        f"/ask_{t}" for t in kb.topic("cost").related
+    ]
     assert message.get("custom") in (None, {})
 
 
 # What the action server itself sends: channel-neutral replies, the same on every channel
 # (``channels/`` shapes them per app, tested above through ``run_action`` and in
 # tests/test_channel_styles.py).
-@pytest.mark.parametrize("fixture", ["ask_cost_rest", "ask_cost_socketio", "ask_cost_twilio",
-                                     "ask_cost_telegram"])
+@pytest.mark.parametrize(
+    "fixture", ["ask_cost_rest", "ask_cost_socketio", "ask_cost_twilio", "ask_cost_telegram"]
+)
 def test_an_answer_leaves_the_action_server_channel_neutral(fixture, kb):
     [message], _ = run_action_neutral(actions.ActionAnswerTopic(), fixture)
     assert not message["text"] and not message["buttons"] and not message.get("response")
@@ -205,6 +238,10 @@ def test_a_response_with_options_leaves_the_action_server_as_one_neutral_message
     [message], _ = run_action_neutral(actions.ActionGreet(), fixture)
     assert message["response"] == "utter_greet" and not message["text"] and not message["buttons"]
     assert message["custom"]["reply"] == {
-        "parts": [], "source": None, "topic": None,
-        "options": [{"title": kb.topic(t).title, "payload": f"/ask_{t}"}
-                    for t in kb.starter_topics]}
+        "parts": [],
+        "source": None,
+        "topic": None,
+        "options": [
+            {"title": kb.topic(t).title, "payload": f"/ask_{t}"} for t in kb.starter_topics
+        ],
+    }

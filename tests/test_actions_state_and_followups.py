@@ -1,5 +1,6 @@
 """State-aware answers, contextual follow-ups, two questions in one, a described dispute,
 and the notice that opens every conversation: actions against JSON tracker fixtures."""
+
 from __future__ import annotations
 
 import asyncio
@@ -59,7 +60,9 @@ def test_forget_my_state_clears_it():
 
 
 def test_if_that_fails_after_a_resolution_meeting_is_answered_from_the_knowledge_base(kb):
-    messages, _ = run_action(actions.ActionAnswerFollowup(), "followup_if_fails_after_resolution_meeting")
+    messages, _ = run_action(
+        actions.ActionAnswerFollowup(), "followup_if_fails_after_resolution_meeting"
+    )
     assert topics_in(messages) == [kb.topic("resolution_meeting").followups.if_fails]
 
 
@@ -69,7 +72,9 @@ def test_if_that_fails_with_nothing_before_uses_the_default(kb):
 
 
 def test_is_that_binding_after_a_settlement_answers_the_binding_topic():
-    messages, events = run_action(actions.ActionAnswerFollowup(), "followup_binding_after_full_settlement")
+    messages, events = run_action(
+        actions.ActionAnswerFollowup(), "followup_binding_after_full_settlement"
+    )
     assert topics_in(messages) == ["agreement_binding"]
     assert slots_set(events)["last_topic"] == "agreement_binding"
 
@@ -90,13 +95,18 @@ def test_two_questions_in_one_answer_the_first_and_offer_the_second(kb):
 def test_a_described_dispute_gets_a_warm_reply_and_the_starting_topics(kb):
     messages, _ = run_action(actions.ActionAcknowledgeDispute(), "describe_dispute")
     assert messages[0]["response"] == "utter_dispute_ack" and topics_in(messages) == []
-    assert [b["payload"] for b in messages[0]["buttons"]] == [f"/ask_{t}" for t in kb.starter_topics]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        f"/ask_{t}" for t in kb.starter_topics
+    ]
 
 
 def test_every_session_opens_with_the_notice_and_keeps_the_parents_state(kb):
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(actions.ActionSessionStart().run(
-        dispatcher, tracker_fixture("session_start_with_state"), {}))
+    events = asyncio.run(
+        actions.ActionSessionStart().run(
+            dispatcher, tracker_fixture("session_start_with_state"), {}
+        )
+    )
     [notice] = dispatcher.messages
     assert notice["text"] == f"{kb.notice.disclaimer} {kb.notice.privacy}"
     assert "not legal advice" in notice["text"] and "saved" in notice["text"]

@@ -1,4 +1,5 @@
 """Messaging apps are configured from the environment, and only when fully set."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,11 @@ TWILIO = {"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t", "TWILIO_NUMBER"
 
 def test_nothing_set_means_only_the_web_channels():
     creds = app_settings.credentials({})
-    assert set(creds) == {"channels.rest.RestChannel", "channels.socketio.SocketIOChannel",
-                          "channels.faq_search.FaqSearchInput"}
+    assert set(creds) == {
+        "channels.rest.RestChannel",
+        "channels.socketio.SocketIOChannel",
+        "channels.faq_search.FaqSearchInput",
+    }
     assert app_settings.enabled({}) == [] and app_settings.webhook_urls({}) == []
 
 
@@ -22,17 +26,23 @@ def test_an_app_is_on_only_when_all_its_variables_are_set():
     env = {**TWILIO, "PUBLIC_URL": "https://bot.example.org/"}
     [app] = app_settings.enabled(env)
     creds = app_settings.credentials(env)[app.connector]
-    assert creds == {"account_sid": "AC1", "auth_token": "t", "twilio_number": "+15005550006",
-                     "webhook_url": "https://bot.example.org/webhooks/twilio/webhook"}
+    assert creds == {
+        "account_sid": "AC1",
+        "auth_token": "t",
+        "twilio_number": "+15005550006",
+        "webhook_url": "https://bot.example.org/webhooks/twilio/webhook",
+    }
     assert app_settings.webhook_urls(env) == [
-        ("SMS and WhatsApp (Twilio)", "https://bot.example.org/webhooks/twilio/webhook")]
+        ("SMS and WhatsApp (Twilio)", "https://bot.example.org/webhooks/twilio/webhook")
+    ]
 
 
 # What the apps' secrets look like (Twilio account SIDs and auth tokens, Slack tokens,
-# Telegram bot tokens, Meta page tokens, private keys); the tests' own fakes live in tests/.
+# Telegram bot tokens, Meta page tokens, private keys); the fakes live in tests/ and harness/.
 SECRET_SHAPES = re.compile(
     r"AC[0-9a-f]{32}|xox[abposr]-[0-9A-Za-z-]{10,}|\b\d{8,10}:[A-Za-z0-9_-]{35}\b"
-    r"|EAA[A-Za-z0-9]{30,}|-----BEGIN [A-Z ]*PRIVATE KEY-----|auth_token:\s*['\"]?[0-9a-f]{32}")
+    r"|EAA[A-Za-z0-9]{30,}|-----BEGIN [A-Z ]*PRIVATE KEY-----|auth_token:\s*['\"]?[0-9a-f]{32}"
+)
 
 
 def test_every_app_names_its_variables_and_credentials_come_from_the_environment():
@@ -43,12 +53,15 @@ def test_every_app_names_its_variables_and_credentials_come_from_the_environment
             assert variable.isupper() and variable not in committed
 
 
-def test_no_secret_value_is_committed_outside_the_tests_fakes():
-    files = subprocess.run(["git", "ls-files"], cwd=app_settings.REPO, capture_output=True,
-                           text=True, check=True).stdout.split()
+def test_no_secret_value_is_committed_outside_the_test_fakes():
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=app_settings.REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
     found = []
     for name in files:
-        if name.startswith(("tests/", "node_modules/")) or name.endswith((".png", ".lock")):
+        if name.startswith(("tests/", "harness/", "node_modules/")) or name.endswith(
+            (".png", ".lock")
+        ):
             continue
         text = (app_settings.REPO / name).read_text(encoding="utf-8", errors="ignore")
         found += [f"{name}: {m.group(0)[:12]}…" for m in SECRET_SHAPES.finditer(text)]
@@ -56,6 +69,11 @@ def test_no_secret_value_is_committed_outside_the_tests_fakes():
 
 
 def test_the_secret_shapes_catch_real_looking_secrets():
-    for sample in ("AC" + "a1" * 16, "xoxb-1234567890-abcdefghij", "123456789:" + "A" * 35,
-                   "EAA" + "b" * 40, "auth_token: " + "f" * 32):
+    for sample in (
+        "AC" + "a1" * 16,
+        "xoxb-1234567890-abcdefghij",
+        "123456789:" + "A" * 35,
+        "EAA" + "b" * 40,
+        "auth_token: " + "f" * 32,
+    ):
         assert SECRET_SHAPES.search(sample), sample

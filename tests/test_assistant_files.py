@@ -1,4 +1,5 @@
 """The Rasa project files agree with the knowledge base and with each other."""
+
 from __future__ import annotations
 
 import os
@@ -25,7 +26,11 @@ def _nlu_examples() -> Dict[str, List[str]]:
     for path in sorted((REPO / "data" / "nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             if "intent" in block:
-                lines = [l[2:].strip() for l in block["examples"].splitlines() if l.startswith("- ")]
+                lines = [
+                    line[2:].strip()
+                    for line in block["examples"].splitlines()
+                    if line.startswith("- ")
+                ]
                 examples.setdefault(block["intent"], []).extend(lines)
     return examples
 
@@ -49,8 +54,13 @@ def test_every_topic_has_an_intent_examples_and_an_answer_rule():
 
 
 def test_generated_topic_intents_and_rules_match_the_knowledge_base():
-    result = subprocess.run([sys.executable, "scripts/generate_topic_files.py", "--check"],
-                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "scripts/generate_topic_files.py", "--check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -101,24 +111,49 @@ def test_responses_used_by_actions_exist_and_domain_actions_are_implemented():
 def test_rasa_data_validate_is_clean():
     """`rasa data validate` finds no errors, and warns only about responses that the custom
     actions send (its check looks for responses in stories and rules only)."""
-    result = subprocess.run([sys.executable, "-m", "rasa", "data", "validate"], cwd=REPO,
-                            capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    result = subprocess.run(
+        [sys.executable, "-m", "rasa", "data", "validate"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    warned = [line for line in (result.stdout + result.stderr).splitlines() if "UserWarning" in line]
-    used = set(re.findall(r'"(utter_[a-z_]+)"', ACTIONS_SOURCE)) | {"utter_default",
-                                                                   input_guard.UNAVAILABLE_RESPONSE}
-    unexpected = [w for w in warned
-                  if not any(f"'{u}' is not used in any story or rule" in w for u in used)
-                  and f"'{input_guard.TOO_LONG_INTENT}' is listed in the domain" not in w]
+    warned = [
+        line for line in (result.stdout + result.stderr).splitlines() if "UserWarning" in line
+    ]
+    used = set(re.findall(r'"(utter_[a-z_]+)"', ACTIONS_SOURCE)) | {
+        "utter_default",
+        input_guard.UNAVAILABLE_RESPONSE,
+    }
+    unexpected = [
+        w
+        for w in warned
+        if not any(f"'{u}' is not used in any story or rule" in w for u in used)
+        and f"'{input_guard.TOO_LONG_INTENT}' is listed in the domain" not in w
+    ]
     assert unexpected == []
 
 
 def test_under_make_test_a_missing_model_fails_the_run_instead_of_skipping(tmp_path):
     env = {**os.environ, "IEP_REQUIRE_MODEL": "1", "IEP_MODEL": str(tmp_path / "none.tar.gz")}
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                             "tests/test_app_settings.py"], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_app_settings.py",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode != 0
     assert "no trained model" in result.stdout + result.stderr
 
@@ -131,8 +166,12 @@ def _plain(text: str) -> str:
 def test_no_conversation_test_turn_is_a_training_example():
     """The conversation tests measure phrasings the model has not seen."""
     trained = {_plain(e) for examples in _nlu_examples().values() for e in examples}
-    turns = [step["user"] for path in (REPO / "tests" / "conversations").glob("*.yml")
-             for story in yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]
-             for step in story["steps"] if "user" in step]
+    turns = [
+        step["user"]
+        for path in (REPO / "tests" / "conversations").glob("*.yml")
+        for story in yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]
+        for step in story["steps"]
+        if "user" in step
+    ]
     assert len(turns) > 40
     assert [t.strip() for t in turns if _plain(t) in trained] == []

@@ -1,16 +1,20 @@
 """Per-app shaping: buttons within limits, numbered options, splitting, markup."""
+
 from __future__ import annotations
 
 import pytest
 
 from channels import styles as cs
 
-BUTTONS = [{"title": f"Question number {i} about mediation", "payload": f"/ask_{i}"}
-           for i in range(1, 16)]
+BUTTONS = [
+    {"title": f"Question number {i} about mediation", "payload": f"/ask_{i}"} for i in range(1, 16)
+]
 
 
-@pytest.mark.parametrize("channel, count, title_len", [
-    ("facebook", 13, 20), ("telegram", 6, 40), ("slack", 5, 75), ("rest", 10, 80)])
+@pytest.mark.parametrize(
+    "channel, count, title_len",
+    [("facebook", 13, 20), ("telegram", 6, 40), ("slack", 5, 75), ("rest", 10, 80)],
+)
 def test_buttons_fit_each_apps_limits(channel, count, title_len):
     shaped = cs.shape(channel, "Hello.", BUTTONS)
     assert len(shaped["buttons"]) == count
@@ -21,9 +25,11 @@ def test_buttons_fit_each_apps_limits(channel, count, title_len):
 def test_sms_gets_a_numbered_list_instead_of_buttons():
     shaped = cs.shape("twilio", "Pick one.", BUTTONS[:3])
     assert "buttons" not in shaped
-    assert shaped["text"].endswith("Reply 1, 2 or 3:\n1. Question number 1 about mediation\n"
-                                   "2. Question number 2 about mediation\n"
-                                   "3. Question number 3 about mediation")
+    assert shaped["text"].endswith(
+        "Reply 1, 2 or 3:\n1. Question number 1 about mediation\n"
+        "2. Question number 2 about mediation\n"
+        "3. Question number 3 about mediation"
+    )
 
 
 def test_long_text_splits_at_sentence_boundaries_in_order():
@@ -52,21 +58,35 @@ def test_unknown_channel_gets_the_default_style():
 
 # ``render``: one channel-neutral reply, as each app shows it.
 CONTRACT = {"topic": "cost", "kind": "answer", "source": {"text": "Source: the article"}}
-OPTIONS = [{"title": "Who attends?", "payload": "/ask_attendees"},
-           {"title": "How long does it take?", "payload": "/ask_duration"},
-           {"title": "Something else", "payload": "/something_else"}]
+OPTIONS = [
+    {"title": "Who attends?", "payload": "/ask_attendees"},
+    {"title": "How long does it take?", "payload": "/ask_duration"},
+    {"title": "Something else", "payload": "/something_else"},
+]
 
 
 def answer(parts=("The district pays. **Free** for parents.",), options=OPTIONS):
-    return {"text": None, "custom": {cs.REPLY: {
-        "parts": list(parts), "source": "Source: the article", "options": list(options),
-        "topic": CONTRACT}}}
+    return {
+        "text": None,
+        "custom": {
+            cs.REPLY: {
+                "parts": list(parts),
+                "source": "Source: the article",
+                "options": list(options),
+                "topic": CONTRACT,
+            }
+        },
+    }
 
 
 def response_with_options(options=OPTIONS):
-    return {"text": "Did you mean one of these?", "utter_action": "utter_clarify",
-            "custom": {cs.REPLY: {"parts": [], "source": None, "options": list(options),
-                                  "topic": None}}}
+    return {
+        "text": "Did you mean one of these?",
+        "utter_action": "utter_clarify",
+        "custom": {
+            cs.REPLY: {"parts": [], "source": None, "options": list(options), "topic": None}
+        },
+    }
 
 
 def test_rest_gets_the_source_line_in_the_text_buttons_and_the_contract():
@@ -83,17 +103,20 @@ def test_the_widget_gets_no_source_line_and_the_contract_under_data():
 
 def test_sms_gets_the_source_line_numbered_options_and_no_contract():
     [message] = cs.render("twilio", answer())
-    assert message["text"] == ("The district pays. Free for parents.\n\nSource: the article\n\n"
-                               "Reply 1, 2 or 3:\n1. Who attends?\n2. How long does it take?\n"
-                               "3. Something else")
+    assert message["text"] == (
+        "The district pays. Free for parents.\n\nSource: the article\n\n"
+        "Reply 1, 2 or 3:\n1. Who attends?\n2. How long does it take?\n"
+        "3. Something else"
+    )
     assert "buttons" not in message and "custom" not in message
 
 
 def test_sms_response_with_options_is_followed_by_the_numbered_list():
     first, numbered = cs.render("twilio", response_with_options())
     assert first == {"text": "Did you mean one of these?", "utter_action": "utter_clarify"}
-    assert numbered == {"text": "Reply 1, 2 or 3:\n1. Who attends?\n2. How long does it take?\n"
-                                "3. Something else"}
+    assert numbered == {
+        "text": "Reply 1, 2 or 3:\n1. Who attends?\n2. How long does it take?\n" "3. Something else"
+    }
 
 
 @pytest.mark.parametrize("channel", ["rest", "socketio", "telegram", "facebook", "slack"])

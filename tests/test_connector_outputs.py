@@ -1,5 +1,6 @@
 """The connectors' output side against the local fakes of each app's API, without a Rasa
 server: a reply in, the app's calls out, within the app's limits (channels/styles.py)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,10 +9,11 @@ from typing import Any, Dict, List
 import pytest
 
 from channels.styles import STYLES
-from tests.fake_providers import FakeProvider
+from harness.fake_apps import FakeProvider
 
-BUTTONS = [{"title": f"Question number {i} about mediation", "payload": f"/ask_{i}"}
-           for i in range(1, 16)]
+BUTTONS = [
+    {"title": f"Question number {i} about mediation", "payload": f"/ask_{i}"} for i in range(1, 16)
+]
 LONG = " ".join(f"Sentence {i} says something useful about mediation." for i in range(120))
 
 
@@ -47,7 +49,7 @@ def test_messenger_quick_replies_and_parts_follow_the_style_table(fake):
     replies = messages[-1]["quick_replies"]
     assert len(replies) == style.max_buttons
     assert all(len(q["title"]) <= style.max_button_title for q in replies)
-    assert [q["payload"] for q in replies] == [b["payload"] for b in BUTTONS[:style.max_buttons]]
+    assert [q["payload"] for q in replies] == [b["payload"] for b in BUTTONS[: style.max_buttons]]
     assert all("quick_replies" not in m for m in messages[:-1])
 
 
@@ -73,11 +75,12 @@ def test_slack_posts_without_the_legacy_as_user(fake):
 def _slow(seconds: float):
     import time
 
-    from tests.fake_providers import provider_reply
+    from harness.fake_apps import provider_reply
 
     def reply(call):
         time.sleep(seconds)
         return provider_reply(call)
+
     return reply
 
 
@@ -105,12 +108,16 @@ async def _ticks_during(send) -> int:
     return ticks
 
 
-@pytest.mark.parametrize("make, send", [
-    (messenger_output, lambda out: out.send_text_message("123", "Hello.")),
-    (messenger_output, lambda out: out.send_action("123", "typing_on")),
-    (twilio_output, lambda out: out.send_text_message("+14155550100", "Hello.")),
-    (slack_output, lambda out: out.send_text_message("D123", "Hello.")),
-], ids=["messenger", "messenger-action", "twilio", "slack"])
+@pytest.mark.parametrize(
+    "make, send",
+    [
+        (messenger_output, lambda out: out.send_text_message("123", "Hello.")),
+        (messenger_output, lambda out: out.send_action("123", "typing_on")),
+        (twilio_output, lambda out: out.send_text_message("+14155550100", "Hello.")),
+        (slack_output, lambda out: out.send_text_message("D123", "Hello.")),
+    ],
+    ids=["messenger", "messenger-action", "twilio", "slack"],
+)
 def test_a_slow_app_does_not_block_the_event_loop(make, send):
     slow = FakeProvider(reply=_slow(0.6))
     try:
@@ -121,11 +128,15 @@ def test_a_slow_app_does_not_block_the_event_loop(make, send):
     assert ticks >= 10  # ~30 expected in 0.6 s; a blocking call gives 1
 
 
-@pytest.mark.parametrize("make, send", [
-    (messenger_output, lambda out: out.send_text_message("123", "Hello.")),
-    (twilio_output, lambda out: out.send_text_message("+14155550100", "Hello.")),
-    (slack_output, lambda out: out.send_text_message("D123", "Hello.")),
-], ids=["messenger", "twilio", "slack"])
+@pytest.mark.parametrize(
+    "make, send",
+    [
+        (messenger_output, lambda out: out.send_text_message("123", "Hello.")),
+        (twilio_output, lambda out: out.send_text_message("+14155550100", "Hello.")),
+        (slack_output, lambda out: out.send_text_message("D123", "Hello.")),
+    ],
+    ids=["messenger", "twilio", "slack"],
+)
 def test_outbound_calls_time_out(monkeypatch, make, send):
     import time
 

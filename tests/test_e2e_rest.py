@@ -3,6 +3,7 @@
 Uses the model that the test command trains (models/iep.tar.gz) and a throw-away SQLite
 tracker store, on free ports, so it never touches a running assistant.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from tests.servers import MODEL, Servers
+from harness.servers import MODEL, Servers
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
@@ -31,19 +32,27 @@ def new_sender() -> str:
 
 
 def topic_and_text(messages: List[Dict[str, Any]]) -> Tuple[List[str], str]:
-    topics = [m["custom"]["topic"] for m in messages
-              if isinstance(m.get("custom"), dict) and m["custom"].get("topic")]
+    topics = [
+        m["custom"]["topic"]
+        for m in messages
+        if isinstance(m.get("custom"), dict) and m["custom"].get("topic")
+    ]
     return topics, "\n".join(m.get("text", "") for m in messages)
 
 
-@pytest.mark.parametrize("question, topic", [
-    ("is mediation free? we can't afford much", "cost"),
-    ("can the district force us to do mediation", "voluntary"),
-    ("is the mediator on the school's side?", "mediator_neutral"),
-    ("once we both sign the agreement does the school have to follow it", "agreement_binding"),
-    ("how long does a mediation session usually take", "duration"),
-])
-def test_parent_questions_get_the_right_answer_with_source_and_buttons(servers, kb, question, topic):
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        ("is mediation free? we can't afford much", "cost"),
+        ("can the district force us to do mediation", "voluntary"),
+        ("is the mediator on the school's side?", "mediator_neutral"),
+        ("once we both sign the agreement does the school have to follow it", "agreement_binding"),
+        ("how long does a mediation session usually take", "duration"),
+    ],
+)
+def test_parent_questions_get_the_right_answer_with_source_and_buttons(
+    servers, kb, question, topic
+):
     messages = servers.ask(new_sender(), question)
     topics, text = topic_and_text(messages)
     assert topics == [topic]
@@ -52,14 +61,17 @@ def test_parent_questions_get_the_right_answer_with_source_and_buttons(servers, 
     assert [b["payload"] for b in buttons] == [f"/ask_{t}" for t in kb.topic(topic).related]
 
 
-@pytest.mark.parametrize("question, topic", [
-    ("do i need a lawyer for mediation", "attorneys"),
-    ("How does someone request mediation?", "request_mediation"),
-    ("how is a resolution meeting different from mediation?", "resolution_meeting"),
-    ("the district wants me to sign a confidentiality pledge first", "confidentiality_limits"),
-    ("can mediation be done over zoom?", "remote_mediation"),
-    ("who signs the agreement for the district?", "agreement_signing"),
-])
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        ("do i need a lawyer for mediation", "attorneys"),
+        ("How does someone request mediation?", "request_mediation"),
+        ("how is a resolution meeting different from mediation?", "resolution_meeting"),
+        ("the district wants me to sign a confidentiality pledge first", "confidentiality_limits"),
+        ("can mediation be done over zoom?", "remote_mediation"),
+        ("who signs the agreement for the district?", "agreement_signing"),
+    ],
+)
 def test_questions_beyond_the_article_get_their_own_topic(servers, kb, question, topic):
     topics, text = topic_and_text(servers.ask(new_sender(), question))
     assert topics == [topic] and kb.topic(topic).answer in text and "Source:" in text
@@ -75,17 +87,21 @@ def test_the_first_reply_of_a_conversation_starts_with_the_notice_once(servers, 
 
 
 def test_a_long_story_with_a_question_inside_gets_that_answer(servers):
-    story = ("My son is in 4th grade and has had an IEP since kindergarten. This year the new "
-             "case manager cut his reading support in half and nobody asked us. We have been "
-             "emailing back and forth for two months and I'm exhausted. Someone at the parent "
-             "group said we could try mediation. Do I have to pay anything for it? He also has "
-             "speech on Tuesdays if that matters.")
+    story = (
+        "My son is in 4th grade and has had an IEP since kindergarten. This year the new "
+        "case manager cut his reading support in half and nobody asked us. We have been "
+        "emailing back and forth for two months and I'm exhausted. Someone at the parent "
+        "group said we could try mediation. Do I have to pay anything for it? He also has "
+        "speech on Tuesdays if that matters."
+    )
     assert topic_and_text(servers.ask(new_sender(), story))[0] == ["cost"]
 
 
 def test_a_described_dispute_without_a_question_gets_a_warm_reply_and_starting_topics(servers, kb):
-    messages = servers.ask(new_sender(), "the school keeps cutting my son's speech minutes and "
-                                         "I'm so tired of fighting them")
+    messages = servers.ask(
+        new_sender(),
+        "the school keeps cutting my son's speech minutes and " "I'm so tired of fighting them",
+    )
     topics, text = topic_and_text(messages)
     assert topics == [] and "exactly what mediation is for" in text
     buttons = next(m["buttons"] for m in messages if m.get("buttons"))
@@ -96,7 +112,9 @@ def test_two_questions_in_one_answer_the_first_and_offer_the_second(servers):
     messages = servers.ask(new_sender(), "Is mediation free? And can I bring my mom with me?")
     topics, _ = topic_and_text(messages)
     assert topics == ["cost"]
-    assert messages[-1]["buttons"] == [{"title": "What or who can I bring?", "payload": "/ask_what_to_bring"}]
+    assert messages[-1]["buttons"] == [
+        {"title": "What or who can I bring?", "payload": "/ask_what_to_bring"}
+    ]
 
 
 def test_state_notes_follow_the_parents_state_and_can_be_changed_or_cleared(servers, kb):
@@ -115,24 +133,31 @@ def test_state_notes_follow_the_parents_state_and_can_be_changed_or_cleared(serv
 def test_contextual_follow_ups_resolve_against_the_last_topic_and_options(servers, kb):
     sender = new_sender()
     assert topic_and_text(servers.ask(sender, "what are the ways mediation can end"))[0] == [
-        "outcomes_overview"]
+        "outcomes_overview"
+    ]
     assert topic_and_text(servers.ask(sender, "what about number 3?"))[0] == ["outcome_try_again"]
     assert topic_and_text(servers.ask(sender, "and if that fails?"))[0] == [
-        kb.followup("outcome_try_again", "if_fails")]
+        kb.followup("outcome_try_again", "if_fails")
+    ]
     assert topic_and_text(servers.ask(sender, "is that binding?"))[0] == [
-        kb.followup(kb.followup("outcome_try_again", "if_fails"), "binding")]
+        kb.followup(kb.followup("outcome_try_again", "if_fails"), "binding")
+    ]
     sender = new_sender()
     servers.ask(sender, "what is a state complaint")
     assert topic_and_text(servers.ask(sender, "can we use mediation for that?"))[0] == [
-        "state_complaint"]
+        "state_complaint"
+    ]
 
 
-@pytest.mark.parametrize("question", [
-    "can I record the mediation session on my phone",
-    "will the state give us an interpreter at mediation",
-    "how many hours of compensatory education should I ask for",
-    "should I take the offer the district made for my son",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can I record the mediation session on my phone",
+        "will the state give us an interpreter at mediation",
+        "how many hours of compensatory education should I ask for",
+        "should I take the offer the district made for my son",
+    ],
+)
 def test_mediation_questions_still_not_covered_are_declined_with_help(servers, kb, question):
     topics, text = topic_and_text(servers.ask(new_sender(), question))
     assert topics == [] and kb.help_contacts[0].name in text
@@ -140,10 +165,12 @@ def test_mediation_questions_still_not_covered_are_declined_with_help(servers, k
 
 def test_outcomes_follow_ups(servers):
     sender = new_sender()
-    assert topic_and_text(servers.ask(sender, "what are the possible outcomes of mediation"))[0] == [
-        "outcomes_overview"]
+    assert topic_and_text(servers.ask(sender, "what are the possible outcomes of mediation"))[
+        0
+    ] == ["outcomes_overview"]
     assert topic_and_text(servers.ask(sender, "what about the second one?"))[0] == [
-        "outcome_partial_settlement"]
+        "outcome_partial_settlement"
+    ]
     assert topic_and_text(servers.ask(sender, "tell me more"))[0] == ["outcome_partial_settlement"]
 
 
@@ -162,10 +189,20 @@ def test_request_for_a_person_gets_the_contacts(servers, kb):
     assert topics == [] and kb.help_contacts[0].name in text
 
 
-@pytest.mark.parametrize("bad_input", [
-    "", "   ", "a" * 10_000, "mediation " * 1_000, "😀🙏😭", "\x00\x01\x02binary\xff\xfe",
-    "<script>alert('x')</script>", "<img src=x onerror=alert(1)>", "调解是免费的吗？",
-])
+@pytest.mark.parametrize(
+    "bad_input",
+    [
+        "",
+        "   ",
+        "a" * 10_000,
+        "mediation " * 1_000,
+        "😀🙏😭",
+        "\x00\x01\x02binary\xff\xfe",
+        "<script>alert('x')</script>",
+        "<img src=x onerror=alert(1)>",
+        "调解是免费的吗？",
+    ],
+)
 def test_bad_input_gets_a_polite_reply_and_no_error(servers, bad_input):
     sender = new_sender()
     messages = servers.ask(sender, bad_input)
@@ -179,7 +216,8 @@ def test_bad_input_gets_a_polite_reply_and_no_error(servers, bad_input):
 def test_conversation_survives_a_server_restart(servers):
     sender = new_sender()
     assert topic_and_text(servers.ask(sender, "is what I say in mediation confidential"))[0] == [
-        "confidentiality"]
+        "confidentiality"
+    ]
     servers.stop_rasa()
     servers.start_rasa()
     assert topic_and_text(servers.ask(sender, "tell me more"))[0] == ["confidentiality"]
@@ -227,17 +265,22 @@ def test_socketio_channel_with_persistent_sessions_answers_with_the_topic(server
 
 
 def _search(servers, query: str) -> Dict[str, Any]:
-    url = (f"http://localhost:{servers.rasa_port}/webhooks/faq_search/search?q="
-           + urllib.parse.quote(query))
+    url = (
+        f"http://localhost:{servers.rasa_port}/webhooks/faq_search/search?q="
+        + urllib.parse.quote(query)
+    )
     with urllib.request.urlopen(url, timeout=30) as response:
         return json.loads(response.read())
 
 
-@pytest.mark.parametrize("query, topic", [
-    ("who pays for mediation", "cost"),
-    ("can the school make us mediate", "voluntary"),
-    ("is the agreement legally binding", "agreement_binding"),
-])
+@pytest.mark.parametrize(
+    "query, topic",
+    [
+        ("who pays for mediation", "cost"),
+        ("can the school make us mediate", "voluntary"),
+        ("is the agreement legally binding", "agreement_binding"),
+    ],
+)
 def test_faq_search_ranks_topics_with_the_assistants_nlu(servers, query, topic):
     results = _search(servers, query)["results"]
     assert results[0]["topic"] == topic

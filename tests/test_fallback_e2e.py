@@ -17,8 +17,8 @@ from typing import Any, List, Tuple
 import pytest
 
 from actions import actions
+from harness.servers import MODEL, Servers
 from tests.conftest import run_action, slots_set, topics_in
-from tests.servers import MODEL, Servers
 
 APOLOGY = ("sorry", "not something I cover")
 ASK_WHAT_ELSE = "What would you like to know?"
@@ -139,7 +139,7 @@ UNCLEAR_AGAIN = "i mean the other bit"
 
 @pytest.fixture(scope="module")
 def twilio(tmp_path_factory):
-    from tests.fake_providers import running_app
+    from harness.fake_apps import running_app
     from tests.test_messaging_twilio import APP_ENV
 
     yield from running_app(tmp_path_factory.mktemp("fallback_twilio"), APP_ENV)

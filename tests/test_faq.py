@@ -1,4 +1,5 @@
 """The FAQ page and JSON come from the knowledge base: every topic, by area, with anchors."""
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,9 @@ def test_page_has_a_stable_anchor_and_the_full_entry_per_topic(kb):
     parser.feed(page)
     for topic in kb.topics.values():
         assert topic.id in parser.ids
-        article = re.search(rf'<article class="faq-topic" id="{topic.id}">(.*?)</article>', page, re.S)
+        article = re.search(
+            rf'<article class="faq-topic" id="{topic.id}">(.*?)</article>', page, re.S
+        )
         body = article.group(1)
         assert topic.question.replace("'", "&#x27;") in body or topic.question in body
         assert "faq-source" in body
@@ -50,8 +53,9 @@ def test_page_has_a_stable_anchor_and_the_full_entry_per_topic(kb):
 
 def test_page_escapes_text_from_the_knowledge_base(kb, monkeypatch):
     topic = kb.topic("cost")
-    monkeypatch.setattr(type(topic), "answer", property(lambda self: "<script>alert(1)</script>"),
-                        raising=False)
+    monkeypatch.setattr(
+        type(topic), "answer", property(lambda self: "<script>alert(1)</script>"), raising=False
+    )
     page = faq_html(kb, "http://localhost:5005")
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -79,13 +83,18 @@ def test_faq_shows_each_topics_verified_state_notes_with_their_source(kb):
     assert states["PA"]["source"] and states["PA"]["urls"][0].startswith("https://")
     assert entries["cost"]["state_notes"] == []
     page = faq_html(kb, "http://localhost:5005")
-    stay_put = re.search(r'<article class="faq-topic" id="stay_put">(.*?)</article>', page, re.S).group(1)
+    stay_put = re.search(
+        r'<article class="faq-topic" id="stay_put">(.*?)</article>', page, re.S
+    ).group(1)
     assert "Pennsylvania:" in stay_put and "Illinois:" in stay_put and "faq-states" in stay_put
 
 
 def test_faq_carries_the_disclaimer_and_the_privacy_line(kb):
     document = faq_document(kb)
-    assert document["disclaimer"] == kb.notice.disclaimer and "not legal advice" in document["disclaimer"]
+    assert (
+        document["disclaimer"] == kb.notice.disclaimer
+        and "not legal advice" in document["disclaimer"]
+    )
     assert document["privacy"] == kb.notice.privacy
     page = faq_html(kb, "http://localhost:5005")
     assert kb.notice.disclaimer in page.replace("&#x27;", "'")

@@ -1,4 +1,5 @@
 """Follow-up reading ("the second one") and recognising input the bot cannot read."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,16 +7,19 @@ import pytest
 from actions import followups, input_checks
 
 
-@pytest.mark.parametrize("text, count, expected", [
-    ("what about the second one?", 4, 1),
-    ("and the last one?", 4, 3),
-    ("the 3rd", 4, 2),
-    ("number 4 please", 4, 3),
-    ("#1", 2, 0),
-    ("the fifth one", 4, None),   # past the end of the list
-    ("tell me about that", 4, None),
-    ("the second one", 0, None),  # nothing was offered
-])
+@pytest.mark.parametrize(
+    "text, count, expected",
+    [
+        ("what about the second one?", 4, 1),
+        ("and the last one?", 4, 3),
+        ("the 3rd", 4, 2),
+        ("number 4 please", 4, 3),
+        ("#1", 2, 0),
+        ("the fifth one", 4, None),  # past the end of the list
+        ("tell me about that", 4, None),
+        ("the second one", 0, None),  # nothing was offered
+    ],
+)
 def test_pick_option(text, count, expected):
     assert followups.pick_option(text, count) == expected
 
@@ -29,18 +33,31 @@ def test_topic_intents_map_to_known_topics_only():
 
 
 def test_top_topics_skips_non_topic_intents():
-    ranking = [{"name": "nlu_fallback"}, {"name": "greet"}, {"name": "ask_cost"},
-               {"name": "ask_cost"}, {"name": "ask_voluntary"}, {"name": "ask_duration"}]
+    ranking = [
+        {"name": "nlu_fallback"},
+        {"name": "greet"},
+        {"name": "ask_cost"},
+        {"name": "ask_cost"},
+        {"name": "ask_voluntary"},
+        {"name": "ask_duration"},
+    ]
     assert followups.top_topics(ranking, ["cost", "voluntary", "duration"]) == ["cost", "voluntary"]
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("", "empty"), ("   \n ", "empty"),
-    ("😀😀😀", "unreadable"), ("\x00\x01\x02\xff", "unreadable"), ("!!!???", "unreadable"),
-    ("¿La mediación es gratis para mi hijo?", "other_language"),
-    ("调解是免费的吗", "other_language"),
-    ("is mediation free", "readable"), ("no", "readable"),
-    ("<script>alert(1)</script>", "readable"),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("", "empty"),
+        ("   \n ", "empty"),
+        ("😀😀😀", "unreadable"),
+        ("\x00\x01\x02\xff", "unreadable"),
+        ("!!!???", "unreadable"),
+        ("¿La mediación es gratis para mi hijo?", "other_language"),
+        ("调解是免费的吗", "other_language"),
+        ("is mediation free", "readable"),
+        ("no", "readable"),
+        ("<script>alert(1)</script>", "readable"),
+    ],
+)
 def test_classify_input(text, kind):
     assert input_checks.classify(text) == kind

@@ -1,6 +1,7 @@
 """The running servers as a careless client or an attacker would use them: bad input on
 REST and socket.io, typed intent payloads, CORS and security headers, the action server's
 door, and an action server that is down. (Messaging apps: tests/test_messaging_*.py.)"""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,8 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 
 from channels import input_guard
+from harness.servers import MODEL, Servers, Site
 from tests.bad_inputs import BAD_TEXTS
-from tests.servers import MODEL, Servers, Site
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
@@ -34,10 +35,17 @@ def sender() -> str:
     return "hard-" + uuid.uuid4().hex
 
 
-def post(port: int, body: bytes, path: str = "/webhooks/rest/webhook",
-         headers: Optional[Dict[str, str]] = None) -> Tuple[int, Dict[str, str], Any]:
-    request = urllib.request.Request(f"http://localhost:{port}{path}", body,
-                                     {"Content-Type": "application/json", **(headers or {})})
+def post(
+    port: int,
+    body: bytes,
+    path: str = "/webhooks/rest/webhook",
+    headers: Optional[Dict[str, str]] = None,
+) -> Tuple[int, Dict[str, str], Any]:
+    request = urllib.request.Request(
+        f"http://localhost:{port}{path}",
+        body,
+        {"Content-Type": "application/json", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, dict(response.headers), json.loads(response.read() or b"null")
@@ -46,7 +54,9 @@ def post(port: int, body: bytes, path: str = "/webhooks/rest/webhook",
 
 
 def ask(servers: Servers, who: str, text: str) -> List[Dict[str, Any]]:
-    status, _, messages = post(servers.rasa_port, json.dumps({"sender": who, "message": text}).encode())
+    status, _, messages = post(
+        servers.rasa_port, json.dumps({"sender": who, "message": text}).encode()
+    )
     assert status == 200
     return messages
 
@@ -56,8 +66,11 @@ def texts(messages: List[Dict[str, Any]]) -> str:
 
 
 def topics(messages: List[Dict[str, Any]]) -> List[str]:
-    return [m["custom"]["topic"] for m in messages if isinstance(m.get("custom"), dict)
-            and m["custom"].get("topic")]
+    return [
+        m["custom"]["topic"]
+        for m in messages
+        if isinstance(m.get("custom"), dict) and m["custom"].get("topic")
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(BAD_TEXTS))
@@ -69,19 +82,22 @@ def test_every_bad_text_gets_a_clear_non_empty_reply_over_rest(servers, name):
     assert case.forbid not in said, (name, said[:300])
 
 
-@pytest.mark.parametrize("body, reason", [
-    (b'{"message": "is mediation free?"}', "'sender'"),
-    (b'{"sender": "", "message": "hi"}', "'sender'"),
-    (b'{"sender": "' + b"x" * 200 + b'", "message": "hi"}', "'sender'"),
-    (b'{"sender": "a\\nb", "message": "hi"}', "'sender'"),
-    (b'{"sender": "p1", "message": 42}', "'message'"),
-    (b'{"sender": "p1", "message": null}', "'message'"),
-    (b'{"sender": "p1"}', "'message'"),
-    (b'{"sender": "p1", "message": "hi", "metadata": "x"}', "'metadata'"),
-    (b'["p1", "hi"]', "JSON object"),
-    (b"not json at all", "JSON"),
-    (b'{"sender": "p1", "message": "\xff\xfe is mediation free"}', "JSON"),
-])
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (b'{"message": "is mediation free?"}', "'sender'"),
+        (b'{"sender": "", "message": "hi"}', "'sender'"),
+        (b'{"sender": "' + b"x" * 200 + b'", "message": "hi"}', "'sender'"),
+        (b'{"sender": "a\\nb", "message": "hi"}', "'sender'"),
+        (b'{"sender": "p1", "message": 42}', "'message'"),
+        (b'{"sender": "p1", "message": null}', "'message'"),
+        (b'{"sender": "p1"}', "'message'"),
+        (b'{"sender": "p1", "message": "hi", "metadata": "x"}', "'metadata'"),
+        (b'["p1", "hi"]', "JSON object"),
+        (b"not json at all", "JSON"),
+        (b'{"sender": "p1", "message": "\xff\xfe is mediation free"}', "JSON"),
+    ],
+)
 def test_malformed_rest_requests_get_400_with_a_json_reason(servers, body, reason):
     status, _, answer = post(servers.rasa_port, body)
     assert status == 400
@@ -101,8 +117,12 @@ def test_a_long_message_is_answered_politely_and_stored_cut(servers, tmp_path):
     said = texts(ask(servers, who, "My son is in 4th grade and " * 300))
     assert "shorten" in said
     with sqlite3.connect(f"file:{servers.workdir / 'tracker.db'}?mode=ro", uri=True) as db:
-        stored = [json.loads(d)["text"] for (d,) in db.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (who,))]
+        stored = [
+            json.loads(d)["text"]
+            for (d,) in db.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (who,)
+            )
+        ]
     assert [len(t) for t in stored] == [input_guard.MAX_MESSAGE_CHARS]
 
 
@@ -127,32 +147,47 @@ def test_typed_restart_and_feedback_do_not_act_but_offered_buttons_do(servers):
     who = sender()
     first = ask(servers, who, "is mediation free?")
     assert topics(first) == ["cost"]
-    assert "Thanks for telling us" not in texts(ask(servers, who, '/feedback{"helpful": "no", "topic": "attorneys"}'))
+    assert "Thanks for telling us" not in texts(
+        ask(servers, who, '/feedback{"helpful": "no", "topic": "attorneys"}')
+    )
     ask(servers, who, "/restart")
     ask(servers, who, "/session_start")
     assert topics(ask(servers, who, "tell me more")) == ["cost"]  # the context survived
-    assert "Thanks for telling us" in texts(ask(servers, who, '/feedback{"helpful": "yes", "topic": "cost"}'))
+    assert "Thanks for telling us" in texts(
+        ask(servers, who, '/feedback{"helpful": "yes", "topic": "cost"}')
+    )
     button = next(b["payload"] for m in first for b in m.get("buttons") or [])
-    assert topics(ask(servers, who, button)) == [button[len("/ask_"):]]
+    assert topics(ask(servers, who, button)) == [button[len("/ask_") :]]
 
 
 ORIGIN = "http://localhost:{site_port}"
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("GET", "/", None),
-    ("GET", "/webhooks/faq_search/search?q=who%20pays", None),
-    ("POST", "/webhooks/rest/webhook", b'{"sender": "cors-1", "message": "hi"}'),
-    ("OPTIONS", "/webhooks/rest/webhook", None),
-    ("GET", "/socket.io/?EIO=4&transport=polling", None),
-])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("GET", "/", None),
+        ("GET", "/webhooks/faq_search/search?q=who%20pays", None),
+        ("POST", "/webhooks/rest/webhook", b'{"sender": "cors-1", "message": "hi"}'),
+        ("OPTIONS", "/webhooks/rest/webhook", None),
+        ("GET", "/socket.io/?EIO=4&transport=polling", None),
+    ],
+)
 def test_every_route_sends_exactly_one_allow_origin_for_the_site_and_no_credentials(
-        servers, method, path, body):
+    servers, method, path, body
+):
     origin = ORIGIN.format(site_port=servers.site_port)
     for asked, allowed in ((origin, True), ("http://evil.example", False)):
-        request = urllib.request.Request(f"http://localhost:{servers.rasa_port}{path}", body,
-                                         {"Origin": asked, "Content-Type": "application/json",
-                                          "Access-Control-Request-Method": "POST"}, method=method)
+        request = urllib.request.Request(
+            f"http://localhost:{servers.rasa_port}{path}",
+            body,
+            {
+                "Origin": asked,
+                "Content-Type": "application/json",
+                "Access-Control-Request-Method": "POST",
+            },
+            method=method,
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 headers = response.headers
@@ -173,7 +208,9 @@ def test_the_action_server_listens_on_localhost_only_and_wants_the_token(servers
     assert post(servers.action_port, b"", "/actions", {})[0] == 401
     with urllib.request.urlopen(f"http://localhost:{servers.action_port}/health", timeout=5) as ok:
         assert ok.status == 200
-    outward = [ip for ip in socket.gethostbyname_ex(socket.gethostname())[2] if not ip.startswith("127.")]
+    outward = [
+        ip for ip in socket.gethostbyname_ex(socket.gethostname())[2] if not ip.startswith("127.")
+    ]
     for ip in outward:
         with socket.socket() as probe:
             probe.settimeout(1)
@@ -181,8 +218,9 @@ def test_the_action_server_listens_on_localhost_only_and_wants_the_token(servers
     assert url  # the Rasa server itself gets through: every other test here depends on it
 
 
-def socketio_steps(port: int, origin: str, steps: List[Tuple[str, Any]],
-                   timeout: float = 20, quiet: float = 0.6) -> List[List[Any]]:
+def socketio_steps(
+    port: int, origin: str, steps: List[Tuple[str, Any]], timeout: float = 20, quiet: float = 0.6
+) -> List[List[Any]]:
     """Send socket.io events one by one; after each, the bot messages it brought (all that
     arrive until ``quiet`` seconds pass without one; none for a session request)."""
     import socketio
@@ -191,8 +229,9 @@ def socketio_steps(port: int, origin: str, steps: List[Tuple[str, Any]],
         received: List[Any] = []
         client = socketio.AsyncClient()
         client.on("bot_uttered", lambda payload: received.append(payload))
-        await client.connect(f"http://localhost:{port}", transports=["websocket"],
-                             headers={"Origin": origin})
+        await client.connect(
+            f"http://localhost:{port}", transports=["websocket"], headers={"Origin": origin}
+        )
         replies: List[List[Any]] = []
         for name, data in steps:
             before = len(received)
@@ -202,8 +241,9 @@ def socketio_steps(port: int, origin: str, steps: List[Tuple[str, Any]],
                 await asyncio.sleep(0.05)
                 if len(received) != last_count:
                     last_count, last_change = len(received), time.time()
-                elif time.time() - last_change > quiet and (len(received) > before
-                                                            or name == "session_request"):
+                elif time.time() - last_change > quiet and (
+                    len(received) > before or name == "session_request"
+                ):
                     break
             replies.append(received[before:])
         await client.disconnect()
@@ -220,26 +260,35 @@ def site_origin(servers: Servers) -> str:
 def test_every_bad_text_gets_a_clear_non_empty_reply_over_socketio(servers, name):
     session = uuid.uuid4().hex
     case = BAD_TEXTS[name]
-    *_, reply = socketio_steps(servers.rasa_port, site_origin(servers), [
-        ("session_request", {"session_id": session}),
-        ("user_uttered", {"message": "hello", "session_id": session}),
-        ("user_uttered", {"message": case.text, "session_id": session})])
+    *_, reply = socketio_steps(
+        servers.rasa_port,
+        site_origin(servers),
+        [
+            ("session_request", {"session_id": session}),
+            ("user_uttered", {"message": "hello", "session_id": session}),
+            ("user_uttered", {"message": case.text, "session_id": session}),
+        ],
+    )
     said = "\n".join(m.get("text") or "" for m in reply if isinstance(m, dict))
     assert said.strip() and case.expect in said, (name, said[:300])
     assert case.forbid not in said, (name, said[:300])
 
 
-@pytest.mark.parametrize("data", [
-    {"message": "is mediation free?", "session_id": "short"},
-    {"message": "is mediation free?", "session_id": "../../etc/passwd" + "0" * 20},
-    {"message": "is mediation free?"},
-    "just a string",
-    ["a", "list"],
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"message": "is mediation free?", "session_id": "short"},
+        {"message": "is mediation free?", "session_id": "../../etc/passwd" + "0" * 20},
+        {"message": "is mediation free?"},
+        "just a string",
+        ["a", "list"],
+    ],
+)
 def test_socketio_refuses_bad_session_ids_and_malformed_events_with_a_message(servers, data):
     [received] = socketio_steps(servers.rasa_port, site_origin(servers), [("user_uttered", data)])
     assert [m.get("text") for m in received] == [
-        "Sorry, this chat lost its place. Please reload the page and ask again."]
+        "Sorry, this chat lost its place. Please reload the page and ask again."
+    ]
 
 
 def test_socketio_gives_a_fresh_session_id_for_a_malformed_one(servers):
@@ -249,8 +298,11 @@ def test_socketio_gives_a_fresh_session_id_for_a_malformed_one(servers):
         confirmed: List[str] = []
         client = socketio.AsyncClient()
         client.on("session_confirm", lambda sid: confirmed.append(sid))
-        await client.connect(f"http://localhost:{servers.rasa_port}", transports=["websocket"],
-                             headers={"Origin": site_origin(servers)})
+        await client.connect(
+            f"http://localhost:{servers.rasa_port}",
+            transports=["websocket"],
+            headers={"Origin": site_origin(servers)},
+        )
         for asked in ("abc", None, 12, uuid.uuid4().hex):
             await client.emit("session_request", {"session_id": asked})
         for _ in range(50):
@@ -271,8 +323,11 @@ def test_socketio_refuses_other_origins(servers):
     async def go() -> bool:
         client = socketio.AsyncClient()
         try:
-            await client.connect(f"http://localhost:{servers.rasa_port}",
-                                 transports=["websocket"], headers={"Origin": "http://evil.example"})
+            await client.connect(
+                f"http://localhost:{servers.rasa_port}",
+                transports=["websocket"],
+                headers={"Origin": "http://evil.example"},
+            )
         except socketio.exceptions.ConnectionError:
             return False
         await client.disconnect()
@@ -285,9 +340,14 @@ def test_a_closed_websocket_leaves_no_traceback_in_the_log(servers):
     """Runs after the socket.io tests above: none of their connections, closed normally
     or after a refused message, may have left a traceback."""
     session = uuid.uuid4().hex
-    socketio_steps(servers.rasa_port, site_origin(servers), [
-        ("session_request", {"session_id": session}),
-        ("user_uttered", {"message": "hello", "session_id": session})])
+    socketio_steps(
+        servers.rasa_port,
+        site_origin(servers),
+        [
+            ("session_request", {"session_id": session}),
+            ("user_uttered", {"message": "hello", "session_id": session}),
+        ],
+    )
     time.sleep(1)
     assert "Traceback" not in (servers.workdir / "rasa.log").read_text()
 
@@ -324,9 +384,15 @@ def test_with_the_action_server_down_every_reply_is_the_apology_with_contacts_fa
             assert kb.help_contacts[0].name in said
         session = uuid.uuid4().hex
         started = time.perf_counter()
-        *_, reply = socketio_steps(servers.rasa_port, site_origin(servers), [
-            ("session_request", {"session_id": session}),
-            ("user_uttered", {"message": "do i need a lawyer", "session_id": session})], quiet=0.3)
+        *_, reply = socketio_steps(
+            servers.rasa_port,
+            site_origin(servers),
+            [
+                ("session_request", {"session_id": session}),
+                ("user_uttered", {"message": "do i need a lawyer", "session_id": session}),
+            ],
+            quiet=0.3,
+        )
         said = "\n".join(m.get("text") or "" for m in reply)
         assert said.startswith("Sorry, the assistant has a problem right now"), said[:200]
         assert kb.help_contacts[0].name in said

@@ -1,5 +1,6 @@
 """The input guard (channels/input_guard.py), in process: what reaches NLU, and that a
 parent never gets an empty reply."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,8 +15,15 @@ from channels.input_guard import GuardedHandler
 ANSWERED_COST = [
     {"event": "user", "text": "is mediation free?"},
     {"event": "slot", "name": "last_topic", "value": "cost"},
-    {"event": "bot", "text": "No. Mediation is free for you...",
-     "data": {"buttons": [{"title": "Is it cheaper than a hearing?", "payload": "/ask_benefit_low_cost"}]}},
+    {
+        "event": "bot",
+        "text": "No. Mediation is free for you...",
+        "data": {
+            "buttons": [
+                {"title": "Is it cheaper than a hearing?", "payload": "/ask_benefit_low_cost"}
+            ]
+        },
+    },
 ]
 
 
@@ -44,7 +52,9 @@ def guarded(agent: Recorder, events: List[Dict[str, Any]] = ANSWERED_COST) -> Gu
     async def tracker_events(_: str) -> List[Dict[str, Any]]:
         return events
 
-    return GuardedHandler(agent, tracker_events, lambda: "Sorry, we have a problem. Ask these people:")
+    return GuardedHandler(
+        agent, tracker_events, lambda: "Sorry, we have a problem. Ask these people:"
+    )
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t ", None, "\x00\x00"])
@@ -82,17 +92,20 @@ def test_null_bytes_and_lone_surrogates_are_cleaned_not_refused():
     assert agent.seen[0].parse_data is None
 
 
-@pytest.mark.parametrize("pasted, cleaned", [
-    ("<script>alert(1)</script> is mediation free?", "is mediation free?"),
-    ("<p>Is <b>mediation</b> free?</p>", "Is mediation free?"),
-    ("<style>p {color: red}</style>is it binding", "is it binding"),
-    ("my son is < 10 and > 5", "my son is < 10 and > 5"),
-])
+@pytest.mark.parametrize(
+    "pasted, cleaned",
+    [
+        ("<script>alert(1)</script> is mediation free?", "is mediation free?"),
+        ("<p>Is <b>mediation</b> free?</p>", "Is mediation free?"),
+        ("<style>p {color: red}</style>is it binding", "is it binding"),
+        ("my son is < 10 and > 5", "my son is < 10 and > 5"),
+    ],
+)
 def test_pasted_markup_is_removed_but_comparisons_stay(pasted, cleaned):
     assert " ".join(input_guard.clean_text(pasted).split()) == cleaned
 
 
-@pytest.mark.parametrize("text", ["\U0001F62D\U0001F62D", "?!?! :-(", "..."])
+@pytest.mark.parametrize("text", ["\U0001f62d\U0001f62d", "?!?! :-(", "..."])
 def test_emoji_or_symbols_only_skip_nlu(text):
     agent = Recorder()
     run(guarded(agent), text)
@@ -106,14 +119,23 @@ def test_a_digit_or_a_word_goes_to_nlu(text):
     assert agent.seen[0].parse_data is None
 
 
-@pytest.mark.parametrize("typed, reaches_nlu_as", [
-    ("/restart", "restart"),
-    ("/session_start", "session_start"),
-    ('/feedback{"helpful": "no", "topic": "attorneys"}', 'feedback{"helpful": "no", "topic": "attorneys"}'),
-    ('/feedback{"helpful": "no", "topic": "cost", "extra": 1}', 'feedback{"helpful": "no", "topic": "cost", "extra": 1}'),
-    ("/ask_attorneys", "ask_attorneys"),
-    ("//", ""),
-])
+@pytest.mark.parametrize(
+    "typed, reaches_nlu_as",
+    [
+        ("/restart", "restart"),
+        ("/session_start", "session_start"),
+        (
+            '/feedback{"helpful": "no", "topic": "attorneys"}',
+            'feedback{"helpful": "no", "topic": "attorneys"}',
+        ),
+        (
+            '/feedback{"helpful": "no", "topic": "cost", "extra": 1}',
+            'feedback{"helpful": "no", "topic": "cost", "extra": 1}',
+        ),
+        ("/ask_attorneys", "ask_attorneys"),
+        ("//", ""),
+    ],
+)
 def test_typed_payloads_the_assistant_did_not_offer_are_read_as_words(typed, reaches_nlu_as):
     agent = Recorder()
     run(guarded(agent), typed)
@@ -122,12 +144,15 @@ def test_typed_payloads_the_assistant_did_not_offer_are_read_as_words(typed, rea
         assert agent.seen[0].parse_data is None
 
 
-@pytest.mark.parametrize("payload", [
-    "/ask_benefit_low_cost",                           # a button of the last answer
-    '/feedback{"helpful": "yes", "topic": "cost"}',    # feedback on an answered topic
-    "/human_handoff",                                  # the widget's "Talk to a person"
-    input_guard.UNSUPPORTED_MESSAGE,                   # a connector's "not text"
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "/ask_benefit_low_cost",  # a button of the last answer
+        '/feedback{"helpful": "yes", "topic": "cost"}',  # feedback on an answered topic
+        "/human_handoff",  # the widget's "Talk to a person"
+        input_guard.UNSUPPORTED_MESSAGE,  # a connector's "not text"
+    ],
+)
 def test_payloads_from_the_assistants_own_controls_act(payload):
     agent = Recorder()
     run(guarded(agent), payload)

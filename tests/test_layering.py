@@ -1,4 +1,5 @@
 """The Rasa server runs without the action server's code: nothing it loads imports ``actions``."""
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,13 @@ import channels
 REPO = Path(__file__).resolve().parent.parent
 # What the Rasa server loads: its entry point, the stores endpoints.yml names, and every
 # channel credentials.yml or app_settings can turn on.
-RASA_SERVER_MODULES = ["service.rasa_server", "service.degraded_actions", "service.http_headers",
-                       "service.tracker_store", "service.lock_store"] + sorted(
-    f"channels.{m.name}" for m in pkgutil.iter_modules(channels.__path__))
+RASA_SERVER_MODULES = [
+    "service.rasa_server",
+    "service.degraded_actions",
+    "service.http_headers",
+    "service.tracker_store",
+    "service.lock_store",
+] + sorted(f"channels.{m.name}" for m in pkgutil.iter_modules(channels.__path__))
 
 PROBE = """
 import importlib, json, sys
@@ -25,13 +30,24 @@ print(json.dumps(sorted(m for m in sys.modules if m == "actions" or m.startswith
 
 
 def test_every_channel_module_is_checked():
-    assert {"channels.rest", "channels.socketio", "channels.faq_search", "channels.slack_app",
-            "channels.messenger_app", "channels.telegram_app", "channels.twilio_text"} \
-        <= set(RASA_SERVER_MODULES)
+    assert {
+        "channels.rest",
+        "channels.socketio",
+        "channels.faq_search",
+        "channels.slack_app",
+        "channels.messenger_app",
+        "channels.telegram_app",
+        "channels.twilio_text",
+    } <= set(RASA_SERVER_MODULES)
 
 
 def test_rasa_server_and_channels_import_nothing_from_actions():
-    result = subprocess.run([sys.executable, "-c", PROBE, *RASA_SERVER_MODULES], cwd=REPO,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *RASA_SERVER_MODULES],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []

@@ -1,79 +1,33 @@
 """Facebook Messenger end to end: Messenger's real webhook JSON in (signed with the app
 secret), the connector's Send API calls out, caught by a local fake of the Graph API."""
+
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
-from typing import Any, Dict, List
 
 import pytest
 
+from harness.fake_apps import running_app
+from harness.messenger_webhook import (
+    APP_ENV,
+    VERIFY,
+    new_psid,
+    post,
+    sent_messages,
+    webhook_event,
+)
+from harness.servers import MODEL
 from knowledge_base.intents import payload_for_topic
 from tests.bad_inputs import BAD_TEXTS
-from tests.fake_providers import running_app
-from tests.servers import MODEL
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
-
-VERIFY, SECRET, PAGE_TOKEN = "verify-me", "test-app-secret", "EAAtestpagetoken"
-PAGE_ID = "106000000000001"
-# The environment that turns this app on ({fake}: the fake API's URL); also used by
-# scripts/benchmark_messaging.py.
-APP_ENV = {"FACEBOOK_VERIFY_TOKEN": VERIFY, "FACEBOOK_APP_SECRET": SECRET,
-           "FACEBOOK_PAGE_ACCESS_TOKEN": PAGE_TOKEN, "FACEBOOK_API_BASE_URL": "{fake}"}
 
 
 @pytest.fixture(scope="module")
 def messenger(tmp_path_factory):
     yield from running_app(tmp_path_factory.mktemp("messenger"), APP_ENV)
-
-
-def new_psid() -> str:
-    return "7" + str(uuid.uuid4().int)[:15]
-
-
-def webhook_event(psid: str, message: Dict[str, Any]) -> Dict[str, Any]:
-    """Messenger's webhook body for one incoming message (fields as Meta sends them)."""
-    now = int(time.time() * 1000)
-    return {"object": "page", "entry": [{"id": PAGE_ID, "time": now, "messaging": [{
-        "sender": {"id": psid}, "recipient": {"id": PAGE_ID}, "timestamp": now,
-        "message": {"mid": "m_" + uuid.uuid4().hex, **message}}]}]}
-
-
-def post(servers, payload: Dict[str, Any], sign: bool = True, sha1_only: bool = False) -> int:
-    """POST a webhook event signed as Meta signs it (``X-Hub-Signature-256``); ``sign=False``
-    signs with a wrong digest, ``sha1_only`` sends only the old SHA-1 ``X-Hub-Signature``."""
-    body = json.dumps(payload).encode()
-    headers = {"Content-Type": "application/json"}
-    if sha1_only:
-        headers["X-Hub-Signature"] = "sha1=" + hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
-    else:
-        digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-        headers["X-Hub-Signature-256"] = "sha256=" + (digest if sign else "0" * 64)
-    request = urllib.request.Request(
-        f"http://localhost:{servers.rasa_port}/webhooks/facebook/webhook", body, headers)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as err:
-        return err.code
-
-
-def sent_messages(fake, psid: str, at_least: int) -> List[Dict[str, Any]]:
-    """The ``message`` objects sent to ``psid`` (sender actions such as typing_on left out)."""
-    calls = fake.wait_for(at_least)
-    for call in calls:
-        path, _, query = call["path"].partition("?")
-        assert path.endswith("/me/messages") and path.startswith("/v")
-        assert urllib.parse.parse_qs(query)["access_token"] == [PAGE_TOKEN]
-        assert call["body"]["recipient"] == {"id": psid}
-    return [c["body"]["message"] for c in calls if "message" in c["body"]]
 
 
 def test_verify_token_handshake(messenger):
@@ -83,8 +37,9 @@ def test_verify_token_handshake(messenger):
     with urllib.request.urlopen(url + urllib.parse.urlencode(query), timeout=10) as response:
         assert response.read() == b"1158201444"
     with pytest.raises(urllib.error.HTTPError) as err:
-        urllib.request.urlopen(url + urllib.parse.urlencode({**query, "hub.verify_token": "x"}),
-                               timeout=10)
+        urllib.request.urlopen(
+            url + urllib.parse.urlencode({**query, "hub.verify_token": "x"}), timeout=10
+        )
     assert err.value.code == 403
 
 
@@ -104,8 +59,11 @@ def test_text_message_gets_answer_and_quick_replies(messenger, kb):
     assert all(q["content_type"] == "text" and len(q["title"]) <= 20 for q in quick_replies)
     assert [q["payload"] for q in quick_replies] == [payload_for_topic(t) for t in topic.related]
     assert all("quick_replies" not in m for m in messages[:-1])
-    assert [c["body"].get("sender_action") for c in fake.calls if "sender_action" in c["body"]] \
-        == ["mark_seen", "typing_on", "typing_off"]
+    assert [c["body"].get("sender_action") for c in fake.calls if "sender_action" in c["body"]] == [
+        "mark_seen",
+        "typing_on",
+        "typing_off",
+    ]
 
 
 def test_quick_reply_click_asks_that_topic(messenger, kb):
@@ -122,7 +80,9 @@ def test_quick_reply_click_asks_that_topic(messenger, kb):
 def test_bad_signature_is_rejected_and_gets_no_reply(messenger):
     servers, fake = messenger
     fake.clear()
-    assert post(servers, webhook_event(new_psid(), {"text": "is mediation free?"}), sign=False) == 403
+    assert (
+        post(servers, webhook_event(new_psid(), {"text": "is mediation free?"}), sign=False) == 403
+    )
     assert fake.wait_for(1, timeout=3) == []
 
 
@@ -135,13 +95,38 @@ def test_a_valid_sha1_signature_alone_is_refused(messenger):
     assert fake.wait_for(1, timeout=3) == []
 
 
-@pytest.mark.parametrize("message", [
-    {"attachments": [{"type": "image", "payload": {"url": "https://scontent.xx.fbcdn.net/v/photo.jpg"}}]},
-    {"sticker_id": 369239263222822, "attachments": [{"type": "image", "payload": {
-        "url": "https://scontent.xx.fbcdn.net/v/sticker.png", "sticker_id": 369239263222822}}]},
-    {"attachments": [{"type": "location", "title": "Pinned Location", "payload": {
-        "coordinates": {"lat": 37.77, "long": -122.41}}}]},
-], ids=["image", "sticker", "location"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        {
+            "attachments": [
+                {"type": "image", "payload": {"url": "https://scontent.xx.fbcdn.net/v/photo.jpg"}}
+            ]
+        },
+        {
+            "sticker_id": 369239263222822,
+            "attachments": [
+                {
+                    "type": "image",
+                    "payload": {
+                        "url": "https://scontent.xx.fbcdn.net/v/sticker.png",
+                        "sticker_id": 369239263222822,
+                    },
+                }
+            ],
+        },
+        {
+            "attachments": [
+                {
+                    "type": "location",
+                    "title": "Pinned Location",
+                    "payload": {"coordinates": {"lat": 37.77, "long": -122.41}},
+                }
+            ]
+        },
+    ],
+    ids=["image", "sticker", "location"],
+)
 def test_attachment_gets_a_polite_only_text_reply(messenger, kb, message):
     servers, fake = messenger
     fake.clear()
@@ -149,10 +134,6 @@ def test_attachment_gets_a_polite_only_text_reply(messenger, kb, message):
     assert post(servers, webhook_event(psid, message)) == 200
     notice, reply = sent_messages(fake, psid, 4)
     assert notice["text"].startswith(kb.notice.disclaimer) and "only read text" in reply["text"]
-
-
-def benchmark_send(servers, question: str) -> int:
-    return post(servers, webhook_event(new_psid(), {"text": question}))
 
 
 @pytest.mark.parametrize("name", sorted(BAD_TEXTS))

@@ -1,58 +1,30 @@
 """Telegram end to end: Bot API updates in, Rasa's real Telegram output out, caught by a
 local fake of the Bot API."""
+
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 import uuid
-from typing import Any, Dict, List
 
 import pytest
 
+from harness.fake_apps import running_app
+from harness.servers import MODEL
+from harness.telegram_webhook import (
+    APP_ENV,
+    SECRET,
+    message_update,
+    post_update,
+    sends,
+)
 from tests.bad_inputs import BAD_TEXTS
-from tests.fake_providers import running_app
-from tests.servers import MODEL
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
-
-TOKEN, SECRET = "123456789:AAE-test-token-for-the-fake-bot-api00", "s3cret-token"
-
-# The environment that turns this app on ({fake}: the fake API's URL); also used by
-# scripts/benchmark_messaging.py.
-APP_ENV = {"TELEGRAM_ACCESS_TOKEN": TOKEN, "TELEGRAM_BOT_NAME": "iep_mediation_bot",
-           "TELEGRAM_SECRET_TOKEN": SECRET, "TELEGRAM_API_BASE_URL": "{fake}"}
 
 
 @pytest.fixture(scope="module")
 def telegram(tmp_path_factory):
     yield from running_app(tmp_path_factory.mktemp("telegram"), APP_ENV)
-
-
-def post_update(servers, update: Dict[str, Any], secret: str = SECRET) -> int:
-    request = urllib.request.Request(
-        f"http://localhost:{servers.rasa_port}/webhooks/telegram/webhook",
-        json.dumps(update).encode(),
-        {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as err:
-        return err.code
-
-
-def message_update(chat_id: int, **content: Any) -> Dict[str, Any]:
-    """A Bot API Update with a private-chat message (fields as Telegram sends them)."""
-    user = {"id": chat_id, "is_bot": False, "first_name": "Ana", "language_code": "en"}
-    return {"update_id": uuid.uuid4().int % 10**9,
-            "message": {"message_id": 7, "from": user, "date": 1700000000,
-                        "chat": {"id": chat_id, "first_name": "Ana", "type": "private"}, **content}}
-
-
-def sends(fake, count: int) -> List[Dict[str, Any]]:
-    calls = [c for c in fake.wait_for(count) if c["path"].endswith("/sendMessage")]
-    assert all(c["path"] == f"/bot{TOKEN}/sendMessage" for c in calls)
-    return [c["body"] for c in calls]
 
 
 def test_webhook_was_registered_with_the_secret_token(telegram):
@@ -76,15 +48,26 @@ def test_question_gets_answer_source_and_a_keyboard_whose_tap_asks_the_topic(tel
     assert answer == kb.topic("cost").answer and source.startswith("Source: ")
     keyboard = json.loads(body["reply_markup"])["inline_keyboard"]
     assert [row[0]["callback_data"] for row in keyboard] == [
-        f"/ask_{t}" for t in kb.topic("cost").related]
+        f"/ask_{t}" for t in kb.topic("cost").related
+    ]
     assert all(len(row) == 1 and len(row[0]["text"]) <= 40 for row in keyboard)
     # Tapping a button sends its callback data back as a callback_query.
     fake.clear()
-    tap = {"update_id": 2, "callback_query": {
-        "id": "4382", "from": {"id": chat, "is_bot": False, "first_name": "Ana"},
-        "chat_instance": "-1", "data": keyboard[1][0]["callback_data"],
-        "message": {"message_id": 8, "date": 1700000001, "text": body["text"],
-                    "chat": {"id": chat, "type": "private"}}}}
+    tap = {
+        "update_id": 2,
+        "callback_query": {
+            "id": "4382",
+            "from": {"id": chat, "is_bot": False, "first_name": "Ana"},
+            "chat_instance": "-1",
+            "data": keyboard[1][0]["callback_data"],
+            "message": {
+                "message_id": 8,
+                "date": 1700000001,
+                "text": body["text"],
+                "chat": {"id": chat, "type": "private"},
+            },
+        },
+    }
     assert post_update(servers, tap) == 200
     assert sends(fake, 1)[0]["text"].startswith(kb.topic(kb.topic("cost").related[1]).answer)
 
@@ -96,12 +79,24 @@ def test_wrong_secret_token_is_rejected_and_gets_no_reply(telegram):
     assert fake.wait_for(1, timeout=3) == []
 
 
-@pytest.mark.parametrize("content", [
-    {"sticker": {"file_id": "CAAC", "file_unique_id": "AgAD", "width": 512, "height": 512,
-                 "is_animated": False, "is_video": False, "type": "regular"}},
-    {"photo": [{"file_id": "AgAC", "file_unique_id": "AQAD", "width": 90, "height": 90}]},
-    {"location": {"latitude": 37.77, "longitude": -122.41}},
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        {
+            "sticker": {
+                "file_id": "CAAC",
+                "file_unique_id": "AgAD",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        },
+        {"photo": [{"file_id": "AgAC", "file_unique_id": "AQAD", "width": 90, "height": 90}]},
+        {"location": {"latitude": 37.77, "longitude": -122.41}},
+    ],
+)
 def test_sticker_photo_or_location_gets_a_polite_only_text_reply(telegram, kb, content):
     servers, fake = telegram
     fake.clear()

@@ -1,60 +1,28 @@
 """SMS and WhatsApp through Twilio, end to end: Twilio's real webhook form in, Rasa's real
 connector out, caught by a local fake of Twilio's REST API."""
+
 from __future__ import annotations
 
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
-from typing import Dict, List
 
 import pytest
-from twilio.request_validator import RequestValidator
 
+from harness.fake_apps import running_app
+from harness.servers import MODEL
+from harness.twilio_webhook import (
+    APP_ENV,
+    NUMBER,
+    inbound,
+    sent_bodies,
+)
 from tests.bad_inputs import BAD_TEXTS
-from tests.fake_providers import running_app
-from tests.servers import MODEL
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
-
-SID, TOKEN, NUMBER = "AC" + "1" * 32, "test-auth-token", "+15005550006"
-
-# The environment that turns this app on ({fake}: the fake API's URL); also used by
-# scripts/benchmark_messaging.py.
-APP_ENV = {"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_NUMBER": NUMBER,
-           "TWILIO_API_BASE_URL": "{fake}"}
 
 
 @pytest.fixture(scope="module")
 def twilio(tmp_path_factory):
     yield from running_app(tmp_path_factory.mktemp("twilio"), APP_ENV)
-
-
-def inbound(servers, sender: str, body: str, extra: Dict[str, str] = None, sign: bool = True) -> int:
-    """POST Twilio's inbound-message webhook (form fields as Twilio sends them)."""
-    sid = "SM" + uuid.uuid4().hex
-    form = {"ToCountry": "US", "ToState": "CA", "SmsMessageSid": sid, "NumMedia": "0",
-            "ToCity": "", "FromZip": "94105", "SmsSid": sid, "FromState": "CA", "SmsStatus": "received",
-            "FromCity": "SAN FRANCISCO", "Body": body, "FromCountry": "US", "To": NUMBER,
-            "ToZip": "", "NumSegments": "1", "MessageSid": sid, "AccountSid": SID, "From": sender,
-            "ApiVersion": "2010-04-01", **(extra or {})}
-    url = f"http://localhost:{servers.rasa_port}/webhooks/twilio/webhook"
-    signature = RequestValidator(TOKEN).compute_signature(url, form) if sign else "bad"
-    request = urllib.request.Request(url, urllib.parse.urlencode(form).encode(),
-                                     {"Content-Type": "application/x-www-form-urlencoded",
-                                      "X-Twilio-Signature": signature})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as err:
-        return err.code
-
-
-def sent_bodies(fake, sender: str, at_least: int) -> List[str]:
-    calls = fake.wait_for(at_least)
-    assert all(c["path"] == f"/2010-04-01/Accounts/{SID}/Messages.json" for c in calls)
-    assert all(c["body"]["To"] == sender for c in calls)
-    return [c["body"]["Body"] for c in calls]
 
 
 def test_sms_question_gets_answer_source_and_numbered_options_in_order(twilio, kb):
@@ -66,9 +34,11 @@ def test_sms_question_gets_answer_source_and_numbered_options_in_order(twilio, k
     assert notice == f"{kb.notice.disclaimer} {kb.notice.privacy}"  # once, before the answer
     assert fake.calls[0]["body"]["From"] == NUMBER
     related = [kb.topic(t).title for t in kb.topic("cost").related]
-    assert bodies == [kb.topic("cost").answer,
-                      bodies[1],
-                      "Reply 1, 2 or 3:\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(related, 1))]
+    assert bodies == [
+        kb.topic("cost").answer,
+        bodies[1],
+        "Reply 1, 2 or 3:\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(related, 1)),
+    ]
     assert bodies[1].startswith("Source: ") and "34 CFR" in bodies[1]
     # A reply of just the number picks that option.
     fake.clear()
@@ -94,10 +64,17 @@ def test_bad_signature_is_rejected_and_gets_no_reply(twilio):
     assert fake.wait_for(1, timeout=3) == []
 
 
-@pytest.mark.parametrize("extra", [
-    {"NumMedia": "1", "MediaUrl0": "https://api.twilio.com/media/ME1", "MediaContentType0": "image/jpeg"},
-    {"Latitude": "37.77", "Longitude": "-122.41"},
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {
+            "NumMedia": "1",
+            "MediaUrl0": "https://api.twilio.com/media/ME1",
+            "MediaContentType0": "image/jpeg",
+        },
+        {"Latitude": "37.77", "Longitude": "-122.41"},
+    ],
+)
 def test_photo_or_location_gets_a_polite_only_text_reply(twilio, kb, extra):
     servers, fake = twilio
     fake.clear()

@@ -1,4 +1,5 @@
 """The offline MiniLM encoder and the intent classifier built on it."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,8 +22,9 @@ def encoder() -> MiniLMEncoder:
 
 
 def test_embeddings_are_unit_length_and_put_paraphrases_together(encoder):
-    free, pays, wear = encoder.encode(["is mediation free?", "who pays for the mediation",
-                                       "what should I wear to the meeting"])
+    free, pays, wear = encoder.encode(
+        ["is mediation free?", "who pays for the mediation", "what should I wear to the meeting"]
+    )
     assert np.allclose([np.linalg.norm(free), np.linalg.norm(wear)], 1.0, atol=1e-5)
     assert free @ pays > 0.6 > free @ wear
 
@@ -50,23 +52,35 @@ def test_a_cached_single_text_embedding_equals_the_batched_one_and_cannot_be_cha
 
 def test_classifier_learns_intents_and_persists(tmp_path):
     featurizer = MiniLMFeaturizer({**MiniLMFeaturizer.get_default_config()}, "minilm")
-    train = _messages(featurizer, [
-        ("is mediation free", "ask_cost"), ("who pays for mediation", "ask_cost"),
-        ("do we have to pay anything", "ask_cost"),
-        ("is mediation voluntary", "ask_voluntary"), ("can they force me to mediate", "ask_voluntary"),
-        ("do I have to go to mediation", "ask_voluntary"),
-    ])
+    train = _messages(
+        featurizer,
+        [
+            ("is mediation free", "ask_cost"),
+            ("who pays for mediation", "ask_cost"),
+            ("do we have to pay anything", "ask_cost"),
+            ("is mediation voluntary", "ask_voluntary"),
+            ("can they force me to mediate", "ask_voluntary"),
+            ("do I have to go to mediation", "ask_voluntary"),
+        ],
+    )
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(GraphSchema({}), "test")
     classifier = LogisticIntentClassifier.create(
         {**LogisticIntentClassifier.get_default_config(), "use_sparse_features": False},
-        storage, Resource("classifier"), context)
+        storage,
+        Resource("classifier"),
+        context,
+    )
     classifier.train(TrainingData(training_examples=train))
     loaded = LogisticIntentClassifier.load(
         {**LogisticIntentClassifier.get_default_config(), "use_sparse_features": False},
-        storage, Resource("classifier"), context)
-    asked = _messages(featurizer, [("does mediation cost money?", None),
-                                   ("is it mandatory to mediate", None)])
+        storage,
+        Resource("classifier"),
+        context,
+    )
+    asked = _messages(
+        featurizer, [("does mediation cost money?", None), ("is it mandatory to mediate", None)]
+    )
     loaded.process(asked)
     assert [m.get(INTENT)["name"] for m in asked] == ["ask_cost", "ask_voluntary"]
     ranking = asked[0].get("intent_ranking")
@@ -74,10 +88,20 @@ def test_classifier_learns_intents_and_persists(tmp_path):
     assert ranking[0]["confidence"] > ranking[1]["confidence"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2", True), (" 3. ", True), ("#1", True), ("1)", True), ("12", True),
-    ("2 kids", False), ("is 2 enough", False), ("", False), ("two", False),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2", True),
+        (" 3. ", True),
+        ("#1", True),
+        ("1)", True),
+        ("12", True),
+        ("2 kids", False),
+        ("is 2 enough", False),
+        ("", False),
+        ("two", False),
+    ],
+)
 def test_number_replies_become_choose_option(text, expected):
     from nlu_components.number_reply import NumberReplyClassifier, is_number_reply
 
@@ -97,8 +121,10 @@ def test_cached_action_result_validation_accepts_and_rejects_like_rasa():
 
     assert RemoteAction._validate_action_result is validate_action_result
     action = RemoteAction("action_answer_topic", None)
-    good = {"events": [{"event": "slot", "name": "last_topic", "value": "cost"}],
-            "responses": [{"text": "Mediation is free for you."}]}
+    good = {
+        "events": [{"event": "slot", "name": "last_topic", "value": "cost"}],
+        "responses": [{"text": "Mediation is free for you."}],
+    }
     assert action._validate_action_result(good) is True
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": [{"event": "no_such_event"}]})

@@ -1,5 +1,6 @@
 """Rendering keeps the answer contract and cites sources compactly; the action server's
 replies are channel-neutral, and each channel shows them in its own way (``channels/``)."""
+
 from __future__ import annotations
 
 from actions import rendering
@@ -40,8 +41,9 @@ def test_source_line_names_article_paragraphs_and_regulation(kb):
 def test_regulation_citation_names_each_section_once_then_its_paragraphs():
     from types import SimpleNamespace
 
-    topic = SimpleNamespace(regulation_refs=("300.506(a)", "300.506(b)(4)", "300.510",
-                                             "300.506(b)(6)"))
+    topic = SimpleNamespace(
+        regulation_refs=("300.506(a)", "300.506(b)(4)", "300.510", "300.506(b)(6)")
+    )
     assert rendering.regulation_citation(topic) == "34 CFR 300.506(a), (b)(4), (b)(6); 300.510"
 
 

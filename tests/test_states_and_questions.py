@@ -1,4 +1,5 @@
 """Reading a parent's message: the US state they name, and the questions inside a story."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,31 +15,43 @@ def find_state(text: str):
     return found[-1][0] if found else None
 
 
-
-@pytest.mark.parametrize("text, state", [
-    ("I'm in Ohio now", "OH"),
-    ("PA mom here - is mediation voluntary", "PA"),
-    ("we moved to Calif. last year", "CA"),
-    ("New York mom here", "NY"),
-    ("west virginia", "WV"),
-    ("our district is in Washington DC", "DC"),
-    ("we're in washington state", "WA"),
-    ("TX", "TX"),
-    ("we used to live in Texas but now we're in Oregon", "OR"),
-    ("we r in pensylvania", "PA"),
-    ("tennesee mom here", "TN"),
-    ("massachusets", "MA"),
-])
+@pytest.mark.parametrize(
+    "text, state",
+    [
+        ("I'm in Ohio now", "OH"),
+        ("PA mom here - is mediation voluntary", "PA"),
+        ("we moved to Calif. last year", "CA"),
+        ("New York mom here", "NY"),
+        ("west virginia", "WV"),
+        ("our district is in Washington DC", "DC"),
+        ("we're in washington state", "WA"),
+        ("TX", "TX"),
+        ("we used to live in Texas but now we're in Oregon", "OR"),
+        ("we r in pensylvania", "PA"),
+        ("tennesee mom here", "TN"),
+        ("massachusets", "MA"),
+    ],
+)
 def test_a_named_state_is_found_in_its_common_forms(text, state):
     assert find_state(text) == state
 
 
-@pytest.mark.parametrize("text", [
-    "is it ok to bring my mom", "I am in the middle of it", "can i bring my mom or dad",
-    "me and my husband", "hi there", "the IEP team said no",
-    "american indian students", "the mediation was carolinas idea", "can a parent mediate",
-    "my daughter's paraprofessional", "the principal misspelled everything",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it ok to bring my mom",
+        "I am in the middle of it",
+        "can i bring my mom or dad",
+        "me and my husband",
+        "hi there",
+        "the IEP team said no",
+        "american indian students",
+        "the mediation was carolinas idea",
+        "can a parent mediate",
+        "my daughter's paraprofessional",
+        "the principal misspelled everything",
+    ],
+)
 def test_everyday_words_are_not_states(text):
     assert find_state(text) is None
 
@@ -48,8 +61,10 @@ def test_state_names_read_well_in_a_sentence():
 
 
 def test_a_story_is_cut_into_sentences_and_its_questions_are_marked():
-    story = ("My son is in 4th grade. The new case manager cut his reading support and nobody "
-             "asked us. Do I have to pay anything for mediation? He also has speech on Tuesdays.")
+    story = (
+        "My son is in 4th grade. The new case manager cut his reading support and nobody "
+        "asked us. Do I have to pay anything for mediation? He also has speech on Tuesdays."
+    )
     parts = segments(story)
     assert len(parts) == 4
     assert [is_question(p) for p in parts] == [False, False, True, False]
@@ -62,4 +77,6 @@ def test_a_question_after_a_comma_is_split_from_the_story():
 
 def test_two_questions_in_one_message_are_two_segments():
     assert segments("Is mediation free? And can I bring my mom?") == [
-        "Is mediation free?", "And can I bring my mom?"]
+        "Is mediation free?",
+        "And can I bring my mom?",
+    ]

@@ -1,5 +1,6 @@
 """`make run`'s supervisor, for real: service/supervisord.conf filled in as scripts/run.sh
 fills it, on free ports; each server killed by PID must be answering again within 15 s."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,8 @@ from typing import Callable
 
 import pytest
 
+from harness.servers import ENV, MODEL, REPO, _free_port, _wait
 from service.supervisor_config import render
-from tests.servers import ENV, MODEL, REPO, _free_port, _wait
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 SUPERVISORD = Path(sys.executable).parent / "supervisord"
@@ -29,19 +30,36 @@ def supervised(tmp_path_factory):
     work = tmp_path_factory.mktemp("supervised")
     ports = {"ACTION_PORT": _free_port(), "RASA_PORT": _free_port(), "SITE_PORT": _free_port()}
     endpoints = work / "endpoints.yml"
-    endpoints.write_text((REPO / "endpoints.yml").read_text()
-                         .replace("localhost:5055", f"localhost:{ports['ACTION_PORT']}")
-                         .replace('"var/tracker.db"', f'"{work / "tracker.db"}"'))
+    endpoints.write_text(
+        (REPO / "endpoints.yml")
+        .read_text()
+        .replace("localhost:5055", f"localhost:{ports['ACTION_PORT']}")
+        .replace('"var/tracker.db"', f'"{work / "tracker.db"}"')
+    )
     rasa_url = f"http://localhost:{ports['RASA_PORT']}"
     build(work / "site", rasa_url)
-    env = {**ENV, **{k: str(v) for k, v in ports.items()}, "ROOT": str(REPO), "VENV_PY": sys.executable,
-           "MODEL": str(MODEL), "LOGS": str(work), "VAR_DIR": str(work), "RASA_URL": rasa_url,
-           "SITE_ROOT": str(work / "site"), "ENDPOINTS": str(endpoints),
-           "CREDENTIALS": str(REPO / "credentials.yml")}
+    env = {
+        **ENV,
+        **{k: str(v) for k, v in ports.items()},
+        "ROOT": str(REPO),
+        "VENV_PY": sys.executable,
+        "MODEL": str(MODEL),
+        "LOGS": str(work),
+        "VAR_DIR": str(work),
+        "RASA_URL": rasa_url,
+        "SITE_ROOT": str(work / "site"),
+        "ENDPOINTS": str(endpoints),
+        "CREDENTIALS": str(REPO / "credentials.yml"),
+    }
     conf = work / "supervisord.conf"
     conf.write_text(render((REPO / "service" / "supervisord.conf").read_text(), env))
-    proc = subprocess.Popen([str(SUPERVISORD), "-c", str(conf)], env=env, cwd=REPO,
-                            stdout=(work / "supervisord.out").open("w"), stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(SUPERVISORD), "-c", str(conf)],
+        env=env,
+        cwd=REPO,
+        stdout=(work / "supervisord.out").open("w"),
+        stderr=subprocess.STDOUT,
+    )
     _wait(f"{rasa_url}/", proc, work / "rasa.log", timeout=180)
     yield conf, ports, rasa_url
     proc.send_signal(signal.SIGTERM)
@@ -49,15 +67,22 @@ def supervised(tmp_path_factory):
 
 
 def pid_of(conf: Path, program: str) -> int:
-    out = subprocess.run([str(SUPERVISORCTL), "-c", str(conf), "pid", program],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [str(SUPERVISORCTL), "-c", str(conf), "pid", program],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return int(out.strip())
 
 
 def answers_cost(rasa_url: str) -> bool:
-    body = json.dumps({"sender": "sup-" + str(time.time()), "message": "is mediation free?"}).encode()
-    request = urllib.request.Request(f"{rasa_url}/webhooks/rest/webhook", body,
-                                     {"Content-Type": "application/json"})
+    body = json.dumps(
+        {"sender": "sup-" + str(time.time()), "message": "is mediation free?"}
+    ).encode()
+    request = urllib.request.Request(
+        f"{rasa_url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             messages = json.loads(response.read())
@@ -73,6 +98,7 @@ def site_serves(url: str) -> Callable[[], bool]:
                 return response.status == 200
         except OSError:
             return False
+
     return check
 
 

@@ -1,5 +1,6 @@
 """The windowed SQL tracker store: recent turns plus the slots they start from, nothing
 lost when saving, and the whole conversation still stored."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,8 +9,15 @@ from typing import List
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, BotUttered, Event, Restarted, SessionStarted,
-                                     SlotSet, UserUttered)
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Event,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 
 from service.tracker_store import WindowedSQLTrackerStore
 
@@ -23,23 +31,31 @@ def domain() -> Domain:
 
 @pytest.fixture
 def store(domain, tmp_path) -> WindowedSQLTrackerStore:
-    return WindowedSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"), window_turns=4)
+    return WindowedSQLTrackerStore(
+        domain, dialect="sqlite", db=str(tmp_path / "t.db"), window_turns=4
+    )
 
 
 def turn(number: int, topic: str) -> List[Event]:
-    return [UserUttered(f"question {number}", {"name": "ask_cost", "confidence": 1.0}),
-            ActionExecuted("action_answer_topic"), SlotSet("last_topic", topic),
-            BotUttered(f"answer {number}"), ActionExecuted("action_listen")]
+    return [
+        UserUttered(f"question {number}", {"name": "ask_cost", "confidence": 1.0}),
+        ActionExecuted("action_answer_topic"),
+        SlotSet("last_topic", topic),
+        BotUttered(f"answer {number}"),
+        ActionExecuted("action_listen"),
+    ]
 
 
 def converse(store: WindowedSQLTrackerStore, sender: str, turns: List[List[Event]]) -> None:
     """Each turn as the processor does it: retrieve (or create), update, save."""
+
     async def go() -> None:
         for events in turns:
             tracker = await store.retrieve(sender) or store.init_tracker(sender)
             for event in events:
                 tracker.update(event)
             await store.save(tracker)
+
     asyncio.run(go())
 
 
@@ -71,9 +87,16 @@ def test_a_short_conversation_is_loaded_whole(store):
 
 
 def test_only_the_current_session_and_slots_set_after_a_restart_count(store):
-    converse(store, "p", [[SlotSet("us_state", "Ohio")] + turn(0, "old"), [Restarted()],
-                          [SessionStarted()] + turn(1, "new")]
-             + [turn(n, f"topic-{n}") for n in range(2, 10)])
+    converse(
+        store,
+        "p",
+        [
+            [SlotSet("us_state", "Ohio")] + turn(0, "old"),
+            [Restarted()],
+            [SessionStarted()] + turn(1, "new"),
+        ]
+        + [turn(n, f"topic-{n}") for n in range(2, 10)],
+    )
     tracker = asyncio.run(store.retrieve("p"))
     assert tracker.get_slot("us_state") is None
     assert tracker.get_slot("last_topic") == "topic-9"
@@ -84,7 +107,9 @@ def test_conversations_do_not_mix(store):
     converse(store, "a", [turn(n, f"a-{n}") for n in range(6)])
     converse(store, "b", [turn(n, f"b-{n}") for n in range(6)])
     assert asyncio.run(store.retrieve("a")).get_slot("last_topic") == "a-5"
-    assert user_texts(asyncio.run(store.retrieve_full_tracker("b"))) == [f"question {n}" for n in range(6)]
+    assert user_texts(asyncio.run(store.retrieve_full_tracker("b"))) == [
+        f"question {n}" for n in range(6)
+    ]
 
 
 def test_an_unknown_conversation_is_none(store):
@@ -96,8 +121,11 @@ def test_events_read_back_equal_rasas_own_deserialisation(store):
 
     from service.tracker_store import deserialise
 
-    converse(store, "p", [[SessionStarted(), SlotSet("us_state", "Ohio")] + turn(0, "cost"),
-                          [Restarted()]])
+    converse(
+        store,
+        "p",
+        [[SessionStarted(), SlotSet("us_state", "Ohio")] + turn(0, "cost"), [Restarted()]],
+    )
     stored = [e.as_dict() for e in asyncio.run(store.retrieve_full_tracker("p")).events]
     assert deserialise(stored) == deserialise_events(stored)
     assert len(deserialise(stored)) == 8

@@ -11,6 +11,7 @@ frames only from this site and connections only to it and the assistant
 
 Usage: python -m webapp.server --root build/site --port 8080 --rasa-url http://localhost:5005
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,14 @@ from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-TYPES = {".js": "text/javascript", ".json": "application/json", ".css": "text/css",
-         ".html": "text/html; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
+TYPES = {
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".css": "text/css",
+    ".html": "text/html; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+}
 
 
 def content_security_policy(rasa_url: str) -> str:
@@ -34,9 +41,11 @@ def content_security_policy(rasa_url: str) -> str:
     parts = urlsplit(rasa_url)
     ws = ("wss" if parts.scheme == "https" else "ws") + "://" + parts.netloc
     origin = f"{parts.scheme}://{parts.netloc}"
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            f"connect-src 'self' {origin} {ws}; frame-ancestors 'self'; base-uri 'none'; "
-            "form-action 'self'; object-src 'none'")
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self' {origin} {ws}; frame-ancestors 'self'; base-uri 'none'; "
+        "form-action 'self'; object-src 'none'"
+    )
 
 
 def resolve(root: Path, path: str) -> Optional[Path]:
@@ -62,16 +71,25 @@ def build_app(root: Path, rasa_url: str) -> Sanic:
             raise NotFound("Not found")
         if target.name == "index.html" and path and not path.endswith(("/", ".html")):
             return response.redirect("/" + path.strip("/") + "/")
-        mime = TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        mime = (
+            TYPES.get(target.suffix)
+            or mimetypes.guess_type(target.name)[0]
+            or "application/octet-stream"
+        )
         return await response.file(target, mime_type=mime)
 
     app.add_route(serve, "/", methods=["GET"], name="home")
     app.add_route(serve, "/<path:path>", methods=["GET"], name="file")
 
-    http_headers.install(app, origins=[], extra=[
-        ("Content-Security-Policy", content_security_policy(rasa_url)),
-        ("Cache-Control", "no-cache"),
-        ("X-Frame-Options", "SAMEORIGIN")])
+    http_headers.install(
+        app,
+        origins=[],
+        extra=[
+            ("Content-Security-Policy", content_security_policy(rasa_url)),
+            ("Cache-Control", "no-cache"),
+            ("X-Frame-Options", "SAMEORIGIN"),
+        ],
+    )
     return app
 
 
@@ -83,7 +101,8 @@ def main() -> None:
     parser.add_argument("--rasa-url", default="http://localhost:5005")
     args = parser.parse_args()
     build_app(args.root, args.rasa_url.rstrip("/")).run(
-        host=args.host, port=args.port, workers=1, access_log=False)
+        host=args.host, port=args.port, workers=1, access_log=False
+    )
 
 
 if __name__ == "__main__":

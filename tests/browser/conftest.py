@@ -1,5 +1,6 @@
 """Browser tests: the real servers, the built site, and Debian's Chromium driven by
 Playwright (never a downloaded browser)."""
+
 from __future__ import annotations
 
 import os
@@ -9,12 +10,19 @@ from typing import Any, Optional
 
 import pytest
 
-from tests.servers import MODEL, Servers, Site
+from harness.servers import MODEL, Servers, Site
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Flags for a closed network: no background calls home, no component updates.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
@@ -29,8 +37,14 @@ def stack(tmp_path_factory):
     servers.stop()
 
 
-def _wait_for_function_without_eval(self: Any, expression: str, *, arg: Any = None,
-                                    timeout: Optional[float] = None, polling: Any = None) -> Any:
+def _wait_for_function_without_eval(
+    self: Any,
+    expression: str,
+    *,
+    arg: Any = None,
+    timeout: Optional[float] = None,
+    **_playwright_options: Any,  # polling: we poll every 50 ms
+) -> Any:
     """Playwright's ``wait_for_function`` builds its predicate with ``eval`` inside the page,
     which the site's Content-Security-Policy rightly forbids; ``evaluate`` goes through the
     DevTools protocol, which CSP does not govern. So poll with ``evaluate``."""

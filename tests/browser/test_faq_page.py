@@ -1,19 +1,24 @@
 """The FAQ self-service page in a real browser: anchors, NLU search, and the fallback."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from knowledge_base import load
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"  # README copies: docs/screenshots
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "var" / "screenshots"
+)  # README copies: docs/screenshots
 
 
 def search(page, query):
     page.fill("#faq-search-input", query)
     page.click(".faq-search button")
-    page.wait_for_function("document.getElementById('faq-search-status').textContent"
-                           " && !document.getElementById('faq-search-status').textContent.startsWith('Searching')",
-                           timeout=20000)
+    page.wait_for_function(
+        "document.getElementById('faq-search-status').textContent"
+        " && !document.getElementById('faq-search-status').textContent.startsWith('Searching')",
+        timeout=20000,
+    )
     return [a.get_attribute("href") for a in page.locator("#faq-search-results a").all()]
 
 
@@ -22,7 +27,9 @@ def test_every_topic_has_its_anchor_and_search_uses_the_nlu(stack, page):
     Access-Control-Allow-Origin once broke this in every browser), under the site's CSP."""
     _, site = stack
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(site.url("/faq/"))
     kb = load()

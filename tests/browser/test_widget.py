@@ -1,4 +1,5 @@
 """The chat widget on the demo site, in a real browser, against the real assistant."""
+
 from __future__ import annotations
 
 import json
@@ -17,15 +18,18 @@ SCREENSHOTS = REPO / "var" / "screenshots"  # copies for the README live in docs
 def open_widget(page, site, path="/demo/"):
     page.goto(site.url(path))
     page.click("button.iep-chat-launcher")
-    page.wait_for_selector(".iep-chat-status[data-state=connected]", state="attached", timeout=20000)
+    page.wait_for_selector(
+        ".iep-chat-status[data-state=connected]", state="attached", timeout=20000
+    )
 
 
 def ask(page, text):
     answers_before = page.locator(".iep-source").count()
     page.fill("textarea.iep-chat-input", text)
     page.keyboard.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll('.iep-source').length > {answers_before}",
-                           timeout=20000)
+    page.wait_for_function(
+        f"document.querySelectorAll('.iep-source').length > {answers_before}", timeout=20000
+    )
 
 
 def test_question_answer_source_feedback_and_quick_reply(stack, page):
@@ -43,7 +47,9 @@ def test_question_answer_source_feedback_and_quick_reply(stack, page):
     title = first_reply.inner_text()
     answers = page.locator(".iep-source").count()
     first_reply.click()
-    page.wait_for_function(f"document.querySelectorAll('.iep-source').length > {answers}", timeout=20000)
+    page.wait_for_function(
+        f"document.querySelectorAll('.iep-source').length > {answers}", timeout=20000
+    )
     assert page.locator(".iep-msg-user").last.inner_text().strip() == title.strip()
     # Feedback goes back to the assistant with its topic and is stored with the conversation.
     page.locator(".iep-feedback button[data-helpful=yes]").last.click()
@@ -51,13 +57,20 @@ def test_question_answer_source_feedback_and_quick_reply(stack, page):
     session = page.evaluate("window.IEPChat.sessionId()")
     page.wait_for_timeout(1500)
     with sqlite3.connect(servers.workdir / "tracker.db") as db:
-        rows = [json.loads(r[0]) for r in db.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (session,))]
+        rows = [
+            json.loads(r[0])
+            for r in db.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (session,)
+            )
+        ]
     feedback = [r for r in rows if r["parse_data"]["intent"]["name"] == "feedback"]
-    assert feedback and {e["entity"]: e["value"] for e in feedback[-1]["parse_data"]["entities"]} \
-        == {"helpful": "yes", "topic": "benefit_low_cost"}
+    assert feedback and {
+        e["entity"]: e["value"] for e in feedback[-1]["parse_data"]["entities"]
+    } == {"helpful": "yes", "topic": "benefit_low_cost"}
     # Private by default: every request stays on this machine.
-    assert all(url.startswith(("http://localhost", "ws://localhost", "data:")) for url in requests), requests
+    assert all(
+        url.startswith(("http://localhost", "ws://localhost", "data:")) for url in requests
+    ), requests
     assert last.is_visible()
 
 
@@ -67,16 +80,22 @@ def test_reload_and_another_page_keep_the_conversation_then_start_over(stack, pa
     ask(page, "is what I say in mediation confidential")
     session = page.evaluate("window.IEPChat.sessionId()")
     page.reload()
-    page.wait_for_selector(".iep-chat-status[data-state=connected]", state="attached", timeout=20000)
+    page.wait_for_selector(
+        ".iep-chat-status[data-state=connected]", state="attached", timeout=20000
+    )
     assert "confidential" in page.locator(".iep-chat-log").inner_text()
     page.goto(site.url("/demo/rights.html"))
-    page.wait_for_selector(".iep-chat-status[data-state=connected]", state="attached", timeout=20000)
+    page.wait_for_selector(
+        ".iep-chat-status[data-state=connected]", state="attached", timeout=20000
+    )
     assert page.evaluate("window.IEPChat.sessionId()") == session
     if not page.locator(".iep-chat-panel").is_visible():
         page.click("button.iep-chat-launcher")
     ask(page, "tell me more")  # the server remembers the last topic of this session
     details = load().topic("confidentiality").details
-    assert page.locator("a.iep-faq-link").last.get_attribute("href").endswith("/faq/#confidentiality")
+    assert (
+        page.locator("a.iep-faq-link").last.get_attribute("href").endswith("/faq/#confidentiality")
+    )
     assert details.split(".")[0] in " ".join(page.locator(".iep-chat-log").inner_text().split())
     page.click("button.iep-chat-restart")
     assert page.evaluate("window.IEPChat.sessionId()") != session
@@ -87,15 +106,20 @@ def test_markup_shows_as_text_and_never_runs(stack, page):
     _, site = stack
     open_widget(page, site)
     page.evaluate("window.__pwned = false")
-    page.fill("textarea.iep-chat-input", "<img src=x onerror=\"window.__pwned=true\"><script>window.__pwned=true</script>")
+    page.fill(
+        "textarea.iep-chat-input",
+        '<img src=x onerror="window.__pwned=true"><script>window.__pwned=true</script>',
+    )
     page.keyboard.press("Enter")
     page.wait_for_selector(".iep-msg-user", timeout=5000)
     assert "<img src=x" in page.locator(".iep-msg-user").last.inner_text()
     assert page.locator(".iep-chat-log img, .iep-chat-log script").count() == 0
     fragment_has_script = page.evaluate(
         "(() => { const d = document.createElement('div');"
-        " d.appendChild(window.IEPChat._renderMarkdown('**hi** <script>x</script> [a](javascript:alert(1))'));"
-        " return [d.querySelectorAll('script,a').length, d.querySelector('strong') !== null]; })()")
+        " d.appendChild(window.IEPChat._renderMarkdown("
+        "'**hi** <script>x</script> [a](javascript:alert(1))'));"
+        " return [d.querySelectorAll('script,a').length, d.querySelector('strong') !== null]; })()"
+    )
     assert fragment_has_script == [0, True]
     page.wait_for_timeout(1000)
     assert page.evaluate("window.__pwned") is False
@@ -111,8 +135,12 @@ def test_keyboard_only(stack, page):
             break
     assert page.evaluate("document.activeElement.classList.contains('iep-chat-launcher')")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement.classList.contains('iep-chat-input')", timeout=5000)
-    page.wait_for_selector(".iep-chat-status[data-state=connected]", state="attached", timeout=20000)
+    page.wait_for_function(
+        "document.activeElement.classList.contains('iep-chat-input')", timeout=5000
+    )
+    page.wait_for_selector(
+        ".iep-chat-status[data-state=connected]", state="attached", timeout=20000
+    )
     page.keyboard.type("how long does mediation take")
     page.keyboard.press("Enter")
     page.wait_for_selector(".iep-source", timeout=20000)
@@ -130,12 +158,17 @@ def test_no_serious_accessibility_violations_and_a_live_region(stack, page):
     # add_script_tag would insert.
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 
-@pytest.mark.parametrize("width, height, name", [(360, 740, "widget-phone"), (1280, 800, "widget-desktop")])
+@pytest.mark.parametrize(
+    "width, height, name", [(360, 740, "widget-phone"), (1280, 800, "widget-desktop")]
+)
 def test_phone_and_desktop_layout(stack, browser, width, height, name):
     _, site = stack
     context = browser.new_context(viewport={"width": width, "height": height})
@@ -155,7 +188,9 @@ def test_message_typed_while_offline_is_sent_after_reconnect(stack, page):
     servers, site = stack
     open_widget(page, site)
     servers.stop_rasa()
-    page.wait_for_selector(".iep-chat-status[data-state=reconnecting]", state="attached", timeout=20000)
+    page.wait_for_selector(
+        ".iep-chat-status[data-state=reconnecting]", state="attached", timeout=20000
+    )
     assert "Reconnecting" in page.locator(".iep-chat-status").inner_text()
     page.fill("textarea.iep-chat-input", "how long does mediation usually take")
     page.keyboard.press("Enter")
@@ -171,15 +206,20 @@ def test_talk_to_a_person_gives_the_help_contacts(stack, page, kb):
     page.click("button.iep-chat-human")
     # A new conversation: the notice, then the reply, then the contacts.
     last = kb.help_contacts[-1].name
-    page.wait_for_function("(name) => document.querySelector('.iep-chat-log').innerText.includes(name)",
-                           arg=last, timeout=20000)
+    page.wait_for_function(
+        "(name) => document.querySelector('.iep-chat-log').innerText.includes(name)",
+        arg=last,
+        timeout=20000,
+    )
     log = page.locator(".iep-chat-log").inner_text()
     for contact in kb.help_contacts:
         assert contact.name in log
     assert page.locator(".iep-msg-user").last.inner_text().strip() == "Talk to a person"
 
 
-def test_the_notice_comes_before_the_first_answer_when_the_parent_asks_straight_away(stack, page, kb):
+def test_the_notice_comes_before_the_first_answer_when_the_parent_asks_straight_away(
+    stack, page, kb
+):
     _, site = stack
     open_widget(page, site)
     ask(page, "is mediation free?")

@@ -1,10 +1,11 @@
 """The chat widget when the assistant is slow, down or restarting: "Thinking…", the help
 contacts without a server, and messages that are kept, sent later or marked not delivered.
 
-Real servers (tests/servers.py) and Debian's Chromium. A slow reply is a real one: the Rasa
+Real servers (harness/servers.py) and Debian's Chromium. A slow reply is a real one: the Rasa
 server's process is paused (SIGSTOP) after the message reaches its socket, then resumed.
 Every test also checks the demo page stays free of script errors and CSP violations.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,9 +20,11 @@ from tests.browser.test_widget import open_widget
 
 QUESTION = "how long does mediation usually take"
 # Records CSP violations before any of the page's own scripts run.
-CSP_RECORDER = ("window.__cspViolations = [];"
-                "document.addEventListener('securitypolicyviolation', e =>"
-                " window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
+CSP_RECORDER = (
+    "window.__cspViolations = [];"
+    "document.addEventListener('securitypolicyviolation', e =>"
+    " window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
 
 
 class PageProblems:
@@ -41,8 +44,9 @@ class PageProblems:
         if message.type != "error":
             return
         where = (message.location or {}).get("url", "")
-        refused = re.search(r"ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|WebSocket connection to",
-                            message.text)
+        refused = re.search(
+            r"ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|WebSocket connection to", message.text
+        )
         if refused and (self.rasa in message.text or self.rasa in where):
             return
         self.errors.append(f"console: {message.text} ({where})")
@@ -53,7 +57,9 @@ class PageProblems:
 
 def wait_ready(page, timeout=60000):
     """Connected and the session confirmed: a message now goes straight to the server."""
-    page.wait_for_selector(".iep-chat-root[data-connection=ready]", state="attached", timeout=timeout)
+    page.wait_for_selector(
+        ".iep-chat-root[data-connection=ready]", state="attached", timeout=timeout
+    )
 
 
 def outbox(page):
@@ -65,12 +71,15 @@ def answered_or_retried(page, answers_before=0):
     delivery timeout it is marked not delivered instead, and a retry gets it answered."""
     page.wait_for_function(
         f"document.querySelectorAll('.iep-source').length > {answers_before}"
-        " || document.querySelector('button.iep-retry') !== null", timeout=90000)
+        " || document.querySelector('button.iep-retry') !== null",
+        timeout=90000,
+    )
     if page.locator("button.iep-retry").count():
         wait_ready(page)
         page.click("button.iep-retry")
-    page.wait_for_function(f"document.querySelectorAll('.iep-source').length > {answers_before}",
-                           timeout=60000)
+    page.wait_for_function(
+        f"document.querySelectorAll('.iep-source').length > {answers_before}", timeout=60000
+    )
     assert page.locator(".iep-pending, button.iep-retry").count() == 0
 
 
@@ -84,10 +93,12 @@ def test_thinking_then_a_slow_reply_note_with_the_contacts_then_the_late_reply(s
         sent = time.monotonic()
         shown_at_once = page.evaluate(
             f"window.IEPChat.send({json.dumps(QUESTION)}),"
-            " document.querySelectorAll('.iep-thinking').length")
+            " document.querySelectorAll('.iep-thinking').length"
+        )
         assert shown_at_once == 0  # not for replies that come at once
-        page.wait_for_selector(".iep-chat-thinking[role=status][aria-live=polite] .iep-thinking",
-                               timeout=5000)
+        page.wait_for_selector(
+            ".iep-chat-thinking[role=status][aria-live=polite] .iep-thinking", timeout=5000
+        )
         assert page.locator(".iep-chat-thinking").inner_text().strip() == "Thinking\u2026"
         assert page.locator(".iep-pending").count() == 0  # sent, not queued
         # After 10 s the indicator gives way to a note with the contacts: no alert, no dialog.
@@ -103,8 +114,10 @@ def test_thinking_then_a_slow_reply_note_with_the_contacts_then_the_late_reply(s
         os.kill(servers.rasa.pid, signal.SIGCONT)
     # The late reply is still shown, after the note.
     page.wait_for_selector(".iep-source", timeout=60000)
-    kinds = page.evaluate("[...document.querySelectorAll('.iep-chat-log .iep-msg')]"
-                          ".map(m => m.dataset.local || (m.querySelector('.iep-source') ? 'answer' : ''))")
+    kinds = page.evaluate(
+        "[...document.querySelectorAll('.iep-chat-log .iep-msg')]"
+        ".map(m => m.dataset.local || (m.querySelector('.iep-source') ? 'answer' : ''))"
+    )
     assert kinds.index("slow") < kinds.index("answer")
     assert page.locator(".iep-thinking").count() == 0
     assert problems.all() == []
@@ -117,11 +130,14 @@ def test_offline_talk_to_a_person_then_a_question_kept_until_the_assistant_is_ba
     wait_ready(page)
     servers.stop_rasa()
     try:
-        page.wait_for_selector(".iep-chat-root[data-connection=unreachable]", state="attached",
-                               timeout=20000)
+        page.wait_for_selector(
+            ".iep-chat-root[data-connection=unreachable]", state="attached", timeout=20000
+        )
         site_requests = []
-        page.on("request", lambda r: site_requests.append(r.url)
-                if r.url.startswith(site.url("/")) else None)
+        page.on(
+            "request",
+            lambda r: site_requests.append(r.url) if r.url.startswith(site.url("/")) else None,
+        )
         page.click("button.iep-chat-human")
         # Answered at once from the contacts the widget fetched when the page loaded.
         note = page.wait_for_selector(".iep-msg-local[data-local=offline]", timeout=2000)
@@ -151,6 +167,7 @@ def test_offline_talk_to_a_person_then_a_question_kept_until_the_assistant_is_ba
 
 def _short_delivery_timeout(page, milliseconds: int) -> None:
     """The demo page's own config file, with a shorter delivery timeout appended."""
+
     def fulfil(route):
         original = route.fetch()
         body = original.text() + f"\nwindow.IEPChatConfig.deliveryTimeoutMs = {milliseconds};\n"
@@ -167,8 +184,9 @@ def test_a_question_not_sent_in_time_is_marked_not_delivered_and_a_retry_sends_i
     wait_ready(page)
     servers.stop_rasa()
     try:
-        page.wait_for_selector(".iep-chat-status[data-state=reconnecting]", state="attached",
-                               timeout=20000)
+        page.wait_for_selector(
+            ".iep-chat-status[data-state=reconnecting]", state="attached", timeout=20000
+        )
         page.fill("textarea.iep-chat-input", QUESTION)
         page.keyboard.press("Enter")
         page.wait_for_selector(".iep-msg-user .iep-pending", timeout=5000)

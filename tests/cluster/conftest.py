@@ -1,4 +1,5 @@
 """The ``cluster`` marker: end-to-end tests against the real scale-out (scripts/cluster.sh)."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,5 +7,7 @@ import pytest
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "cluster: starts PostgreSQL, Redis, nginx and several Rasa instances "
-                   "(scripts/cluster.sh); installs the Debian packages when run as root")
+        "markers",
+        "cluster: starts PostgreSQL, Redis, nginx and several Rasa instances "
+        "(scripts/cluster.sh); installs the Debian packages when run as root",
+    )

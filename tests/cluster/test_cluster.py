@@ -5,10 +5,10 @@ PostgreSQL, Redis as the lock store (scripts/cluster.sh, on ports of its own).
 - an instance killed (SIGTERM, then SIGKILL) during a load run through nginx loses no turn;
 - after stopping and starting everything, every conversation is still there.
 """
+
 from __future__ import annotations
 
 import json
-from contextlib import closing
 import os
 import shutil
 import signal
@@ -18,6 +18,7 @@ import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.cluster
 REPO = Path(__file__).resolve().parents[2]
 CLUSTER = REPO / "scripts" / "cluster.sh"
 PACKAGES = ("postgresql", "redis-server", "nginx")
-# Ports and folders of their own, so a developer's `make run` or `make run-cluster` can keep running.
+# Ports and folders of their own, so a developer's `make run` or `make run-cluster` keeps running.
 ENV = {
     **os.environ,
     "CLUSTER_DIR": str(REPO / "var" / "test-cluster"),
@@ -48,15 +49,25 @@ RASA = [int(ENV["CLUSTER_RASA_PORT"]), int(ENV["CLUSTER_RASA_PORT"]) + 1]
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 # One conversation of the load runs: distinct texts, so their stored order can be checked.
-LOAD_TURNS = ["hi", "is mediation free?", "tell me more", "who attends a mediation session?",
-              "is the agreement binding?", "tell me more", "can I bring an advocate?",
-              "how long does mediation take?", "what if we don't agree?", "thanks"]
+LOAD_TURNS = [
+    "hi",
+    "is mediation free?",
+    "tell me more",
+    "who attends a mediation session?",
+    "is the agreement binding?",
+    "tell me more",
+    "can I bring an advocate?",
+    "how long does mediation take?",
+    "what if we don't agree?",
+    "thanks",
+]
 
 
 def cluster(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
     """Run scripts/cluster.sh with the test ports; its output is captured."""
-    return subprocess.run([str(CLUSTER), *args], cwd=REPO, env=ENV, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [str(CLUSTER), *args], cwd=REPO, env=ENV, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def must(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -67,8 +78,9 @@ def must(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
 def ask(port: int, sender: str, text: str, timeout: float = 120) -> List[Dict[str, Any]]:
     """One REST turn; the reply's messages."""
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/rest/webhook", body,
-                                     {"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+    )
     with OPENER.open(request, timeout=timeout) as response:
         assert response.status == 200
         return json.loads(response.read() or b"[]")
@@ -76,8 +88,11 @@ def ask(port: int, sender: str, text: str, timeout: float = 120) -> List[Dict[st
 
 def answers(messages: List[Dict[str, Any]]) -> List[tuple]:
     """(topic, kind) of each answer-contract message."""
-    return [(m["custom"].get("topic"), m["custom"].get("kind")) for m in messages
-            if isinstance(m.get("custom"), dict) and m["custom"].get("topic")]
+    return [
+        (m["custom"].get("topic"), m["custom"].get("kind"))
+        for m in messages
+        if isinstance(m.get("custom"), dict) and m["custom"].get("topic")
+    ]
 
 
 def secrets() -> Dict[str, str]:
@@ -88,21 +103,30 @@ def secrets() -> Dict[str, str]:
 def connect():  # -> psycopg2 connection to the cluster's database
     import psycopg2
 
-    return psycopg2.connect(host="127.0.0.1", port=int(ENV["CLUSTER_PG_PORT"]), dbname="rasa",
-                            user="rasa", password=secrets()["CLUSTER_PG_PASSWORD"])
+    return psycopg2.connect(
+        host="127.0.0.1",
+        port=int(ENV["CLUSTER_PG_PORT"]),
+        dbname="rasa",
+        user="rasa",
+        password=secrets()["CLUSTER_PG_PASSWORD"],
+    )
 
 
 def stored_user_turns(sender: str) -> List[str]:
     """The user texts PostgreSQL holds for ``sender``, in storage order."""
     with closing(connect()) as conn, conn.cursor() as cur:
-        cur.execute("SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id",
-                    (sender,))
+        cur.execute(
+            "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id",
+            (sender,),
+        )
         return [json.loads(data)["text"] for (data,) in cur.fetchall()]
 
 
 def user_turn_counts() -> Dict[str, int]:
     with closing(connect()) as conn, conn.cursor() as cur:
-        cur.execute("SELECT sender_id, count(*) FROM events WHERE type_name = 'user' GROUP BY sender_id")
+        cur.execute(
+            "SELECT sender_id, count(*) FROM events WHERE type_name = 'user' GROUP BY sender_id"
+        )
         return dict(cur.fetchall())
 
 
@@ -112,13 +136,26 @@ def pid_of(name: str) -> int:
 
 def packages_or_skip() -> None:
     """Skip (only) when the Debian packages are missing and cannot be installed here."""
-    check = subprocess.run(["bash", "-c", '. scripts/system_packages.sh && ensure_debian_packages "$@"',
-                            "ensure", *PACKAGES], cwd=REPO, capture_output=True, text=True, timeout=900)
+    check = subprocess.run(
+        [
+            "bash",
+            "-c",
+            '. scripts/system_packages.sh && ensure_debian_packages "$@"',
+            "ensure",
+            *PACKAGES,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if check.returncode != 0:
         if os.geteuid() == 0:  # root may install: a failure here is a real failure
             pytest.fail(f"could not install {' '.join(PACKAGES)}:\n{check.stderr}")
-        pytest.skip(f"cluster tests need the Debian packages {', '.join(PACKAGES)}, which are missing "
-                    f"and cannot be installed without root: {check.stderr.strip()}")
+        pytest.skip(
+            f"cluster tests need the Debian packages {', '.join(PACKAGES)}, which are missing "
+            f"and cannot be installed without root: {check.stderr.strip()}"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -148,19 +185,29 @@ def test_site_and_socketio_through_nginx(running: Dict[str, float]) -> None:
     with OPENER.open(f"http://127.0.0.1:{NGINX}/faq.json", timeout=10) as response:
         assert json.loads(response.read())["areas"]
     # The socket.io handshake (long polling) reaches an instance through the sticky upstream.
-    with OPENER.open(f"http://127.0.0.1:{NGINX}/socket.io/?EIO=4&transport=polling", timeout=10) as response:
+    with OPENER.open(
+        f"http://127.0.0.1:{NGINX}/socket.io/?EIO=4&transport=polling", timeout=10
+    ) as response:
         assert b'"sid"' in response.read()
 
 
-def test_turns_alternating_between_instances_keep_order_and_context(running: Dict[str, float]) -> None:
+def test_turns_alternating_between_instances_keep_order_and_context(
+    running: Dict[str, float],
+) -> None:
     sender = f"alternate-{uuid.uuid4().hex[:8]}"
     assert ("cost", "answer") in answers(ask(RASA[0], sender, "is mediation free?"))
     # The other instance knows the topic just discussed: the cost details, not "which topic?".
     assert ("cost", "details") in answers(ask(RASA[1], sender, "tell me more"))
-    assert ("agreement_binding", "answer") in answers(ask(RASA[0], sender, "is the agreement binding?"))
+    assert ("agreement_binding", "answer") in answers(
+        ask(RASA[0], sender, "is the agreement binding?")
+    )
     assert ("agreement_binding", "details") in answers(ask(RASA[1], sender, "tell me more"))
-    assert stored_user_turns(sender) == ["is mediation free?", "tell me more",
-                                         "is the agreement binding?", "tell me more"]
+    assert stored_user_turns(sender) == [
+        "is mediation free?",
+        "tell me more",
+        "is the agreement binding?",
+        "tell me more",
+    ]
 
 
 def run_load(victim: int, sig: signal.Signals, conversations: int = 10) -> Dict[str, Any]:
@@ -194,10 +241,14 @@ def run_load(victim: int, sig: signal.Signals, conversations: int = 10) -> Dict[
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
-def test_killing_an_instance_under_load_loses_no_turn(running: Dict[str, float], sig: signal.Signals) -> None:
+def test_killing_an_instance_under_load_loses_no_turn(
+    running: Dict[str, float], sig: signal.Signals
+) -> None:
     started = time.perf_counter()
     load = run_load(victim=2, sig=sig)
-    running[f"load run with {sig.name} ({10 * len(LOAD_TURNS)} turns)"] = time.perf_counter() - started
+    running[f"load run with {sig.name} ({10 * len(LOAD_TURNS)} turns)"] = (
+        time.perf_counter() - started
+    )
     running[f"slowest turn of the load run with {sig.name}"] = load["slowest"]
     for sender, texts in load["sent"].items():
         assert stored_user_turns(sender) == texts, sender
@@ -225,4 +276,6 @@ def test_stop_and_start_keeps_every_conversation(running: Dict[str, float]) -> N
     assert ("cost", "details") in answers(ask(NGINX, sender, "tell me more"))
     after = user_turn_counts()
     assert after[sender] == before[sender] + 1
-    assert {k: v for k, v in after.items() if k != sender} == {k: v for k, v in before.items() if k != sender}
+    assert {k: v for k, v in after.items() if k != sender} == {
+        k: v for k, v in before.items() if k != sender
+    }

@@ -4,6 +4,7 @@ Rasa's connectors run unchanged; only their API base URL points here. Every call
 recorded (method, path, headers, parsed body) and answered the way the provider would
 answer a successful send, so the connector goes on as in production.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,13 @@ class _Handler(BaseHTTPRequestHandler):
             body: Any = json.loads(raw or "{}")
         else:
             body = {k: v[0] if len(v) == 1 else v for k, v in urllib.parse.parse_qs(raw).items()}
-        call = {"method": "POST", "path": self.path, "headers": dict(self.headers), "body": body,
-                "at": time.perf_counter()}
+        call = {
+            "method": "POST",
+            "path": self.path,
+            "headers": dict(self.headers),
+            "body": body,
+            "at": time.perf_counter(),
+        }
         self.server.calls.append(call)  # type: ignore[attr-defined]
         status, reply = self.server.reply(call)  # type: ignore[attr-defined]
         data = json.dumps(reply).encode()
@@ -43,15 +49,27 @@ def provider_reply(call: Dict[str, Any]):
     path = call["path"]
     if "/Messages.json" in path:  # Twilio
         body = call["body"]
-        return 201, {"sid": "SM" + "0" * 32, "to": body.get("To"), "from": body.get("From"),
-                     "body": body.get("Body"), "status": "queued", "num_segments": "1"}
+        return 201, {
+            "sid": "SM" + "0" * 32,
+            "to": body.get("To"),
+            "from": body.get("From"),
+            "body": body.get("Body"),
+            "status": "queued",
+            "num_segments": "1",
+        }
     if path.startswith("/bot"):  # Telegram Bot API: /bot<token>/<method>
         method = path.rsplit("/", 1)[-1]
         if method == "sendMessage":
             chat_id = int(call["body"].get("chat_id", 0))
-            return 200, {"ok": True, "result": {
-                "message_id": len(call.get("_seen", [])) + 1, "date": 1700000000,
-                "chat": {"id": chat_id, "type": "private"}, "text": call["body"].get("text", "")}}
+            return 200, {
+                "ok": True,
+                "result": {
+                    "message_id": len(call.get("_seen", [])) + 1,
+                    "date": 1700000000,
+                    "chat": {"id": chat_id, "type": "private"},
+                    "text": call["body"].get("text", ""),
+                },
+            }
         return 200, {"ok": True, "result": True}
     if "/me/messages" in path:  # Messenger Send API (messages and sender actions)
         recipient = (call["body"].get("recipient") or {}).get("id")
@@ -60,9 +78,17 @@ def provider_reply(call: Dict[str, Any]):
         return 200, {"recipient_id": recipient, "message_id": "m_" + "0" * 20}
     if path.endswith("/chat.postMessage"):  # Slack Web API
         body = call["body"]
-        return 200, {"ok": True, "channel": body.get("channel"), "ts": "1700000000.000100",
-                     "message": {"type": "message", "text": body.get("text", ""),
-                                 "bot_id": "B0000000000", "ts": "1700000000.000100"}}
+        return 200, {
+            "ok": True,
+            "channel": body.get("channel"),
+            "ts": "1700000000.000100",
+            "message": {
+                "type": "message",
+                "text": body.get("text", ""),
+                "bot_id": "B0000000000",
+                "ts": "1700000000.000100",
+            },
+        }
     return 200, {"ok": True}
 
 
@@ -87,7 +113,9 @@ class FakeProvider:
     def clear(self) -> None:
         self.calls.clear()
 
-    def wait_for(self, count: int, timeout: float = 30.0, settle: float = 0.5) -> List[Dict[str, Any]]:
+    def wait_for(
+        self, count: int, timeout: float = 30.0, settle: float = 0.5
+    ) -> List[Dict[str, Any]]:
         deadline = time.time() + timeout
         while time.time() < deadline and len(self.calls) < count:
             time.sleep(0.02)
@@ -98,8 +126,7 @@ class FakeProvider:
         self.server.shutdown()
 
 
-def app_credentials(workdir: Path, env: Mapping[str, str], fake_url: str,
-                    rasa_port: int) -> Path:
+def app_credentials(workdir: Path, env: Mapping[str, str], fake_url: str, rasa_port: int) -> Path:
     """Credentials with an app turned on by ``env`` ({fake} stands for the fake's URL)."""
     from channels import app_settings
 
@@ -112,7 +139,7 @@ def app_credentials(workdir: Path, env: Mapping[str, str], fake_url: str,
 
 def running_app(workdir: Path, env: Mapping[str, str]) -> Iterator[Tuple[Any, "FakeProvider"]]:
     """The assistant's servers with one messaging app on, its API pointed at a fake."""
-    from tests.servers import Servers
+    from harness.servers import Servers
 
     fake = FakeProvider()
     servers = Servers(workdir, lambda port: app_credentials(workdir, env, fake.url, port))

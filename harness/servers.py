@@ -1,5 +1,6 @@
 """Start the assistant's servers for end-to-end tests: action server, Rasa server and,
 for browser tests, the site server, on free ports with a throw-away tracker store."""
+
 from __future__ import annotations
 
 import json
@@ -18,6 +19,7 @@ MODEL = REPO / "models" / "iep.tar.gz"
 PYTHON = [sys.executable, "-m"]
 ACTION_SERVER_TOKEN = secrets.token_urlsafe(16)
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN}
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -41,9 +43,12 @@ def _wait(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> 
 class Servers:
     """The action server and the Rasa server, as the run command starts them."""
 
-    def __init__(self, workdir: Path,
-                 credentials: Callable[[int], Path] = lambda port: REPO / "credentials.yml",
-                 model: Path = MODEL) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        credentials: Callable[[int], Path] = lambda port: REPO / "credentials.yml",
+        model: Path = MODEL,
+    ) -> None:
         """``credentials`` gives the credentials file for the Rasa port chosen here."""
         self.workdir = workdir
         self.model = model
@@ -51,14 +56,19 @@ class Servers:
         self.action_port, self.rasa_port = _free_port(), _free_port()
         # The site's port, chosen now: browsers may call the Rasa server only from there.
         self.site_port = _free_port()
-        self.env = {**ENV, "ALLOWED_ORIGINS": f"http://localhost:{self.site_port},"
-                                              f"http://127.0.0.1:{self.site_port}"}
+        self.env = {
+            **ENV,
+            "ALLOWED_ORIGINS": f"http://localhost:{self.site_port},"
+            f"http://127.0.0.1:{self.site_port}",
+        }
         self.credentials = credentials(self.rasa_port)
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text(
-            (REPO / "endpoints.yml").read_text()
+            (REPO / "endpoints.yml")
+            .read_text()
             .replace("localhost:5055", f"localhost:{self.action_port}")
-            .replace('"var/tracker.db"', f'"{workdir / "tracker.db"}"'))
+            .replace('"var/tracker.db"', f'"{workdir / "tracker.db"}"')
+        )
         self.start_actions()
         self.rasa = None
         self.start_rasa()
@@ -66,23 +76,36 @@ class Servers:
     def _start(self, name: str, args: List[str], ready: str) -> subprocess.Popen:
         log = self.workdir / f"{name}.log"
         started = time.perf_counter()
-        proc = subprocess.Popen(PYTHON + args, cwd=REPO, env=self.env, stdout=log.open("w"),
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            PYTHON + args, cwd=REPO, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT
+        )
         _wait(ready, proc, log)
         self.start_seconds[name] = time.perf_counter() - started
         return proc
 
     def start_actions(self) -> None:
-        self.actions = self._start("actions", ["service.action_server", "--port",
-                                               str(self.action_port)],
-                                   f"http://localhost:{self.action_port}/health")
+        self.actions = self._start(
+            "actions",
+            ["service.action_server", "--port", str(self.action_port)],
+            f"http://localhost:{self.action_port}/health",
+        )
 
     def start_rasa(self) -> None:
-        self.rasa = self._start("rasa", ["service.rasa_server", "--model", str(self.model),
-                                         "--port", str(self.rasa_port),
-                                         "--endpoints", str(self.endpoints),
-                                         "--credentials", str(self.credentials)],
-                                f"http://localhost:{self.rasa_port}/")
+        self.rasa = self._start(
+            "rasa",
+            [
+                "service.rasa_server",
+                "--model",
+                str(self.model),
+                "--port",
+                str(self.rasa_port),
+                "--endpoints",
+                str(self.endpoints),
+                "--credentials",
+                str(self.credentials),
+            ],
+            f"http://localhost:{self.rasa_port}/",
+        )
 
     def stop_rasa(self) -> None:
         self.rasa.terminate()
@@ -96,8 +119,10 @@ class Servers:
     def ask(self, sender: str, text: str) -> List[Dict[str, Any]]:
         body = json.dumps({"sender": sender, "message": text}).encode()
         request = urllib.request.Request(
-            f"http://localhost:{self.rasa_port}/webhooks/rest/webhook", body,
-            {"Content-Type": "application/json"})
+            f"http://localhost:{self.rasa_port}/webhooks/rest/webhook",
+            body,
+            {"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.status == 200
             return json.loads(response.read() or b"[]")
@@ -113,10 +138,23 @@ class Site:
         build(self.root, f"http://localhost:{rasa_port}")
         self.port = port or _free_port()
         log = workdir / "site.log"
-        self.proc = subprocess.Popen([sys.executable, "-m", "webapp.server", "--root", str(self.root),
-                                      "--port", str(self.port),
-                                      "--rasa-url", f"http://localhost:{rasa_port}"], cwd=REPO, env=ENV,
-                                     stdout=log.open("w"), stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "webapp.server",
+                "--root",
+                str(self.root),
+                "--port",
+                str(self.port),
+                "--rasa-url",
+                f"http://localhost:{rasa_port}",
+            ],
+            cwd=REPO,
+            env=ENV,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
         _wait(self.url("/faq.json"), self.proc, log)
 
     def url(self, path: str) -> str:
