@@ -94,7 +94,9 @@ def decline(
     if (tracker.latest_message.get("intent") or {}).get("name") == "choose_option":
         kind = "readable"  # a bare "2" with no list to pick from: read, just not covered
     dispatcher.utter_message(response=_INPUT_PROBLEM_RESPONSES.get(kind, response))
-    dispatcher.utter_message(response="utter_help_contacts", contacts=KB.help_contacts_text())
+    dispatcher.utter_message(
+        **rendering.help_contacts_message(KB, again=fallback_stage(tracker) == DECLINED)
+    )
     return [SlotSet(OFFERED_TOPICS, []), SlotSet(FALLBACK_STAGE, DECLINED)]
 
 

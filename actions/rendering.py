@@ -170,6 +170,19 @@ def reply_message(
     return {**kwargs, "json_message": {REPLY: reply}}
 
 
+def help_contacts_message(kb: KnowledgeBase, again: bool = False) -> Message:
+    """The help contacts: the domain response with the full list, and in the reply the
+    short lines (SMS shows those with a link to the full list) and ``again`` when they
+    were sent in answer to the previous message too (SMS then only points to the list)."""
+    message = reply_message(response="utter_help_contacts", contacts=kb.help_contacts_text())
+    message["json_message"][REPLY]["contacts"] = {
+        "short": kb.help_contacts_short(),
+        "anchor": "help",
+        "again": again,
+    }
+    return message
+
+
 def _topic_message(
     kb: KnowledgeBase, topic: Topic, body: str, kind: str, state: Optional[str] = None
 ) -> Message:

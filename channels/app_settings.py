@@ -72,6 +72,11 @@ def _public_url(env: Mapping[str, str]) -> str:
     return (env.get("PUBLIC_URL") or "http://localhost:5005").rstrip("/")
 
 
+def public_url() -> str:
+    """The public address of the assistant's pages (``PUBLIC_URL``), e.g. for FAQ links."""
+    return _public_url(os.environ)
+
+
 DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
 
 

@@ -19,6 +19,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from channels.app_settings import public_url
+from channels.sms import to_gsm7
+
 REPLY = "reply"  # the key of a channel-neutral reply in a message's ``custom``
 
 
@@ -37,6 +40,9 @@ class ChannelStyle:
     # The key the contract travels under: Rasa's socket.io output emits a custom message as
     # ``emit(event, **custom)``, so there it must be {"data": <contract>}.
     custom_key: Optional[str] = None
+    # SMS: every text in GSM-7; instead of the long source line a link to the topic's FAQ
+    # entry with the answer (none with "tell me more"); the help contacts' short form.
+    sms: bool = False
 
 
 STYLES: Dict[str, ChannelStyle] = {
@@ -62,12 +68,19 @@ STYLES: Dict[str, ChannelStyle] = {
     # Slack buttons: 75 characters of text; a section holds 3000 characters of mrkdwn.
     "slack": ChannelStyle(True, 5, 75, 3000, "slack"),
     # SMS and WhatsApp through Twilio: no buttons; 1600 characters per message.
-    "twilio": ChannelStyle(False, 9, 60, 1600, "plain"),
+    "twilio": ChannelStyle(False, 9, 60, 1600, "plain", sms=True),
 }
 DEFAULT_STYLE = STYLES["rest"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+HELP_ANCHOR = "help"  # the help contacts' section on the FAQ page (webapp/faq.py)
+
+
+def faq_link(anchor: str) -> str:
+    return f"{public_url()}/faq/#{anchor}"
 
 
 def style_for(channel: Optional[str]) -> ChannelStyle:
@@ -188,18 +201,43 @@ def render(channel: Optional[str], message: Dict[str, Any]) -> List[Dict[str, An
     numbered list at the end of the parts (its own message after a bare response). Our own
     web clients get the contract (under ``custom_key``) on the last message; messaging apps
     get none, which their connectors would try to send as an app message."""
+    style = style_for(channel)
+    rendered = _render(style, channel, message)
+    if style.sms:
+        rendered = [{**m, "text": to_gsm7(m["text"])} if m.get("text") else m for m in rendered]
+    return rendered
+
+
+def _sms_contacts(contacts: Dict[str, Any]) -> str:
+    """The help contacts by SMS: their short lines and a link to the full list; when they
+    were just sent, a one-line pointer to that list."""
+    link = faq_link(contacts.get("anchor") or HELP_ANCHOR)
+    if contacts.get("again"):
+        return f"The people who can help are listed here: {link}"
+    return "\n".join([*contacts.get("short", []), f"Full list: {link}"])
+
+
+def _render(
+    style: ChannelStyle, channel: Optional[str], message: Dict[str, Any]
+) -> List[Dict[str, Any]]:
     reply = neutral_reply(message)
     if reply is None:
         return [message]
-    style = style_for(channel)
     extra = {
         k: v for k, v in message.items() if k not in ("text", "buttons", "quick_replies", "custom")
     }
     parts = [p for p in reply.get("parts") or [] if p]
-    if parts and reply.get("source") and style.source_in_text:
+    topic = reply.get("topic")
+    if style.sms and parts and topic:
+        # A short link in the answer's own message; "tell me more" adds none.
+        if topic.get("kind") == "answer":
+            parts[-1] = f"{parts[-1]}\nMore: {faq_link(topic['topic'])}"
+    elif parts and reply.get("source") and style.source_in_text:
         parts.append(reply["source"])
     options = list(reply.get("options") or [])
     texts = [message["text"]] if message.get("text") else []
+    if style.sms and texts and reply.get("contacts"):
+        texts[0] = _sms_contacts(reply["contacts"])
     if parts:
         texts.append(shape(channel, "\n\n".join(parts))["text"])
     if options and not style.native_buttons:
@@ -213,7 +251,6 @@ def render(channel: Optional[str], message: Dict[str, Any]) -> List[Dict[str, An
     rendered[0] = {**extra, **rendered[0]}
     if options and style.native_buttons:
         rendered[-1].update(buttons=fit_buttons(style, options), **dict(style.button_options))
-    topic = reply.get("topic")
     if topic and style.web_client:
         rendered[-1]["custom"] = {style.custom_key: topic} if style.custom_key else topic
     return rendered

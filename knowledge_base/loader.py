@@ -104,6 +104,10 @@ class KnowledgeBase:
         server's own reply when the action server cannot be reached."""
         return "\n".join(f"• {c.name}: {c.how}" for c in self.help_contacts)
 
+    def help_contacts_short(self) -> List[str]:
+        """One short line per contact, for SMS (which links the full list)."""
+        return [c.short or c.name for c in self.help_contacts]
+
 
 def _entry_path(raw: Any, loc: Sequence[Any]) -> str:
     """A pydantic error location as 'topics[cost].answer' (entries named by their id)."""

@@ -199,6 +199,8 @@ class HelpContact(Model):
 
     name: str
     how: str
+    # One short line for SMS (the full list is linked): the name and what they do.
+    short: Optional[str] = Field(None, max_length=90)
 
 
 class Notice(Model):

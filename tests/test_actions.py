@@ -174,14 +174,14 @@ def test_feedback_no_offers_a_person():
     assert messages[0]["buttons"] == [{"title": "Talk to a person", "payload": "/human_handoff"}]
 
 
-def test_sms_answer_has_numbered_options_a_source_line_and_no_custom_payload(kb):
+def test_sms_answer_has_numbered_options_a_faq_link_and_no_custom_payload(kb):
     messages, _ = run_action(actions.ActionAnswerTopic(), "ask_cost_twilio")
     [message] = messages
     assert "buttons" not in message or not message["buttons"]
     assert message.get("custom") in (None, {})
     related = [kb.topic(t).title for t in kb.topic("cost").related]
     assert message["text"].startswith(kb.topic("cost").answer)
-    assert "\n\nSource: " in message["text"]
+    assert "/faq/#cost\n\n" in message["text"] and "Source: " not in message["text"]
     assert message["text"].endswith(
         "Reply 1, 2 or 3:\n" + "\n".join(f"{i}. {title}" for i, title in enumerate(related, 1))
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from channels import styles as cs
+from channels.sms import is_gsm7
 
 BUTTONS = [
     {"title": f"Question number {i} about mediation", "payload": f"/ask_{i}"} for i in range(1, 16)
@@ -101,10 +102,11 @@ def test_the_widget_gets_no_source_line_and_the_contract_under_data():
     assert message["buttons"] == OPTIONS and message["custom"] == {"data": CONTRACT}
 
 
-def test_sms_gets_the_source_line_numbered_options_and_no_contract():
+def test_sms_gets_a_faq_link_instead_of_the_source_numbered_options_and_no_contract(monkeypatch):
+    monkeypatch.setenv("PUBLIC_URL", "https://help.example.org/")
     [message] = cs.render("twilio", answer())
     assert message["text"] == (
-        "The district pays. Free for parents.\n\nSource: the article\n\n"
+        "The district pays. Free for parents.\nMore: https://help.example.org/faq/#cost\n\n"
         "Reply 1, 2 or 3:\n1. Who attends?\n2. How long does it take?\n"
         "3. Something else"
     )
@@ -160,3 +162,69 @@ def test_long_parts_are_split_within_the_apps_size():
 def test_messages_without_a_neutral_reply_pass_unchanged():
     message = {"text": "Hello.", "buttons": OPTIONS, "custom": {"other": 1}}
     assert cs.render("twilio", message) == [message]
+
+
+def test_sms_link_defaults_to_the_local_server(monkeypatch):
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    [message] = cs.render("twilio", answer())
+    assert "More: http://localhost:5005/faq/#cost\n" in message["text"]
+
+
+def test_sms_details_carry_no_source_and_no_link():
+    reply = answer(parts=["More about it."])
+    reply["custom"][cs.REPLY]["topic"] = {**CONTRACT, "kind": "details"}
+    [message] = cs.render("twilio", reply)
+    assert message["text"].startswith("More about it.\n\nReply 1, 2 or 3:")
+    assert "Source" not in message["text"] and "/faq/" not in message["text"]
+
+
+def test_sms_typography_becomes_gsm7_and_other_apps_keep_it():
+    typed = "“Quoted” ‘it’s’ • one ¶3 … a–b—c\u00a0d § 300"
+    [sms] = cs.render("twilio", answer(parts=[typed]))
+    assert sms["text"].startswith("\"Quoted\" 'it's' - one para 3 ... a-b-c d Sec. 300\n")
+    assert is_gsm7(sms["text"])
+    plain = cs.render("twilio", {"text": "It’s “free”."})
+    assert plain == [{"text": 'It\'s "free".'}]
+    for channel in ("telegram", "facebook", "slack", "rest", "socketio"):
+        [rich] = cs.render(channel, answer(parts=[typed]))
+        assert rich["text"].startswith(typed), channel
+        assert cs.render(channel, {"text": "It’s"}) == [{"text": "It’s"}]
+
+
+def contacts_message(again=False):
+    return {
+        "text": "• Office: runs mediation, a long line\n• PTI: free help, a long line",
+        "utter_action": "utter_help_contacts",
+        "custom": {
+            cs.REPLY: {
+                "parts": [],
+                "source": None,
+                "options": [],
+                "topic": None,
+                "contacts": {"short": ["Office: runs it", "PTI: free help"], "again": again},
+            }
+        },
+    }
+
+
+def test_sms_help_contacts_are_the_short_lines_and_a_link(monkeypatch):
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    [message] = cs.render("twilio", contacts_message())
+    assert message["text"] == (
+        "Office: runs it\nPTI: free help\nFull list: http://localhost:5005/faq/#help"
+    )
+    assert message["utter_action"] == "utter_help_contacts"
+
+
+def test_sms_second_decline_gets_a_one_line_pointer(monkeypatch):
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    [message] = cs.render("twilio", contacts_message(again=True))
+    assert "\n" not in message["text"] and message["text"].endswith("/faq/#help")
+    assert "Office" not in message["text"]
+
+
+@pytest.mark.parametrize("channel", ["rest", "socketio", "telegram", "facebook", "slack"])
+@pytest.mark.parametrize("again", [False, True])
+def test_other_apps_get_the_full_help_contacts(channel, again):
+    [message] = cs.render(channel, contacts_message(again))
+    assert message["text"] == contacts_message()["text"]

@@ -170,7 +170,7 @@ regulations ({regulations}) and the guidance named under each answer.</p>
 </form>
 <nav aria-label="Topics"><ul class="faq-toc">{"".join(toc)}</ul></nav>
 {"".join(sections)}
-<section class="faq-help" aria-labelledby="h-help">
+<section class="faq-help" id="help" aria-labelledby="h-help">
 <h2 id="h-help">Talk to a person</h2><ul>{contacts}</ul></section>
 </main>
 <script src="/faq/faq.js" defer></script>
