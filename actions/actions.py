@@ -259,7 +259,7 @@ class ActionSessionStart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        dispatcher.utter_message(text=rendering.notice_text(KB))
+        dispatcher.utter_message(**rendering.notice_message(KB))
         carried = [
             SlotSet(name, value)
             for name, value in tracker.current_slot_values().items()

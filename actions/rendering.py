@@ -218,6 +218,13 @@ def notice_text(kb: KnowledgeBase) -> str:
     return f"{kb.notice.disclaimer} {kb.notice.privacy}"
 
 
+def notice_message(kb: KnowledgeBase) -> Message:
+    """The notice, with its one-segment form for SMS in the reply (``sms_text``)."""
+    message = reply_message(text=notice_text(kb))
+    message["json_message"][REPLY]["sms_text"] = kb.notice.sms
+    return message
+
+
 def clarify_buttons(kb: KnowledgeBase, topic_ids: Sequence[str]) -> List[Dict[str, str]]:
     """Readable choices for a low-confidence guess, plus a way out."""
     return topic_buttons(kb, topic_ids) + [

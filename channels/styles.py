@@ -235,9 +235,13 @@ def _render(
     elif parts and reply.get("source") and style.source_in_text:
         parts.append(reply["source"])
     options = list(reply.get("options") or [])
+    if style.sms and topic and topic.get("kind") == "details":
+        options = []  # "tell me more" on SMS: the options just sent are not paid for twice
     texts = [message["text"]] if message.get("text") else []
     if style.sms and texts and reply.get("contacts"):
         texts[0] = _sms_contacts(reply["contacts"])
+    if style.sms and texts and reply.get("sms_text"):
+        texts[0] = reply["sms_text"]  # the knowledge base's one-segment form
     if parts:
         texts.append(shape(channel, "\n\n".join(parts))["text"])
     if options and not style.native_buttons:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Literal, Optional, Tuple
 
-from pydantic import BaseModel, Extra, Field, validator
+from pydantic import BaseModel, Extra, Field, constr, validator
 
 MAX_ANSWER_WORDS = 60
 MAX_TITLE_CHARS = 40
@@ -208,6 +208,8 @@ class Notice(Model):
 
     disclaimer: str
     privacy: str
+    # The same in one SMS segment (160 GSM-7 characters): SMS parents pay per message.
+    sms: constr(max_length=160)  # type: ignore[valid-type]
 
 
 class DefaultFollowups(Followups):

@@ -91,6 +91,9 @@ def main() -> int:
             used = sum(segments(b) for b in bodies)
             total += used
             print(f"{name:34s} {len(bodies):2d} messages, {used:2d} segments")
+            if "--show" in sys.argv:
+                for body in bodies:
+                    print(f"    [{segments(body)}] {body!r}")
     finally:
         servers.stop()
         fake.stop()

@@ -148,14 +148,14 @@ def twilio(tmp_path_factory):
 
 @needs_model
 def test_sms_unclear_then_3_then_unclear_again_gets_the_help_contacts(twilio, kb):
-    from tests.test_messaging_twilio import inbound, sent_bodies
+    from harness.twilio_webhook import inbound, sent_bodies
 
     servers, fake = twilio
     sender = "+1415557" + str(uuid.uuid4().int)[:4]
     fake.clear()
     assert inbound(servers, sender, UNCLEAR) == 204
     notice, *bodies = sent_bodies(fake, sender, 3)
-    assert notice.startswith(kb.notice.disclaimer)
+    assert notice == kb.notice.sms
     assert bodies[0] == "I'm not sure I understood. Did you mean one of these?"
     options = bodies[-1]
     assert options.startswith("Reply 1, 2 or 3:\n1. ") and options.endswith("\n3. Something else")
@@ -176,7 +176,7 @@ def test_sms_unclear_then_3_then_unclear_again_gets_the_help_contacts(twilio, kb
 
 @needs_model
 def test_sms_second_unclear_message_right_after_did_you_mean_gets_the_help_contacts(twilio, kb):
-    from tests.test_messaging_twilio import inbound, sent_bodies
+    from harness.twilio_webhook import inbound, sent_bodies
 
     servers, fake = twilio
     sender = "+1415558" + str(uuid.uuid4().int)[:4]

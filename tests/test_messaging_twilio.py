@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from channels.sms import is_gsm7, to_gsm7
+from channels.sms import is_gsm7, segments, to_gsm7
 from harness.fake_apps import running_app
 from harness.servers import MODEL
 from harness.twilio_webhook import (
@@ -32,7 +32,7 @@ def test_sms_question_gets_answer_source_and_numbered_options_in_order(twilio, k
     sender = "+1415555" + str(uuid.uuid4().int)[:4]
     assert inbound(servers, sender, "is mediation free?") == 204
     notice, *bodies = sent_bodies(fake, sender, 3)
-    assert notice == to_gsm7(f"{kb.notice.disclaimer} {kb.notice.privacy}")  # once, first
+    assert notice == kb.notice.sms and segments(notice) == 1  # once, first, one segment
     assert fake.calls[0]["body"]["From"] == NUMBER
     related = [kb.topic(t).title for t in kb.topic("cost").related]
     # The answer and a short link to its FAQ entry in one message, then the options.
@@ -55,9 +55,7 @@ def test_whatsapp_through_twilio(twilio, kb):
     extra = {"To": "whatsapp:" + NUMBER, "ProfileName": "Maria", "WaId": sender[10:]}
     assert inbound(servers, sender, "how long does mediation take", extra) == 204
     notice, answer = sent_bodies(fake, sender, 3)[:2]
-    assert notice.startswith(kb.notice.disclaimer) and answer.startswith(
-        to_gsm7(kb.topic("duration").answer)
-    )
+    assert notice == kb.notice.sms and answer.startswith(to_gsm7(kb.topic("duration").answer))
 
 
 def test_bad_signature_is_rejected_and_gets_no_reply(twilio):
@@ -84,7 +82,7 @@ def test_photo_or_location_gets_a_polite_only_text_reply(twilio, kb, extra):
     sender = "+1415555" + str(uuid.uuid4().int)[:4]
     assert inbound(servers, sender, "", extra) == 204
     notice, body = sent_bodies(fake, sender, 2)
-    assert notice.startswith(kb.notice.disclaimer) and "only read text" in body
+    assert notice == kb.notice.sms and "only read text" in body
 
 
 def test_sms_menu_lists_the_areas_with_numbered_starting_topics(twilio, kb):
@@ -93,7 +91,7 @@ def test_sms_menu_lists_the_areas_with_numbered_starting_topics(twilio, kb):
     sender = "+1415555" + str(uuid.uuid4().int)[:4]
     assert inbound(servers, sender, "menu") == 204
     bodies = sent_bodies(fake, sender, 3)
-    assert bodies[0].startswith(kb.notice.disclaimer)
+    assert bodies[0] == kb.notice.sms
     text = "\n".join(bodies[1:])
     assert all(area.title in text for area in kb.areas)
     numbered = next(b for b in bodies if b.startswith("Reply 1"))

@@ -106,3 +106,27 @@ def test_a_decline_right_after_a_decline_is_flagged(stage, again):
     contacts = dispatcher.messages[1]["custom"][styles.REPLY]["contacts"]
     assert dispatcher.messages[1]["response"] == "utter_help_contacts"
     assert contacts["again"] is again and contacts["anchor"] == styles.HELP_ANCHOR
+
+
+def test_the_notice_by_sms_is_its_one_segment_form_and_other_apps_keep_the_full_one(kb):
+    from actions.rendering import notice_message, notice_text
+    from channels.styles import render
+
+    message = {"text": notice_text(kb), "custom": notice_message(kb)["json_message"]}
+    [sms] = render("twilio", message)
+    assert sms["text"] == kb.notice.sms and segments(sms["text"]) == 1
+    for app in ("telegram", "facebook", "rest", "socketio"):
+        assert [m["text"] for m in render(app, message)] == [notice_text(kb)]
+
+
+def test_tell_me_more_by_sms_does_not_repeat_the_options(kb):
+    from actions.rendering import details_message
+    from channels.styles import render
+
+    message = details_message(kb, "cost")
+    shaped = render("twilio", {"custom": message["json_message"]})
+    assert not any("Reply 1" in m["text"] for m in shaped)
+    assert any(
+        "Reply 1" in m.get("text", "") or m.get("buttons")
+        for m in render("telegram", {"custom": message["json_message"]})
+    )
