@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Set up whatever is missing, then print the benchmark figures (scripts/benchmark.py).
+# Set up whatever is missing, then print the benchmark figures (scripts/benchmark.py) and
+# the SMS segments of every answer and of the scripted SMS conversations (scripts/sms_segments.py).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/setup.sh"
-exec "$VENV_PY" "$ROOT/scripts/benchmark.py" "$@"
+"$VENV_PY" "$ROOT/scripts/benchmark.py" "$@"
+echo "SMS segments (scripts/sms_segments.py):"
+"$VENV_PY" "$ROOT/scripts/sms_segments.py"
