@@ -106,7 +106,7 @@ def test_no_example_is_labelled_with_two_intents():
 
 
 def test_responses_used_by_actions_exist_and_domain_actions_are_implemented():
-    used = set(re.findall(r'"(utter_[a-z_]+)"', ACTIONS_SOURCE))
+    used = set(re.findall(r'"(utter_[a-z_]+)"', ACTION_SERVER_SOURCE))
     assert used and used <= set(DOMAIN["responses"])
     implemented = set(re.findall(r'return "(action_[a-z_]+)"', ACTIONS_SOURCE))
     assert implemented == set(DOMAIN["actions"])
