@@ -9,16 +9,15 @@ socket.io (button payloads).
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from typing import Any, List, Tuple
+from typing import List
 
 import pytest
 
 from actions import actions
 from channels.sms import to_gsm7
 from harness.servers import MODEL, Servers
+from harness.socketio_client import socketio_steps
 from tests.conftest import run_action, slots_set, topics_in
 
 APOLOGY = ("sorry", "not something I cover")
@@ -187,41 +186,6 @@ def test_sms_second_unclear_message_right_after_did_you_mean_gets_the_help_conta
     assert inbound(servers, sender, UNCLEAR_AGAIN) == 204
     reply = "\n".join(sent_bodies(fake, sender, 2))
     assert "Did you mean" not in reply and all(to_gsm7(c.short) in reply for c in kb.help_contacts)
-
-
-def socketio_steps(
-    port: int, origin: str, steps: List[Tuple[str, Any]], timeout: float = 20, quiet: float = 0.6
-) -> List[List[Any]]:
-    """Send socket.io events one by one; after each, the bot messages it brought (all that
-    arrive until ``quiet`` seconds pass without one; none for a session request).
-    (A copy of tests/test_hardening_e2e.py's.)"""
-    import socketio
-
-    async def go() -> List[List[Any]]:
-        received: List[Any] = []
-        client = socketio.AsyncClient()
-        client.on("bot_uttered", lambda payload: received.append(payload))
-        await client.connect(
-            f"http://localhost:{port}", transports=["websocket"], headers={"Origin": origin}
-        )
-        replies: List[List[Any]] = []
-        for name, data in steps:
-            before = len(received)
-            await client.emit(name, data)
-            deadline, last_count, last_change = time.time() + timeout, before, time.time()
-            while time.time() < deadline:
-                await asyncio.sleep(0.05)
-                if len(received) != last_count:
-                    last_count, last_change = len(received), time.time()
-                elif time.time() - last_change > quiet and (
-                    len(received) > before or name == "session_request"
-                ):
-                    break
-            replies.append(received[before:])
-        await client.disconnect()
-        return replies
-
-    return asyncio.run(go())
 
 
 @pytest.fixture(scope="module")

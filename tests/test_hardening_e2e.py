@@ -19,6 +19,7 @@ import pytest
 
 from channels import input_guard
 from harness.servers import MODEL, Servers, Site
+from harness.socketio_client import socketio_steps
 from tests.bad_inputs import BAD_TEXTS
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
@@ -216,40 +217,6 @@ def test_the_action_server_listens_on_localhost_only_and_wants_the_token(servers
             probe.settimeout(1)
             assert probe.connect_ex((ip, servers.action_port)) != 0, ip
     assert url  # the Rasa server itself gets through: every other test here depends on it
-
-
-def socketio_steps(
-    port: int, origin: str, steps: List[Tuple[str, Any]], timeout: float = 20, quiet: float = 0.6
-) -> List[List[Any]]:
-    """Send socket.io events one by one; after each, the bot messages it brought (all that
-    arrive until ``quiet`` seconds pass without one; none for a session request)."""
-    import socketio
-
-    async def go() -> List[List[Any]]:
-        received: List[Any] = []
-        client = socketio.AsyncClient()
-        client.on("bot_uttered", lambda payload: received.append(payload))
-        await client.connect(
-            f"http://localhost:{port}", transports=["websocket"], headers={"Origin": origin}
-        )
-        replies: List[List[Any]] = []
-        for name, data in steps:
-            before = len(received)
-            await client.emit(name, data)
-            deadline, last_count, last_change = time.time() + timeout, before, time.time()
-            while time.time() < deadline:
-                await asyncio.sleep(0.05)
-                if len(received) != last_count:
-                    last_count, last_change = len(received), time.time()
-                elif time.time() - last_change > quiet and (
-                    len(received) > before or name == "session_request"
-                ):
-                    break
-            replies.append(received[before:])
-        await client.disconnect()
-        return replies
-
-    return asyncio.run(go())
 
 
 def site_origin(servers: Servers) -> str:
