@@ -6,8 +6,13 @@ Rasa) rather than ``http.server``: async, and no version banner.
 
 Headers on every response: a Content-Security-Policy that allows scripts, styles and
 frames only from this site and connections only to it and the assistant
-(``--rasa-url``), ``frame-ancestors 'self'``, ``nosniff``, no referrer, no caching
-(content changes with the knowledge base).
+(``--rasa-url``), ``frame-ancestors 'self'``, ``nosniff``, no referrer.
+
+Text files go out compressed (brotli or gzip, as the browser accepts; ``file_cache``) with
+an ETag, and a repeat request with ``If-None-Match`` gets an empty 304. Pages and
+``faq.json`` are revalidated on every use (``no-cache``: they change with the knowledge
+base); the widget, the vendored client and the FAQ's CSS and JS may be reused for
+``SHORT_MAX_AGE`` seconds, so an edit reaches the sites that embed the widget within minutes.
 
 Usage: python -m webapp.server --root build/site --port 8080 --rasa-url http://localhost:5005
 """
@@ -26,6 +31,8 @@ from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from webapp.file_cache import FileCache, not_modified
+
 TYPES = {
     ".js": "text/javascript",
     ".json": "application/json",
@@ -34,6 +41,9 @@ TYPES = {
     ".svg": "image/svg+xml",
     ".png": "image/png",
 }
+SHORT_MAX_AGE = 300
+# URL paths whose files may be reused without asking for SHORT_MAX_AGE seconds.
+SHORT_LIVED = ("/widget/", "/vendor/", "/faq/faq.css", "/faq/faq.js")
 
 
 def content_security_policy(rasa_url: str) -> str:
@@ -59,11 +69,26 @@ def resolve(root: Path, path: str) -> Optional[Path]:
     return target if target.is_file() else None
 
 
+def cache_control(url_path: str, mime: str) -> str:
+    """Pages and data are revalidated every time; the widget's files for a few minutes."""
+    if mime.startswith("text/html") or not url_path.startswith(SHORT_LIVED):
+        return "no-cache"
+    return f"public, max-age={SHORT_MAX_AGE}"
+
+
+def vary_on_encoding(response: HTTPResponse) -> None:
+    """Add ``Accept-Encoding`` to ``Vary`` (the shared header code sets ``Vary: Origin``)."""
+    names = [v.strip() for v in response.headers.get("Vary", "").split(",") if v.strip()]
+    if "Accept-Encoding" not in names:
+        response.headers["Vary"] = ", ".join([*names, "Accept-Encoding"])
+
+
 def build_app(root: Path, rasa_url: str) -> Sanic:
     from service import http_headers
 
     app = Sanic("iep_site", configure_logging=False)
     root = root.resolve()
+    files = FileCache()
 
     async def serve(request: Request, path: str = "") -> HTTPResponse:
         target = resolve(root, path)
@@ -76,10 +101,22 @@ def build_app(root: Path, rasa_url: str) -> Sanic:
             or mimetypes.guess_type(target.name)[0]
             or "application/octet-stream"
         )
-        return await response.file(target, mime_type=mime)
+        sent = await files.get(target, mime, request.headers.get("accept-encoding", ""))
+        headers = {"ETag": sent.etag, "Cache-Control": cache_control(request.path, mime)}
+        if not_modified(request.headers.get("if-none-match"), sent.etag):
+            return HTTPResponse(status=304, headers=headers)
+        if sent.coding:
+            headers["Content-Encoding"] = sent.coding
+        return HTTPResponse(body=sent.body, headers=headers, content_type=mime)
 
     app.add_route(serve, "/", methods=["GET"], name="home")
     app.add_route(serve, "/<path:path>", methods=["GET"], name="file")
+
+    # Registered before the shared headers, so it runs after them (Sanic runs response
+    # middleware in reverse order) and keeps their ``Vary: Origin``.
+    @app.on_response
+    async def vary(request: Request, resp: HTTPResponse) -> None:
+        vary_on_encoding(resp)
 
     http_headers.install(
         app,
