@@ -5,7 +5,8 @@
   machine needs it);
 - every request but ``GET /health`` must carry ``Authorization: Bearer <ACTION_SERVER_TOKEN>``,
   which endpoints.yml makes the Rasa server send; without a token set, it refuses to start
-  on anything but localhost.
+  on anything but localhost;
+- its log lines are redacted (``service.redaction``), like the Rasa server's.
 
 Usage: ACTION_SERVER_TOKEN=... python -m service.action_server --port 5055
 """
@@ -70,6 +71,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     sys.path.insert(1, str(REPO))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("sanic.access").setLevel(logging.WARNING)
+    from service.redaction import install_log_redaction
+
+    install_log_redaction()  # no log line keeps a parent's contact details
     app = build_app(token)
     logger.info(
         "Action server on %s:%s (token %s)",

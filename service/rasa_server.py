@@ -8,7 +8,9 @@ credentials file, the agent loaded at start, the same endpoints file) and adds:
 - ``channels.input_guard.GuardedHandler`` between every channel and the agent;
 - bodies over ``MAX_BODY_BYTES`` refused with 413 before they are read whole;
 - CORS and hardening headers from ``service.http_headers`` (origins: ``ALLOWED_ORIGINS``);
-- no Rasa HTTP API (as ``rasa run`` without ``--enable-api``) and no version banner.
+- no Rasa HTTP API (as ``rasa run`` without ``--enable-api``) and no version banner;
+- log lines redacted (``service.redaction``) and old conversations deleted at start and
+  daily (``service.retention``).
 
 Usage: python -m service.rasa_server --model models/iep.tar.gz --port 5005 \
            --endpoints endpoints.yml --credentials credentials.yml
@@ -110,8 +112,20 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
     app.register_listener(
         partial(rasa.core.run.load_agent_on_start, model, endpoints, None), "before_server_start"
     )
+    app.register_listener(start_retention, "after_server_start")
     app.register_listener(rasa.core.run.close_resources, "after_server_stop")
     return app
+
+
+async def start_retention(app: Sanic, _: Any) -> None:
+    """Delete the conversations past the retention period now, then daily."""
+    from service import retention
+
+    store = retention.windowed_store(app.ctx.agent.tracker_store)
+    if store is None:
+        logger.warning("retention.off: the tracker store cannot delete old conversations")
+        return
+    app.add_task(retention.run_daily(store, retention.retention_days()))
 
 
 class ClosedWebsocketFilter(logging.Filter):
@@ -140,6 +154,9 @@ def configure_logging(level: Text) -> None:
     for noisy in ("sanic.access", "engineio.server", "socketio.server", "websockets"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("sanic.error").addFilter(ClosedWebsocketFilter())
+    from service.redaction import install_log_redaction
+
+    install_log_redaction()
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

@@ -19,6 +19,16 @@ Two more costs of Rasa's store, measured with cProfile at 14 and 17 ms of a ~60 
   ``synchronous=NORMAL``: safe against a crash of the process, and at worst the last turns
   are lost on a power cut (PostgreSQL in the cluster keeps its own settings).
 
+Privacy (issue 11), in the save path so SQLite and PostgreSQL behave alike:
+- every stored event is redacted first (``service/redaction.py``): e-mail addresses, phone
+  numbers and long digit runs become placeholders; the tracker in memory, which NLU and
+  the current turn's actions use, keeps the original (no event broker is streamed to:
+  it would get the original text);
+- a turn that sets the ``erase_requested`` slot (the parent confirmed "delete my
+  conversation") deletes every row of that conversation instead of saving;
+- ``delete_expired`` removes conversations whose last event is older than the retention
+  period (run by ``service/retention.py``).
+
 endpoints.yml:  tracker_store: {type: service.tracker_store.WindowedSQLTrackerStore, ...}
 """
 
@@ -31,14 +41,18 @@ from typing import Any, Dict, Iterator, List, Optional, Text, Type
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
+
+from service.redaction import redact_event
 
 DEFAULT_WINDOW_TURNS = 10
 # Set on a tracker by ``retrieve``: how many of its events are already stored.
 STORED_EVENTS = "_stored_event_count"
 RESETTING_EVENTS = ("session_started", "restart")
+# Set by the action that carries out "delete my conversation" (domain.yml).
+ERASE_SLOT = "erase_requested"
 
 
 @lru_cache(maxsize=1)
@@ -131,8 +145,56 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         return earlier_slots + window
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
+        """Rasa's save, with each new event redacted; or, when the turn asked for it, the
+        whole conversation deleted."""
+        with self.session_scope() as session:
+            events = list(self._additional_events(session, tracker))
+            if any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value for e in events):
+                self._delete_rows(session, [tracker.sender_id])
+                session.commit()
+                setattr(tracker, STORED_EVENTS, len(tracker.events))
+                return
+            for event in events:
+                data = redact_event(event.as_dict())
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
         setattr(tracker, STORED_EVENTS, len(tracker.events))
+
+    def _delete_rows(self, session: Any, sender_ids: List[Text]) -> int:
+        """Delete every stored event of these conversations; how many rows went."""
+        if not sender_ids:
+            return 0
+        return (
+            session.query(self.SQLEvent)
+            .filter(self.SQLEvent.sender_id.in_(sender_ids))
+            .delete(synchronize_session=False)
+        )
+
+    def delete_expired(self, cutoff: float) -> int:
+        """Delete the conversations whose last event is older than ``cutoff`` (a Unix
+        time); a conversation with any event at or after it is kept whole. How many
+        conversations went."""
+        event = self.SQLEvent
+        with self.session_scope() as session:
+            stale = [
+                sender
+                for (sender,) in session.query(event.sender_id)
+                .group_by(event.sender_id)
+                .having(sa.func.max(event.timestamp) < cutoff)
+            ]
+            for start in range(0, len(stale), 500):  # within every database's parameter limit
+                self._delete_rows(session, stale[start : start + 500])
+            session.commit()
+        return len(stale)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         """Events added since ``retrieve`` (Rasa's own count would compare a window with
