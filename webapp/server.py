@@ -118,6 +118,7 @@ def build_app(root: Path, rasa_url: str) -> Sanic:
     async def vary(request: Request, resp: HTTPResponse) -> None:
         vary_on_encoding(resp)
 
+    __import__("webapp.insights").insights.install(app)  # /insights/, on with INSIGHTS_TOKEN
     http_headers.install(
         app,
         origins=[],

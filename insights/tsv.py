@@ -1,0 +1,51 @@
+"""The declined questions as a TSV, ready to label and add to the training data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Dict, List, Tuple
+
+from insights.clusters import Cluster
+from insights.period import Period, day_of
+
+COLUMNS = ("text", "suggested_intent", "count", "first_seen", "cluster")
+HEADER = """\
+# Questions the assistant declined ("that's not something I cover"), {since} to {until}.
+# How to use it (docs/content-guide.md, "Using the declined questions"):
+#  1. For each row, decide what it is and put that in suggested_intent (which holds the
+#     assistant's own best guess): one of our topics (its ask_<topic id>), a question we
+#     should keep declining (out_of_scope), or neither (delete the row).
+#  2. Copy each text, as "    - <text>", under that intent in the data/nlu/ file of its area
+#     (out_of_scope: data/nlu/out_of_scope.yml). A question no topic answers may need a new
+#     topic first (docs/content-guide.md, "Adding a topic").
+#  3. Run `make train`, then `make test`.
+# Columns: text (as the parent typed it, after redaction), suggested_intent, count (times
+# asked in the period), first_seen (UTC date), cluster (the group number in the report).
+"""
+
+
+def _cell(value: object) -> str:
+    return " ".join(str(value).split())
+
+
+def rows(clusters: List[Cluster]) -> List[Tuple[str, str, int, dt.date, int]]:
+    """One row per distinct declined wording, in the report's cluster order."""
+    out = []
+    for number, group in enumerate(clusters, start=1):
+        by_wording: Dict[str, list] = {}
+        for question in group.questions:
+            if question.kind == "declined":
+                by_wording.setdefault(" ".join(question.text.lower().split()), []).append(question)
+        for asked in sorted(by_wording.values(), key=lambda qs: (-len(qs), qs[0].timestamp)):
+            first = min(asked, key=lambda q: q.timestamp)
+            out.append(
+                (first.text, first.suggested_intent, len(asked), day_of(first.timestamp), number)
+            )
+    return out
+
+
+def declined_tsv(clusters: List[Cluster], period: Period) -> str:
+    """The file's text: the header comment, the column names, the rows."""
+    lines = [HEADER.format(since=period.since, until=period.until).rstrip("\n"), "\t".join(COLUMNS)]
+    lines += ["\t".join(_cell(v) for v in row) for row in rows(clusters)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,118 @@
+"""How a conversation is recorded, read back as the parent's turns.
+
+A turn is one parent message and what the assistant did with it, read from the events
+the Rasa server stores (service/tracker_store.py, Rasa's ``events`` table) and the slots
+the actions set (actions/actions.py):
+- answered: the turn set ``last_topic`` (every topic answer does, action_answer_topic);
+- clarified: it set ``fallback_stage`` to ``clarifying`` ("Did you mean…");
+- declined: the assistant said ``utter_out_of_scope`` ("that's not something I cover"),
+  whether straight away or after a "Did you mean…" that missed;
+- anything else (a greeting, thanks, feedback, a state, "talk to a person") is "other".
+A conversation is one session of one sender (``session_started`` begins the next).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from insights.store import StoredEvent
+
+ANSWERED, CLARIFIED, DECLINED, OTHER = "answered", "clarified", "declined", "other"
+DECLINE_RESPONSE = "utter_out_of_scope"
+# Turns that pick or extend an answer rather than ask: the question is an earlier turn.
+NOT_A_QUESTION = {"choose_option", "more_detail", "give_state", "something_else", "feedback"}
+
+
+@dataclass
+class Turn:
+    sender_id: str
+    session: int
+    timestamp: float
+    channel: str
+    text: str
+    intent: str
+    ranking: List[Tuple[str, float]]
+    entities: Dict[str, str]
+    topic: Optional[str] = None
+    stage: Optional[str] = None
+    declined: bool = False
+    states: List[str] = field(default_factory=list)
+
+    @property
+    def conversation(self) -> Tuple[str, int]:
+        return self.sender_id, self.session
+
+    @property
+    def outcome(self) -> str:
+        if self.topic:
+            return ANSWERED
+        if self.stage == "clarifying":
+            return CLARIFIED
+        return DECLINED if self.declined else OTHER
+
+
+def _user_turn(event: StoredEvent, session: int) -> Turn:
+    parse = event.data.get("parse_data") or {}
+    return Turn(
+        sender_id=event.sender_id,
+        session=session,
+        timestamp=event.timestamp,
+        channel=str(event.data.get("input_channel") or "unknown"),
+        text=str(event.data.get("text") or ""),
+        intent=str((parse.get("intent") or {}).get("name") or ""),
+        ranking=[(r["name"], float(r["confidence"])) for r in parse.get("intent_ranking") or []],
+        entities={
+            str(e.get("entity")): str(e.get("value"))
+            for e in parse.get("entities") or []
+            if e.get("entity")
+        },
+    )
+
+
+def _apply(turn: Turn, event: StoredEvent) -> None:
+    """What an event after the parent's message says about that turn."""
+    data = event.data
+    if event.type_name == "slot" and data.get("value"):
+        name, value = data.get("name"), data["value"]
+        if name == "last_topic":
+            turn.topic = str(value)
+        elif name == "fallback_stage":
+            turn.stage = str(value)
+        elif name == "us_state" and value not in turn.states:
+            turn.states.append(str(value))
+    elif event.type_name == "bot":
+        if (data.get("metadata") or {}).get("utter_action") == DECLINE_RESPONSE:
+            turn.declined = True
+
+
+def read_turns(events: Iterable[StoredEvent]) -> List[Turn]:
+    """The parent's turns, in storage order per sender (events come sorted by sender)."""
+    turns: List[Turn] = []
+    sender, session, current = None, 0, None
+    for event in events:
+        if event.sender_id != sender:
+            sender, session, current = event.sender_id, 0, None
+        if event.type_name == "session_started":
+            session, current = session + 1, None
+        elif event.type_name == "user":
+            current = _user_turn(event, session)
+            turns.append(current)
+        elif current is not None:
+            _apply(current, event)
+    return turns
+
+
+def question_before(turns: List[Turn], index: int) -> Turn:
+    """The turn whose question led to the answer given at ``turns[index]``: itself, or,
+    when it was a pick ("2", a "Did you mean…" button, "tell me more"), the question
+    before it in the same conversation."""
+    turn, topic = turns[index], turns[index].topic
+    while (turn.intent in NOT_A_QUESTION or turn.text.startswith("/")) and index > 0:
+        previous = turns[index - 1]
+        if previous.conversation != turn.conversation:
+            break
+        if previous.outcome != CLARIFIED and previous.topic != topic:
+            break
+        index, turn = index - 1, previous
+    return turn
