@@ -2,10 +2,12 @@
 
 Usage: python scripts/build_site.py OUTPUT_DIR --rasa-url http://localhost:5005
 
-Copies site/ (filling in where the assistant runs), the socket.io browser client from
-node_modules (installed at set-up: no CDN), and writes faq/index.html and faq.json from the
-knowledge base, so the FAQ never copies answer text. widget/help-contacts.json holds the
-knowledge base's help contacts, so the widget can show them when the assistant is down.
+Copies site/ (filling in where the assistant runs), bundles and minifies the widget
+(site/widget/src/, ES modules) into widget/iep-chat.js, its CSS, and the socket.io browser
+client (from node_modules, installed at set-up: no CDN) into vendor/socket.io.min.js, with
+esbuild, and writes faq/index.html and faq.json from the knowledge base, so the FAQ never
+copies answer text. widget/help-contacts.json holds the knowledge base's help contacts, so
+the widget can show them when the assistant is down.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,8 +25,33 @@ sys.path.insert(0, str(ROOT))
 from knowledge_base import load  # noqa: E402
 from webapp.faq import faq_document, faq_html  # noqa: E402
 
-SOCKETIO_CLIENT = ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
+WIDGET_SRC = ROOT / "site" / "widget" / "src"
+# Browsers the widget supports: the last few years of evergreen browsers and Safari.
+BROWSER_TARGET = "--target=es2019,chrome80,firefox78,safari13"
 RASA_URL_PLACEHOLDER = "__RASA_URL__"
+
+
+def esbuild(entry: Path, outfile: Path, *options: str) -> None:
+    """Bundle and minify ``entry`` into ``outfile`` (one file, no source map)."""
+    if not ESBUILD.exists():
+        sys.exit(f"build_site: {ESBUILD} is missing: run `make setup` (npm ci) first")
+    subprocess.run(
+        [str(ESBUILD), str(entry), "--minify", f"--outfile={outfile}", "--log-level=warning"]
+        + list(options),
+        check=True,
+        cwd=ROOT,
+    )
+
+
+def build_widget(output: Path) -> None:
+    """The widget as one classic script (sites embed /widget/iep-chat.js), its CSS, and
+    the socket.io client it loads when it connects."""
+    js = ["--bundle", "--format=iife", "--platform=browser", BROWSER_TARGET]
+    esbuild(WIDGET_SRC / "main.js", output / "widget" / "iep-chat.js", *js)
+    esbuild(WIDGET_SRC / "socket-client.js", output / "vendor" / "socket.io.min.js", *js)
+    css = ROOT / "site" / "widget" / "iep-chat.css"
+    esbuild(css, output / "widget" / "iep-chat.css", BROWSER_TARGET)
 
 
 def help_contacts_document(kb) -> dict:
@@ -36,14 +64,13 @@ def build(output: Path, rasa_url: str) -> None:
     """Write the whole site into ``output`` (replacing what was there)."""
     if output.exists():
         shutil.rmtree(output)
-    shutil.copytree(ROOT / "site", output)
+    shutil.copytree(ROOT / "site", output, ignore=shutil.ignore_patterns("src", "iep-chat.css"))
+    build_widget(output)
     for path in [*output.rglob("*.html"), *output.rglob("chat-config.js")]:
         path.write_text(
             path.read_text(encoding="utf-8").replace(RASA_URL_PLACEHOLDER, rasa_url),
             encoding="utf-8",
         )
-    (output / "vendor").mkdir(exist_ok=True)
-    shutil.copy(SOCKETIO_CLIENT, output / "vendor" / "socket.io.min.js")
     kb = load()
     (output / "faq" / "index.html").write_text(faq_html(kb, rasa_url), encoding="utf-8")
     (output / "faq.json").write_text(

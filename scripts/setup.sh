@@ -64,11 +64,11 @@ ensure_packages() {
   echo "$want" > "$VENV/.installed"
 }
 
-ensure_node_modules() {  # the socket.io browser client for the widget, axe-core for its test
+ensure_node_modules() {  # esbuild and the socket.io client for the widget, axe-core for its tests
   local want; want="$(fingerprint package.json package-lock.json)"
   [ "$(cat "$ROOT/node_modules/.installed" 2>/dev/null)" = "$want" ] && return 0
   if ! command -v npm >/dev/null 2>&1; then
-    echo "setup: npm (Node.js) is required to install the widget's socket.io client; none found." >&2
+    echo "setup: npm (Node.js) is required to build the widget (esbuild, socket.io client); none found." >&2
     exit 1
   fi
   (cd "$ROOT" && step npm-ci npm ci --no-audit --no-fund)

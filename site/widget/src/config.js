@@ -1,0 +1,87 @@
+// The embedding page's settings (window.IEPChatConfig), with defaults for every key.
+
+/** The <script> element that loaded the widget: its URL locates the CSS, contacts and client. */
+function findOwnScript() {
+  if (document.currentScript && document.currentScript.src) return document.currentScript;
+  const scripts = document.getElementsByTagName("script");
+  for (let i = scripts.length - 1; i >= 0; i--) {
+    const src = scripts[i].getAttribute("src") || "";
+    if (/iep-chat(\.min)?\.js(?:[?#].*)?$/.test(src)) return scripts[i];
+  }
+  return null;
+}
+
+function resolveUrl(relative, base) {
+  try {
+    return new URL(relative, base).href;
+  } catch (e) {
+    return relative;
+  }
+}
+
+export const DEFAULTS = {
+  serverUrl: "http://localhost:5005",
+  socketPath: "/socket.io",
+  title: "Ask about IEP mediation",
+  colors: { primary: "#1d4e89", primaryText: "#ffffff" },
+  firstMessage: "Hi! Ask me about IEP mediation.",
+  faqUrl: "/faq/",
+  socketioClientUrl: null, // default: ../vendor/socket.io.min.js relative to this script
+  cssUrl: null, // default: iep-chat.css next to this script; false to skip
+  inputPlaceholder: "Type your question…",
+  maxLength: 2000,
+  helpContactsUrl: null, // default: help-contacts.json next to this script (written by the site build)
+  thinkingDelayMs: 300, // show "Thinking…" only when a reply is not (nearly) instant
+  slowReplyMs: 10000, // then say it is taking long, with the help contacts
+  offlineGraceMs: 3000, // a supervisor restart takes seconds: only then call it unreachable
+  deliveryTimeoutMs: 30000, // a queued message not sent by then is marked "Not delivered"
+  eraseReplyMs: 5000, // how long "Start over" waits for the assistant to confirm a deletion
+  retentionDays: 90 // a stored conversation idle for longer is dropped from this browser
+};
+
+/** The configuration the widget runs with: the page's values where given and sensible. */
+export function readConfig() {
+  const own = findOwnScript();
+  const scriptSrc = own && own.src ? own.src : window.location.href;
+  const user = window.IEPChatConfig && typeof window.IEPChatConfig === "object" ? window.IEPChatConfig : {};
+  const pick = (key) => {
+    const v = user[key];
+    return v === undefined || v === null || v === "" ? DEFAULTS[key] : v;
+  };
+  // A non-negative number from the page's config, or the default when absent or nonsense.
+  const pickNumber = (key) => {
+    const v = Number(user[key]);
+    return user[key] !== undefined && user[key] !== null && isFinite(v) && v >= 0 ? v : DEFAULTS[key];
+  };
+  const colors = user.colors || {};
+  const config = {
+    serverUrl: String(pick("serverUrl")),
+    socketPath: String(pick("socketPath")),
+    title: String(pick("title")),
+    colors: {
+      primary: colors.primary || DEFAULTS.colors.primary,
+      primaryText: colors.primaryText || DEFAULTS.colors.primaryText
+    },
+    firstMessage: user.firstMessage === "" ? "" : String(pick("firstMessage")),
+    faqUrl: String(pick("faqUrl")),
+    socketioClientUrl: user.socketioClientUrl
+      ? String(user.socketioClientUrl)
+      : resolveUrl("../vendor/socket.io.min.js", scriptSrc),
+    cssUrl: user.cssUrl === false ? false : user.cssUrl ? String(user.cssUrl) : resolveUrl("iep-chat.css", scriptSrc),
+    inputPlaceholder: String(pick("inputPlaceholder")),
+    maxLength: parseInt(pick("maxLength"), 10) || DEFAULTS.maxLength,
+    helpContactsUrl: user.helpContactsUrl ? String(user.helpContactsUrl) : resolveUrl("help-contacts.json", scriptSrc),
+    thinkingDelayMs: pickNumber("thinkingDelayMs"),
+    slowReplyMs: pickNumber("slowReplyMs"),
+    offlineGraceMs: pickNumber("offlineGraceMs"),
+    deliveryTimeoutMs: pickNumber("deliveryTimeoutMs"),
+    eraseReplyMs: pickNumber("eraseReplyMs"),
+    retentionDays: pickNumber("retentionDays")
+  };
+  if (config.serverUrl.indexOf("__RASA_URL__") !== -1) {
+    // The build step did not replace the placeholder: fall back to the default.
+    if (window.console) window.console.warn("[iep-chat] serverUrl placeholder was not replaced; using " + DEFAULTS.serverUrl);
+    config.serverUrl = DEFAULTS.serverUrl;
+  }
+  return config;
+}
