@@ -1,13 +1,16 @@
-"""The FAQ page and JSON come from the knowledge base: every topic, by area, with anchors."""
+"""The FAQ page and JSON come from the knowledge base: every topic, by area, with anchors;
+every source and address a link; the disclaimer at the top of each area."""
 
 from __future__ import annotations
 
 import json
 import re
+from html import escape
 from html.parser import HTMLParser
 
 from scripts.build_site import build
-from webapp.faq import faq_document, faq_html
+from webapp.faq import citation_html, faq_document, faq_html, source_html
+from webapp.linkify import linkify
 
 
 class _Ids(HTMLParser):
@@ -98,3 +101,54 @@ def test_faq_carries_the_disclaimer_and_the_privacy_line(kb):
     assert document["privacy"] == kb.notice.privacy
     page = faq_html(kb, "http://localhost:5005")
     assert kb.notice.disclaimer in page.replace("&#x27;", "'")
+
+
+def test_linkify_makes_web_mail_and_phone_addresses_links_and_escapes_the_rest():
+    html = linkify(
+        "See https://example.org/find-your-center/. Write to help@example.org, "
+        "call (800) 555-0100 or 1-800-555-0199; <b>not</b> 34 CFR 300.506 or 2020."
+    )
+    assert (
+        '<a class="faq-address" href="https://example.org/find-your-center/" rel="noopener">'
+        "https://example.org/find-your-center/</a>." in html
+    )
+    assert '<a class="faq-address" href="mailto:help@example.org">help@example.org</a>,' in html
+    assert '<a class="faq-address" href="tel:+18005550100">(800) 555-0100</a>' in html
+    assert '<a class="faq-address" href="tel:+18005550199">1-800-555-0199</a>;' in html
+    assert "&lt;b&gt;not&lt;/b&gt; 34 CFR 300.506 or 2020." in html
+    assert html.count("<a ") == 4
+
+
+def test_linkify_keeps_brackets_and_www_addresses_right():
+    html = linkify("(see www.example.org/a_(b)) and (https://example.org/x)")
+    assert 'href="https://www.example.org/a_(b)"' in html and "</a>) and (" in html
+    assert 'href="https://example.org/x"' in html and html.endswith("</a>)")
+    assert linkify('"><script>') == "&quot;&gt;&lt;script&gt;"
+
+
+def test_each_area_opens_with_the_disclaimer_and_related_lists_are_not_landmarks(kb):
+    page = faq_html(kb, "http://localhost:5005")
+    notice = escape(kb.notice.disclaimer)
+    for area in kb.areas:
+        section = re.search(
+            rf'<section class="faq-area" id="area-{area.id}".*?</section>', page, re.S
+        )
+        assert re.search(
+            rf"</h2>\s*<p class=\"faq-area-notice\">{re.escape(notice)}</p>", section.group(0)
+        )
+    assert page.count("<nav") == 1 and 'aria-label="Related questions"' not in page
+    labels = re.findall(r'<ul aria-labelledby="(related-[^"]+)">', page)
+    assert len(labels) == len(set(labels)) == sum(1 for t in kb.topics.values() if t.related)
+
+
+def test_sources_link_to_the_article_the_regulation_and_each_reference(kb):
+    topic = next(t for t in kb.topics.values() if t.source.references and t.regulation_refs)
+    html = source_html(kb, topic)
+    assert html.startswith("Source: ")
+    for url in [kb.references[r].url for r in topic.source.references] + [
+        kb.regulation_section(r).url for r in topic.regulation_refs
+    ]:
+        assert f'href="{escape(url)}"' in html
+    cited = citation_html(kb, "34 CFR 300.506(b)(4); 34 CFR 999.1")
+    assert f'<a href="{kb.regulations["300.506"].url}" rel="noopener">300.506(b)(4)</a>' in cited
+    assert cited.endswith("34 CFR 999.1")

@@ -2,16 +2,21 @@
 
 ``faq_document`` is the JSON the site's CMS can read (served at /faq.json); ``faq_html``
 renders the same content as a page with one stable anchor (``#<topic id>``) per topic.
+On the page every source is a link and every address in the text is one (``linkify``);
+the disclaimer opens each area as well as the page, and a print-only copy of it is
+repeated at the foot of each printed page (``site/faq/faq.css``, ``@media print``).
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any, Dict, List
 
-from actions.rendering import reference_titles, source_line
+from actions.rendering import article_citation, reference_titles, source_line
 from knowledge_base import KnowledgeBase, Topic
 from knowledge_base.states import name_of
+from webapp.linkify import linkify
 
 FAQ_SCHEMA_VERSION = 2
 
@@ -83,65 +88,131 @@ def faq_document(kb: KnowledgeBase) -> Dict[str, Any]:
     }
 
 
-def _topic_html(entry: Dict[str, Any], titles: Dict[str, str]) -> str:
+def _source_link(title: str, url: str) -> str:
+    return f'<a href="{escape(url)}" rel="noopener">{escape(title)}</a>'
+
+
+def regulation_links(kb: KnowledgeBase, topic: Topic) -> List[str]:
+    """'34 CFR 300.506(a), (b)(4)', '300.510': each cited section once, linked to its text."""
+    by_section: Dict[str, List[str]] = {}
+    for ref in topic.regulation_refs:
+        section, paren, rest = ref.partition("(")
+        by_section.setdefault(section, []).append(paren + rest)
+    links = []
+    for number, (section, paragraphs) in enumerate(by_section.items()):
+        named = [p for p in paragraphs if p]
+        label = ("34 CFR " if number == 0 else "") + section + ", ".join(named)
+        regulation = kb.regulations.get(section)
+        links.append(_source_link(label, regulation.url) if regulation else escape(label))
+    return links
+
+
+def source_html(kb: KnowledgeBase, topic: Topic) -> str:
+    """The topic's source line with the article, each regulation section and each named
+    reference linked to where it can be read (printed with its address)."""
+    bits = []
+    if topic.article_refs:
+        bits.append(
+            _source_link(f"“{kb.article.title}”", kb.article.url)
+            + f" ({escape(article_citation(kb, topic))})"
+        )
+    bits.extend(regulation_links(kb, topic))
+    bits.extend(
+        _source_link(kb.references[r].title, kb.references[r].url) for r in topic.source.references
+    )
+    return "Source: " + "; ".join(bits)
+
+
+def citation_html(kb: KnowledgeBase, citation: str) -> str:
+    """A citation such as '34 CFR 300.506(a); 34 CFR 300.510' with each known section and
+    its paragraphs ('300.506(a)') linked to the section's text."""
+
+    def link(match: "re.Match[str]") -> str:
+        regulation = kb.regulations.get(match.group(1))
+        return _source_link(match.group(0), regulation.url) if regulation else match.group(0)
+
+    # On the raw text (escaped by _source_link and here), so no entity breaks a match.
+    pieces, position = [], 0
+    for match in re.finditer(r"\b(\d{3}\.\d{1,3})((?:\([0-9a-z]+\))*)", citation):
+        pieces.append(escape(citation[position : match.start()]) + link(match))
+        position = match.end()
+    return "".join(pieces) + escape(citation[position:])
+
+
+def _state_notes_html(kb: KnowledgeBase, topic: Topic) -> str:
+    items = "".join(
+        f"<li><strong>{escape(name_of(n.state))}:</strong> {linkify(n.note)} "
+        '<span class="faq-state-source">(Source: '
+        + "; ".join(
+            _source_link(kb.references[r].title, kb.references[r].url) for r in n.references
+        )
+        + ")</span></li>"
+        for n in kb.state_notes
+        if topic.id in n.topics
+    )
+    if not items:
+        return ""
+    return (
+        '<div class="faq-states"><p><strong>State rules we have checked</strong> '
+        "(elsewhere, ask your state's dispute resolution office):</p>"
+        f"<ul>{items}</ul></div>"
+    )
+
+
+def _topic_html(kb: KnowledgeBase, topic: Topic) -> str:
+    tid = escape(topic.id)
     parts = [
-        f'<article class="faq-topic" id="{escape(entry["id"])}">',
-        f'<h3>{escape(entry["question"])}</h3>',
-        f'<p class="faq-answer">{escape(entry["answer"])}</p>',
+        f'<article class="faq-topic" id="{tid}">',
+        f"<h3>{escape(topic.question)}</h3>",
+        f'<p class="faq-answer">{linkify(topic.answer)}</p>',
     ]
-    if entry["details"]:
-        parts.append(f'<p class="faq-details">{escape(entry["details"])}</p>')
-    if entry["federal_note"]:
-        note = entry["federal_note"]
+    if topic.details:
+        parts.append(f'<p class="faq-details">{linkify(topic.details)}</p>')
+    if topic.federal_note:
+        note = topic.federal_note
         parts.append(
             f'<p class="faq-law"><strong>What federal law says:</strong> '
-            f'{escape(note["text"])} ({escape(note["citation"])})</p>'
+            f"{linkify(note.text)} ({citation_html(kb, note.citation)})</p>"
         )
-    if entry["state_notes"]:
-        items = "".join(
-            f'<li><strong>{escape(n["name"])}:</strong> {escape(n["note"])} '
-            f'<span class="faq-state-source">(Source: {escape(n["source"])})</span></li>'
-            for n in entry["state_notes"]
-        )
-        parts.append(
-            f'<div class="faq-states"><p><strong>State rules we have checked</strong> '
-            f"(elsewhere, ask your state's dispute resolution office):</p>"
-            f"<ul>{items}</ul></div>"
-        )
-    parts.append(f'<p class="faq-source">{escape(entry["source"])}</p>')
+    parts.append(_state_notes_html(kb, topic))
+    parts.append(f'<p class="faq-source">{source_html(kb, topic)}</p>')
+    # Not a landmark: 43 "navigation" regions would drown the page's own two for a screen
+    # reader; a list named after its topic is what a reader needs here.
     related = "".join(
-        f'<li><a href="#{escape(t)}">{escape(titles[t])}</a></li>' for t in entry["related"]
+        f'<li><a href="#{escape(t)}">{escape(kb.topic(t).title)}</a></li>' for t in topic.related
     )
-    parts.append(
-        f'<nav class="faq-related" aria-label="Related questions"><ul>{related}</ul></nav>'
-    )
+    if related:
+        parts.append(
+            f'<div class="faq-related"><p class="faq-related-label" id="related-{tid}">'
+            f"Related to “{escape(topic.title)}”:</p>"
+            f'<ul aria-labelledby="related-{tid}">{related}</ul></div>'
+        )
     parts.append("</article>")
-    return "\n".join(parts)
+    return "\n".join(p for p in parts if p)
+
+
+def _area_html(kb: KnowledgeBase, area_id: str, title: str, topics: List[str]) -> str:
+    aid = escape(area_id)
+    body = "\n".join(_topic_html(kb, kb.topic(t)) for t in topics)
+    return (
+        f'<section class="faq-area" id="area-{aid}" aria-labelledby="h-{aid}">'
+        f'<h2 id="h-{aid}">{escape(title)}</h2>\n'
+        f'<p class="faq-area-notice">{escape(kb.notice.disclaimer)}</p>\n{body}</section>'
+    )
 
 
 def faq_html(kb: KnowledgeBase, rasa_url: str) -> str:
     """The FAQ page. ``rasa_url`` is where its search asks the assistant's NLU."""
-    document = faq_document(kb)
-    titles = {t.id: t.title for t in kb.topics.values()}
-    toc: List[str] = []
-    sections: List[str] = []
-    for area in document["areas"]:
-        toc.append(f'<li><a href="#area-{escape(area["id"])}">{escape(area["title"])}</a></li>')
-        topics = "\n".join(_topic_html(entry, titles) for entry in area["topics"])
-        sections.append(
-            f'<section class="faq-area" id="area-{escape(area["id"])}" '
-            f'aria-labelledby="h-{escape(area["id"])}">'
-            f'<h2 id="h-{escape(area["id"])}">{escape(area["title"])}</h2>\n{topics}</section>'
-        )
+    toc = "".join(
+        f'<li><a href="#area-{escape(a.id)}">{escape(a.title)}</a></li>' for a in kb.areas
+    )
+    sections = "\n".join(_area_html(kb, a.id, a.title, list(a.topics)) for a in kb.areas)
     contacts = "".join(
-        f'<li><strong>{escape(c["name"])}</strong>: {escape(c["how"])}</li>'
-        for c in document["help_contacts"]
+        f"<li><strong>{escape(c.name)}</strong>: {linkify(c.how)}</li>" for c in kb.help_contacts
     )
-    article = document["sources"]["article"]
-    regulations = ", ".join(
-        f'<a href="{escape(r["url"])}" rel="noopener">{escape(r["title"])}</a>'
-        for r in document["sources"]["regulations"]
-    )
+    article = kb.article
+    regulations = ", ".join(_source_link(r.title, r.url) for r in kb.regulations.values())
+    disclaimer = escape(kb.notice.disclaimer)
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -152,12 +223,12 @@ def faq_html(kb: KnowledgeBase, rasa_url: str) -> str:
 <link rel="stylesheet" href="/faq/faq.css">
 </head>
 <body>
-<header class="faq-header"><p><a href="/demo/">Parent Advocacy Network</a></p>
+<header class="faq-header"><p class="faq-home"><a href="/demo/">Parent Advocacy Network</a></p>
 <h1>IEP mediation: questions and answers</h1>
-<p class="faq-disclaimer"><strong>{escape(document["disclaimer"])}</strong>
-{escape(document["privacy"])}</p>
+<p class="faq-disclaimer"><strong>{disclaimer}</strong>
+{escape(kb.notice.privacy)}</p>
 <p>Answers are based on
-<a href="{escape(article["url"])}" rel="noopener">“{escape(article["title"])}”</a>, the federal
+<a href="{escape(article.url)}" rel="noopener">“{escape(article.title)}”</a>, the federal
 regulations ({regulations}) and the guidance named under each answer.</p>
 </header>
 <main>
@@ -168,11 +239,12 @@ regulations ({regulations}) and the guidance named under each answer.</p>
 <p id="faq-search-status" class="faq-search-status" aria-live="polite"></p>
 <ol id="faq-search-results" class="faq-search-results"></ol>
 </form>
-<nav aria-label="Topics"><ul class="faq-toc">{"".join(toc)}</ul></nav>
-{"".join(sections)}
+<nav class="faq-toc-nav" aria-label="Topics"><ul class="faq-toc">{toc}</ul></nav>
+{sections}
 <section class="faq-help" id="help" aria-labelledby="h-help">
 <h2 id="h-help">Talk to a person</h2><ul>{contacts}</ul></section>
 </main>
+<div class="faq-print-notice" aria-hidden="true"><p>{disclaimer}</p></div>
 <script src="/faq/faq.js" defer></script>
 </body>
 </html>

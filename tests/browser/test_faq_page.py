@@ -1,14 +1,10 @@
-"""The FAQ self-service page in a real browser: anchors, NLU search, and the fallback."""
+"""The FAQ self-service page in a real browser: anchors, NLU search, and the fallback.
+(Layout, accessibility and print, with the README's screenshots: test_faq_layout.py,
+test_faq_print.py.)"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from knowledge_base import load
-
-SCREENSHOTS = (
-    Path(__file__).resolve().parents[2] / "var" / "screenshots"
-)  # README copies: docs/screenshots
 
 
 def search(page, query):
@@ -42,8 +38,6 @@ def test_every_topic_has_its_anchor_and_search_uses_the_nlu(stack, page):
     assert search(page, "how long is a session")[0] == "#duration"
     assert "Best matching" in page.locator("#faq-search-status").inner_text()
     assert errors == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "faq.png"))
 
 
 def test_search_falls_back_to_text_match_without_the_assistant(stack, page):
