@@ -91,19 +91,27 @@ def test_thinking_then_a_slow_reply_note_with_the_contacts_then_the_late_reply(s
     os.kill(servers.rasa.pid, signal.SIGSTOP)  # the message reaches the socket; no reply yet
     try:
         sent = time.monotonic()
+        # The page's own clock: when the message went and when "Thinking…" appeared.
         shown_at_once = page.evaluate(
-            f"window.IEPChat.send({json.dumps(QUESTION)}),"
-            " document.querySelectorAll('.iep-thinking').length"
+            "(question) => { const box = document.querySelector('.iep-chat-thinking');"
+            " new MutationObserver((_, observer) => { if (box.querySelector('.iep-thinking'))"
+            " { window.__thinkingAt = performance.now(); observer.disconnect(); } })"
+            ".observe(box, {childList: true, subtree: true});"
+            " window.__sentAt = performance.now(); window.IEPChat.send(question);"
+            " return document.querySelectorAll('.iep-thinking').length; }",
+            QUESTION,
         )
         assert shown_at_once == 0  # not for replies that come at once
         page.wait_for_selector(
             ".iep-chat-thinking[role=status][aria-live=polite] .iep-thinking", timeout=5000
         )
+        delay = page.evaluate("window.__thinkingAt - window.__sentAt")
+        assert 300 <= delay < 1000, delay  # after 300 ms, not before, and not much later
         assert page.locator(".iep-chat-thinking").inner_text().strip() == "Thinking\u2026"
         assert page.locator(".iep-pending").count() == 0  # sent, not queued
         # After 10 s the indicator gives way to a note with the contacts: no alert, no dialog.
         note = page.wait_for_selector(".iep-msg-local[data-local=slow]", timeout=20000)
-        assert time.monotonic() - sent >= 9.5
+        assert 9.5 <= time.monotonic() - sent < 13
         assert page.locator(".iep-thinking").count() == 0
         text = note.inner_text()
         assert text.startswith("This is taking longer than usual.")
