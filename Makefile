@@ -19,6 +19,17 @@ lint:
 loadtest:
 	@scripts/loadtest.sh $(LOADTEST_ARGS)
 
+# For the organisation (docs/content-guide.md): the insights report, read-only from the
+# tracker store (e.g. REPORT_ARGS="--since 2026-11-01 --until 2026-11-30 --out var/report"),
+# and retraining after a content change (only when the data or config changed).
+.PHONY: report train
+
+report:
+	@.venv/bin/python -m scripts.report $(REPORT_ARGS)
+
+train:
+	@scripts/setup.sh && echo "train: the model is up to date (models/iep.tar.gz)"
+
 # Scale-out on one machine (docs/deploy.md): Rasa instances behind nginx, PostgreSQL, Redis.
 .PHONY: run-cluster stop-cluster cluster-status
 

@@ -21,6 +21,15 @@ from knowledge_base.states import name_of
 
 STYLESHEET = Path(__file__).resolve().parent / "report.css"
 TOP_TOPICS = 15
+# Rasa's channel names (``input_channel``) as the organisation knows them.
+CHANNEL_NAMES = {
+    "socketio": "web chat (widget)",
+    "rest": "REST API",
+    "twilio": "SMS / WhatsApp",
+    "telegram": "Telegram",
+    "facebook": "Messenger",
+    "slack": "Slack",
+}
 
 
 def _topic_title(kb: KnowledgeBase, topic_id: str) -> str:
@@ -74,7 +83,7 @@ def _volume(insights: Insights) -> str:
         "Conversations and messages per channel",
         names,
         [
-            (channel, v.conversations, v.messages)
+            (CHANNEL_NAMES.get(channel, channel), v.conversations, v.messages)
             for channel, v in sorted(insights.per_channel.items(), key=lambda kv: -kv[1].messages)
         ],
     )

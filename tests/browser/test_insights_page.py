@@ -1,0 +1,109 @@
+"""The insights page in Chromium, with the site's real CSP: the owner signs in with the
+token through the form, reads the report on a phone and a desktop, downloads the TSV.
+Saves docs/screenshots/report-phone.png and report-desktop.png for the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness import servers as harness_servers
+from harness.servers import Servers, Site
+from tests.test_insights_e2e import GROUPS, run_script
+
+REPO = Path(__file__).resolve().parents[2]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+TOKEN = "browser-insights-token-7c1e"
+
+
+@pytest.fixture(scope="module")
+def report_site(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("insights-browser")
+    servers = Servers(workdir)
+    try:
+        run_script(servers)
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            monkeypatch.setitem(harness_servers.ENV, "INSIGHTS_TOKEN", TOKEN)
+            monkeypatch.setitem(harness_servers.ENV, "ENDPOINTS", str(servers.endpoints))
+            site = Site(workdir, servers.rasa_port)
+        yield site
+        site.stop()
+    finally:
+        servers.stop()
+
+
+def signed_in_page(browser, site, width, height, errors):
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(site.url("/insights/"))
+    page.fill("#token", TOKEN)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:text('What parents asked')")
+    return context, page
+
+
+def test_a_wrong_token_shows_why_and_no_report(report_site, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    try:
+        page.goto(report_site.url("/insights/"))
+        page.fill("#token", "not-the-token")
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            page.click("button[type=submit]")
+        assert answer.value.status == 403
+        assert "token is not right" in page.inner_text("[role=alert]")
+        assert page.query_selector("svg.chart") is None
+        assert context.cookies() == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "width, height, name", [(360, 740, "report-phone"), (1280, 800, "report-desktop")]
+)
+def test_the_report_reads_on_a_phone_and_a_desktop(report_site, browser, width, height, name):
+    errors: list = []
+    context, page = signed_in_page(browser, report_site, width, height, errors)
+    try:
+        [cookie] = context.cookies()
+        assert (
+            cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/insights"
+        )
+        assert TOKEN not in cookie["value"]
+        assert page.locator("svg.chart").count() >= 5
+        # The stylesheet applied (the CSP allows only the site's own): charts fit the width.
+        widths = page.evaluate(
+            "({page: document.documentElement.scrollWidth, view: innerWidth,"
+            " chart: document.querySelector('svg.chart').getBoundingClientRect().width})"
+        )
+        assert widths["page"] <= widths["view"], widths
+        assert 200 <= widths["chart"] <= 400, widths
+        assert errors == []  # a CSP violation is a console error
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        assert [(v["id"], v["impact"]) for v in result["violations"]] == []
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_the_tsv_downloads_from_the_page(report_site, browser, tmp_path):
+    errors: list = []
+    context, page = signed_in_page(browser, report_site, 1280, 800, errors)
+    try:
+        with page.expect_download() as download:
+            page.click("a.download")
+        saved = tmp_path / "declined.tsv"
+        download.value.save_as(saved)
+        text = saved.read_text(encoding="utf-8")
+        assert download.value.suggested_filename.startswith("declined-")
+        assert all(t in text for texts in GROUPS.values() for t in texts)
+        assert text.splitlines()[0].startswith("# ")
+    finally:
+        context.close()

@@ -1,0 +1,310 @@
+"""Issue 11's "done when" for the insights report: a real tracker database, filled by a
+scripted set of conversations through the real servers (REST and socket.io), then the
+report read from it: its counts, its clusters of similar questions, the TSV, and the
+/insights/ page on the site (token, cookie, read-only, no caching)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import http.client
+import json
+import subprocess
+import sys
+import urllib.parse
+from html import escape
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import pytest
+import sqlalchemy as sa
+
+from harness import servers as harness_servers
+from harness.servers import MODEL, REPO, Servers, Site
+from harness.socketio_client import socketio_steps
+from insights import store
+from insights.period import Period
+from insights.report import Report, build_from_config
+from insights.turns import ANSWERED, CLARIFIED, DECLINED
+
+pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
+
+TOKEN = "insights-test-token-3f9a"
+# Declined questions in three groups of paraphrases (none in the training data).
+GROUPS = {
+    "bus": [
+        "the school bus never comes on time, who do I call about it",
+        "my son's bus is always late, where do I complain",
+        "who do I contact when the school bus is late every morning",
+    ],
+    "lunch": [
+        "can the cafeteria make gluten free lunches for my daughter",
+        "does the school have to give my son an allergy safe lunch",
+        "will the lunchroom give my kid food without peanuts",
+    ],
+    "camp": [
+        "how do I sign my kid up for summer camp",
+        "are there summer camps for kids with autism",
+        "what summer camps take children with special needs",
+    ],
+}
+UNCLEAR = "the deal with meetings"  # "Did you mean…" (as in test_fallback_e2e)
+
+
+def feedback(helpful: str, topic: str) -> str:
+    return "/feedback" + json.dumps({"helpful": helpful, "topic": topic})
+
+
+# sender -> messages, as the parents typed them (feedback as the widget sends it).
+REST_CONVERSATIONS: Dict[str, List[str]] = {
+    "rest-a": [
+        "is mediation free?",
+        feedback("no", "cost"),
+        "do I need a lawyer for mediation?",
+        feedback("yes", "attorneys"),
+    ],
+    "rest-b": ["we're in Ohio", "is mediation free?", feedback("yes", "cost")],
+    "rest-c": [GROUPS["bus"][0], GROUPS["lunch"][0], GROUPS["camp"][0]],
+    "rest-d": [GROUPS["bus"][1], GROUPS["lunch"][1]],
+    "rest-e": [UNCLEAR],
+}
+SOCKETIO_CONVERSATIONS: Dict[str, List[str]] = {
+    "a" * 32: ["can we meet online?", GROUPS["bus"][2], GROUPS["camp"][1]],
+    "b" * 32: [
+        "PA mom here, do I need a lawyer for mediation?",
+        GROUPS["lunch"][2],
+        GROUPS["camp"][2],
+        feedback("no", "attorneys"),
+    ],
+}
+
+
+def run_script(servers: Servers) -> None:
+    """Every scripted conversation, through the real channels."""
+    for sender, messages in REST_CONVERSATIONS.items():
+        for text in messages:
+            assert servers.ask(sender, text), text
+    origin = f"http://localhost:{servers.site_port}"
+    for session, messages in SOCKETIO_CONVERSATIONS.items():
+        steps: List[Tuple[str, object]] = [("session_request", {"session_id": session})]
+        steps += [("user_uttered", {"message": m, "session_id": session}) for m in messages]
+        replies = socketio_steps(servers.rasa_port, origin, steps)
+        assert all(replies[1:]), replies
+
+
+def today_period() -> Period:
+    today = dt.datetime.now(dt.timezone.utc).date()
+    return Period(today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("insights")
+    servers = Servers(workdir)
+    try:
+        run_script(servers)
+        yield servers
+    finally:
+        servers.stop()
+
+
+@pytest.fixture(scope="module")
+def report(filled) -> Report:
+    return build_from_config(today_period(), filled.endpoints)
+
+
+def test_counts_conversations_and_messages_per_channel(report):
+    figures = report.insights
+    rest_messages = sum(len(m) for m in REST_CONVERSATIONS.values())
+    socketio_messages = sum(len(m) for m in SOCKETIO_CONVERSATIONS.values())
+    assert figures.conversations == len(REST_CONVERSATIONS) + len(SOCKETIO_CONVERSATIONS)
+    assert figures.messages == rest_messages + socketio_messages
+    assert {c: (v.conversations, v.messages) for c, v in figures.per_channel.items()} == {
+        "rest": (len(REST_CONVERSATIONS), rest_messages),
+        "socketio": (len(SOCKETIO_CONVERSATIONS), socketio_messages),
+    }
+    [(day, volume)] = figures.per_day.items()
+    assert day == dt.datetime.now(dt.timezone.utc).date()
+    assert (volume.conversations, volume.messages) == (figures.conversations, figures.messages)
+
+
+def test_outcomes_topics_feedback_and_states(report):
+    figures = report.insights
+    assert figures.outcomes[ANSWERED] == 5
+    assert figures.outcomes[DECLINED] == 9
+    assert figures.outcomes[CLARIFIED] == 1
+    assert figures.questions == 15
+    assert figures.share(DECLINED) == pytest.approx(9 / 15)
+    assert figures.topics == {"cost": 2, "attorneys": 2, "remote_mediation": 1}
+    cost, attorneys = figures.feedback["cost"], figures.feedback["attorneys"]
+    assert (cost.helpful, cost.not_helpful) == (1, 1)
+    assert cost.not_helpful_questions == ["is mediation free?"]
+    assert (attorneys.helpful, attorneys.not_helpful) == (1, 1)
+    assert attorneys.not_helpful_questions == ["PA mom here, do I need a lawyer for mediation?"]
+    assert attorneys.helpful_questions == ["do I need a lawyer for mediation?"]
+    assert set(figures.feedback) == {"cost", "attorneys"}
+    assert figures.states == {"OH": 1, "PA": 1}
+
+
+def test_clusters_group_the_paraphrases(report):
+    cluster_of = {
+        text: number
+        for number, c in enumerate(report.clusters)
+        for q in c.questions
+        for text in [q.text]
+    }
+    for name, texts in GROUPS.items():
+        numbers = {cluster_of[t] for t in texts}
+        assert len(numbers) == 1, (name, numbers)
+        [number] = numbers
+        members = {q.text for q in report.clusters[number].questions}
+        assert members == set(texts), (name, members)
+    # Largest first: the three groups of three, then the two "not helpful" questions.
+    assert [c.size for c in report.clusters[:3]] == [3, 3, 3]
+    assert all(c.size <= 3 for c in report.clusters)
+    not_helpful = {q.text for c in report.clusters for q in c.questions if q.kind == "not helpful"}
+    assert not_helpful == {"is mediation free?", "PA mom here, do I need a lawyer for mediation?"}
+
+
+def test_make_report_writes_the_html_and_the_tsv(filled, tmp_path, kb):
+    period = today_period()
+    out = tmp_path / "report"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scripts.report",
+            "--since",
+            str(period.since),
+            "--until",
+            str(period.until),
+            "--out",
+            str(out),
+            "--endpoints",
+            str(filled.endpoints),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    messages = sum(map(len, [*REST_CONVERSATIONS.values(), *SOCKETIO_CONVERSATIONS.values()]))
+    assert f"7 conversations, {messages} messages, 15 questions" in done.stdout
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "style=" not in html
+    assert html.count("<svg") >= 5
+    for topic in ("cost", "attorneys", "remote_mediation"):  # top topics, by their titles
+        assert escape(kb.topics[topic].title) in html
+    rows = [line.split("\t") for line in (out / "declined.tsv").read_text().splitlines()]
+    comments = [r for r in rows if r[0].startswith("#")]
+    header, *data = [r for r in rows if not r[0].startswith("#")]
+    assert comments and "make train" in " ".join(c[0] for c in comments)
+    assert header == ["text", "suggested_intent", "count", "first_seen", "cluster"]
+    assert sorted(r[0] for r in data) == sorted(t for texts in GROUPS.values() for t in texts)
+    assert {r[3] for r in data} == {str(dt.datetime.now(dt.timezone.utc).date())}
+    for texts in GROUPS.values():
+        assert len({r[4] for r in data if r[0] in texts}) == 1
+
+
+def test_the_report_cannot_write_to_the_tracker_store(filled):
+    engine = store.open_read_only(store.tracker_store_config(filled.endpoints))
+    with pytest.raises(sa.exc.OperationalError, match="readonly"):
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM events"))
+    engine.dispose()
+
+
+# --- the page on the site -----------------------------------------------------------------
+
+
+def _site(workdir: Path, servers: Servers, monkeypatch: pytest.MonkeyPatch, token: str) -> Site:
+    monkeypatch.setitem(harness_servers.ENV, "INSIGHTS_TOKEN", token)
+    monkeypatch.setitem(harness_servers.ENV, "ENDPOINTS", str(servers.endpoints))
+    return Site(workdir, servers.rasa_port)
+
+
+@pytest.fixture(scope="module")
+def site(filled, tmp_path_factory):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        served = _site(tmp_path_factory.mktemp("site"), filled, monkeypatch, TOKEN)
+    yield served
+    served.stop()
+
+
+def _open(site: Site, path: str, data: bytes | None = None, cookie: str = ""):
+    """(status, headers, body) of one request, redirects not followed."""
+    connection = http.client.HTTPConnection("localhost", site.port, timeout=60)
+    headers = {"Cookie": cookie} if cookie else {}
+    if data is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    connection.request("POST" if data is not None else "GET", path, body=data, headers=headers)
+    response = connection.getresponse()
+    try:
+        return response.status, response.headers, response.read().decode()
+    finally:
+        connection.close()
+
+
+def sign_in(site: Site, token: str) -> Tuple[int, Any]:
+    status, headers, _ = _open(
+        site, "/insights/", urllib.parse.urlencode({"token": token}).encode()
+    )
+    return status, headers
+
+
+def test_without_a_token_configured_the_page_does_not_exist(filled, tmp_path):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        bare = _site(tmp_path, filled, monkeypatch, "")
+    try:
+        for path in ("/insights/", "/insights/declined.tsv", "/insights/report.css"):
+            assert _open(bare, path)[0] == 404
+        assert _open(bare, "/insights/", b"token=")[0] == 404
+    finally:
+        bare.stop()
+
+
+def test_a_wrong_token_is_refused_with_a_clear_message(site):
+    status, headers, body = _open(site, "/insights/", b"token=guess")
+    assert status == 403
+    assert "token is not right" in body
+    assert "Set-Cookie" not in headers
+    assert headers["Cache-Control"] == "no-store"
+    assert _open(site, "/insights/declined.tsv")[0] == 403
+    forged = "insights_session=1.0000"
+    assert _open(site, "/insights/declined.tsv", cookie=forged)[0] == 403
+
+
+def test_the_right_token_sets_an_hmac_cookie_and_shows_the_report(site, filled):
+    db = Path(str(store.sqlite_path(store.tracker_store_config(filled.endpoints))))
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    status, headers = sign_in(site, TOKEN)
+    assert status == 303
+    cookie = headers["Set-Cookie"]
+    assert TOKEN not in cookie
+    for attribute in ("HttpOnly", "SameSite=Strict", "Path=/insights"):
+        assert attribute in cookie
+    pair = cookie.split(";")[0]
+    period = today_period()
+    query = f"?since={period.since}&until={period.until}"
+    status, headers, body = _open(site, "/insights/" + query, cookie=pair)
+    assert status == 200
+    assert headers["Cache-Control"] == "no-store"
+    assert "style-src 'self'" in headers["Content-Security-Policy"]
+    assert "What parents asked" in body and "<script" not in body and "style=" not in body
+    assert '<link rel="stylesheet" href="/insights/report.css">' in body
+    assert "Group 1: asked 3 times" in body
+    status, headers, tsv = _open(site, f"/insights/declined.tsv{query}", cookie=pair)
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/tab-separated-values")
+    assert "attachment" in headers["Content-Disposition"]
+    assert GROUPS["camp"][2] in tsv
+    assert f"/insights/declined.tsv?since={period.since}&amp;until={period.until}" in body
+    # Read-only: the database file is byte for byte the same.
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_a_bad_period_is_a_clear_400(site):
+    pair = sign_in(site, TOKEN)[1]["Set-Cookie"].split(";")[0]
+    status, _, body = _open(site, "/insights/?since=2026-13-01", cookie=pair)
+    assert status == 400 and "YYYY-MM-DD" in body
