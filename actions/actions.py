@@ -365,7 +365,8 @@ class ActionDecline(Action):
 
 
 class ActionHumanHelp(Action):
-    """A request for a person: the help contacts, configured in the knowledge base."""
+    """A request for a person: the help contacts, configured in the knowledge base, and,
+    when the organisation has an inbox, the offer to have someone contact the parent."""
 
     def name(self) -> Text:
         return "action_human_help"
@@ -373,7 +374,9 @@ class ActionHumanHelp(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        return decline(dispatcher, tracker, response="utter_human_handoff")
+        from actions.handoff import offer_callback  # it builds on this module's helpers
+
+        return offer_callback(dispatcher, tracker, domain)
 
 
 class ActionHandleLowConfidence(Action):

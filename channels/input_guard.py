@@ -12,7 +12,8 @@ for the web chat, REST and every messaging app:
   a polite "please shorten your question";
 - a typed intent payload (``/restart``, ``/feedback{...}``) acts only when the assistant
   itself offered it (a button in this conversation, feedback on an answered topic, or
-  one of the widget's fixed controls); otherwise it is read as plain words;
+  one of the widget's fixed controls, ``/confirm_erase`` among them); otherwise it is read
+  as plain words;
 - whatever goes wrong downstream (action server down, a crash), the parent never gets
   an empty reply: a short apology with the help contacts goes out instead.
 """
@@ -35,8 +36,10 @@ TOO_LONG_INTENT = "input_too_long"
 # What a connector sends for a photo, sticker, location or voice note.
 UNSUPPORTED_MESSAGE = "/unsupported_message"
 # Payloads that are always ours to send (the widget's "Talk to a person", the connectors'
-# "not text"); acting on them when typed does no harm.
-ALWAYS_ALLOWED_INTENTS = frozenset({"human_handoff", UNSUPPORTED_MESSAGE[1:]})
+# "not text", the widget's "Start over → also delete", which deletes the parent's own
+# conversation without asking first); acting on them when typed does no harm.
+ERASE_PAYLOAD = "/confirm_erase"
+ALWAYS_ALLOWED_INTENTS = frozenset({"human_handoff", UNSUPPORTED_MESSAGE[1:], ERASE_PAYLOAD[1:]})
 FEEDBACK_INTENT = "feedback"
 UNAVAILABLE_RESPONSE = "utter_assistant_unavailable"
 

@@ -220,6 +220,17 @@ def _cross_references(data: schema.KnowledgeBaseFile) -> Iterator[str]:
     yield from errors
 
 
+def _with_retention(notice: Notice) -> Notice:
+    """The notice with ``{retention_days}`` filled in: the period the Rasa server actually
+    applies (``RETENTION_DAYS``), so what parents read is what happens."""
+    from service.retention import retention_days
+
+    days = str(retention_days())
+    return notice.copy(
+        update={k: getattr(notice, k).replace("{retention_days}", days) for k in ("privacy", "sms")}
+    )
+
+
 def _index(path: Path, data: schema.KnowledgeBaseFile) -> KnowledgeBase:
     parts: Dict[str, SourcePart] = {}
     for section in data.sources.article.sections:
@@ -231,7 +242,7 @@ def _index(path: Path, data: schema.KnowledgeBaseFile) -> KnowledgeBase:
     )
     return KnowledgeBase(
         path=path,
-        notice=data.notice,
+        notice=_with_retention(data.notice),
         article=ArticleSource(data.sources.article.title, data.sources.article.url, parts),
         regulations={s.section: s for s in data.sources.regulations},
         references={r.id: r for r in data.sources.references},

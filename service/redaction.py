@@ -17,21 +17,21 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, Text
+from typing import Any, Dict, Optional, Text
 
 EMAIL = "[email]"
 PHONE = "[phone]"
 NUMBER = "[number]"
 
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_US_PHONE = re.compile(
+    r"(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?!\w)"
+)
+_INTERNATIONAL_PHONE = re.compile(r"(?<![\w+])\+\d(?:[\s.()-]{0,2}\d){7,14}(?!\w)")
 _RULES = (
-    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"), EMAIL),
-    (
-        re.compile(
-            r"(?<![\w+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?!\w)"
-        ),
-        PHONE,
-    ),
-    (re.compile(r"(?<![\w+])\+\d(?:[\s.()-]{0,2}\d){7,14}(?!\w)"), PHONE),
+    (_EMAIL, EMAIL),
+    (_US_PHONE, PHONE),
+    (_INTERNATIONAL_PHONE, PHONE),
     (re.compile(r"(?<!\w)\d{3}-\d{2}-\d{4}(?!\w)"), NUMBER),
     # Not inside a hexadecimal identifier (a conversation or message id).
     (re.compile(r"(?<![0-9A-Fa-f])\d{6,}(?![0-9A-Fa-f])"), NUMBER),
@@ -47,6 +47,16 @@ def redact(text: Text) -> Text:
     for pattern, placeholder in _RULES:
         text = pattern.sub(placeholder, text)
     return text
+
+
+def find_contact(text: Text) -> Optional[Text]:
+    """The first e-mail address, else the first phone number, in a parent's reply (the
+    callback request's contact, ``actions/handoff.py``)."""
+    for pattern in (_EMAIL, _US_PHONE, _INTERNATIONAL_PHONE):
+        found = pattern.search(text or "")
+        if found:
+            return found.group(0).strip()
+    return None
 
 
 def redact_value(value: Any) -> Any:

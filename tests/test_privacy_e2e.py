@@ -18,6 +18,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 
 import harness.servers
 from harness.servers import MODEL, REPO, Servers
+from harness.socketio_client import socketio_steps
 from service.retention import DAY_SECONDS
 from service.tracker_store import WindowedSQLTrackerStore
 
@@ -95,3 +96,67 @@ def test_contact_details_and_ids_are_in_neither_the_events_table_nor_the_logs(se
     assert "my email is [email] and my phone is [phone]" in user_texts
     assert "or call [phone]. his ssn is [number], student id [number]" in user_texts
     assert "[email]" in logs  # the debug lines were written, redacted
+
+
+def texts(messages: List[Any]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages if isinstance(m, dict))
+
+
+def test_delete_my_conversation_over_rest_asks_then_removes_every_row(servers):
+    sender, other = "erase-" + uuid.uuid4().hex, "keep-" + uuid.uuid4().hex
+    servers.ask(sender, "is mediation free?")
+    servers.ask(other, "is mediation free?")
+    asked = servers.ask(sender, "delete my conversation")
+    assert [b["payload"] for m in asked for b in m.get("buttons", [])] == [
+        "/confirm_erase",
+        "/keep_conversation",
+    ]
+    assert rows(db_of(servers), sender)  # nothing is deleted before the parent confirms
+    done = servers.ask(sender, "/confirm_erase")
+    assert "this conversation is deleted" in texts(done)
+    assert rows(db_of(servers), sender) == []
+    assert rows(db_of(servers), other)  # only that conversation
+
+
+def test_no_keeps_it_over_rest(servers):
+    sender = "erase-" + uuid.uuid4().hex
+    servers.ask(sender, "erase my chat")
+    kept = servers.ask(sender, "/keep_conversation")
+    assert "kept it" in texts(kept)
+    assert rows(db_of(servers), sender)
+
+
+def test_over_socketio_the_widgets_unasked_confirm_erase_removes_every_row(servers):
+    session = uuid.uuid4().hex
+    origin = f"http://localhost:{servers.site_port}"
+    replies = socketio_steps(
+        servers.rasa_port,
+        origin,
+        [
+            ("session_request", {"session_id": session}),
+            ("user_uttered", {"message": "my email is jane@example.com", "session_id": session}),
+            ("user_uttered", {"message": "is mediation free?", "session_id": session}),
+        ],
+    )
+    assert replies[-1] and rows(db_of(servers), session)
+    _, done = socketio_steps(  # the widget after a reload: its session, then the payload
+        servers.rasa_port,
+        origin,
+        [
+            ("session_request", {"session_id": session}),
+            ("user_uttered", {"message": "/confirm_erase", "session_id": session}),
+        ],
+    )
+    assert "this conversation is deleted" in texts(done)
+    assert rows(db_of(servers), session) == []
+    # Writing again starts afresh: the notice first, as for a new parent.
+    _, again = socketio_steps(
+        servers.rasa_port,
+        origin,
+        [
+            ("session_request", {"session_id": session}),
+            ("user_uttered", {"message": "is mediation free?", "session_id": session}),
+        ],
+    )
+    assert "not legal advice" in texts(again)
+    assert len(rows(db_of(servers), session)) > 0

@@ -1,0 +1,223 @@
+"""A real path to a person (issue 11): "Talk to a person" offers, when the organisation has
+an inbox (``actions/handoff_mail.py``), to have someone contact the parent; ``callback_form``
+then asks, in this order, for consent to share the conversation, the question, a name
+(optional) and last the e-mail or phone, so the request is sent in the very turn the contact
+is typed and the contact is stored only redacted (``service/tracker_store.py``).
+
+Every answer is taken as typed and checked here: a "no" to consent stops and shows the
+contacts, "cancel" stops at any step, and a reply with no e-mail or phone gets a clear
+re-ask. By SMS the number the parent is texting from is offered as the contact. All texts
+are domain responses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import smtplib
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import followups, input_checks, rendering
+from actions.actions import KB, decline, send_with_options
+from actions.domain_options import domain_buttons
+from actions.handoff_mail import CallbackRequest, compose, mail_settings, send, transcript
+from service.redaction import find_contact
+
+logger = logging.getLogger(__name__)
+
+CONSENT, QUESTION, NAME, CONTACT = (
+    "callback_consent",
+    "callback_question",
+    "callback_name",
+    "callback_contact",
+)
+STOPPED = "callback_stopped"
+NO_INBOX = "no_inbox"
+FORM_SLOTS = (CONSENT, QUESTION, NAME, CONTACT, STOPPED)
+SMS_CHANNEL = "twilio"
+# Replies that mean "no name, please": the name is optional.
+SKIP_WORDS = frozenset({"skip", "no", "none", "no name", "rather not", "pass", "n/a", "-"})
+CANCEL_MAX_WORDS = 6  # "cancel" is a short reply; a long question that says "stop" is not
+
+
+def stop(reason: str) -> Dict[Text, Any]:
+    """Slot values that end the form early (Rasa ends it when ``requested_slot`` is None)."""
+    return {STOPPED: reason, "requested_slot": None}
+
+
+def is_cancel(tracker: Tracker, deny_too: bool = True) -> bool:
+    """Whether the parent's reply is "cancel", "stop", or (where a no can only mean that)
+    "no" / "never mind"."""
+    message = tracker.latest_message
+    words = (message.get("text") or "").split()
+    intent = (message.get("intent") or {}).get("name")
+    stopping = {"cancel", "deny"} if deny_too else {"cancel"}
+    return intent in stopping and len(words) <= CANCEL_MAX_WORDS
+
+
+def by_sms(tracker: Tracker) -> bool:
+    return tracker.get_latest_input_channel() == SMS_CHANNEL
+
+
+def sms_number(tracker: Tracker) -> str:
+    """The number an SMS or WhatsApp parent writes from (the conversation's id)."""
+    return (tracker.sender_id or "").split(":")[-1]
+
+
+class ValidateCallbackForm(FormValidationAction):
+    """Checks each answer of ``callback_form``."""
+
+    def name(self) -> Text:
+        return "validate_callback_form"
+
+    def validate_callback_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if is_cancel(tracker, deny_too=False):  # a no here is the answer
+            return {CONSENT: None, **stop("cancelled")}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        pick = followups.pick_option(str(value or ""), 2) if intent == "choose_option" else None
+        if intent == "affirm" or pick == 0:
+            return {CONSENT: True}
+        if intent == "deny" or pick == 1:
+            return {CONSENT: False, **stop("declined")}
+        dispatcher.utter_message(response="utter_callback_consent_unclear")
+        return {CONSENT: None}
+
+    def validate_callback_question(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if is_cancel(tracker):
+            return {QUESTION: None, **stop("cancelled")}
+        text = str(value or "").strip()
+        if input_checks.classify(text) not in ("readable", "other_language"):
+            return {QUESTION: None}  # asked again
+        return {QUESTION: text}
+
+    def validate_callback_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if is_cancel(tracker, deny_too=False):  # "no" here means no name
+            return {NAME: None, **stop("cancelled")}
+        text = " ".join(str(value or "").split())[:100]
+        if text.lower().strip(".! ") in SKIP_WORDS or not text:
+            return {NAME: ""}
+        return {NAME: text}
+
+    def validate_callback_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if is_cancel(tracker):
+            return {CONTACT: None, **stop("cancelled")}
+        text = str(value or "")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if by_sms(tracker) and (
+            intent == "use_my_number"
+            or (intent == "choose_option" and followups.pick_option(text, 1) == 0)
+        ):
+            return {CONTACT: sms_number(tracker)}
+        contact = find_contact(text)
+        if contact is None:
+            dispatcher.utter_message(response="utter_callback_bad_contact")
+        return {CONTACT: contact}
+
+
+class ActionAskCallbackConsent(Action):
+    """The consent question, with "Yes, share it" and "No" (by SMS: 1 and 2); with no inbox
+    configured (a typed request), the form ends at once and the contacts follow."""
+
+    def name(self) -> Text:
+        return "action_ask_callback_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        if mail_settings() is None:
+            return [SlotSet(STOPPED, NO_INBOX), ActiveLoop(None)]
+        response = "utter_ask_callback_consent"
+        send_with_options(dispatcher, response, domain_buttons(domain, response))
+        return []
+
+
+class ActionAskCallbackContact(Action):
+    """The last question: an e-mail or phone; by SMS, "1" uses the number texted from."""
+
+    def name(self) -> Text:
+        return "action_ask_callback_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        if by_sms(tracker):
+            response = "utter_ask_callback_contact_sms"
+            send_with_options(dispatcher, response, domain_buttons(domain, response))
+        else:
+            dispatcher.utter_message(response="utter_ask_callback_contact")
+        return []
+
+
+def offer_callback(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+) -> List[EventType]:
+    """The help contacts, then (when an inbox is configured) the callback button."""
+    if mail_settings() is None:
+        return decline(dispatcher, tracker, response="utter_human_handoff")
+    events = decline(dispatcher, tracker, response="utter_human_handoff_org")
+    offer = "utter_offer_callback"
+    send_with_options(dispatcher, offer, domain_buttons(domain, offer))
+    return events
+
+
+def _contacts_after(dispatcher: CollectingDispatcher, response: str) -> None:
+    dispatcher.utter_message(response=response)
+    dispatcher.utter_message(**rendering.help_contacts_message(KB))
+
+
+class ActionSubmitCallback(Action):
+    """When the form ends: e-mail the request and confirm what happens next; or, when the
+    parent said no, cancelled, or the mail could not be sent, say so with the contacts."""
+
+    def name(self) -> Text:
+        return "action_submit_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        reset: List[EventType] = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        stopped: Optional[str] = tracker.get_slot(STOPPED)
+        contact = tracker.get_slot(CONTACT)
+        settings = mail_settings()
+        if stopped == "cancelled":
+            _contacts_after(dispatcher, "utter_callback_cancelled")
+        elif stopped == NO_INBOX:
+            _contacts_after(dispatcher, "utter_human_handoff")
+        elif stopped or tracker.get_slot(CONSENT) is not True or not contact:
+            _contacts_after(dispatcher, "utter_callback_declined")
+        elif settings is None:
+            _contacts_after(dispatcher, "utter_human_handoff")
+        else:
+            request = CallbackRequest(
+                contact=contact,
+                question=tracker.get_slot(QUESTION) or "",
+                name=tracker.get_slot(NAME) or "",
+                channel=tracker.get_latest_input_channel() or "unknown",
+                conversation=transcript(tracker.events),
+            )
+            try:
+                await asyncio.to_thread(send, settings, compose(settings, request))
+            except (OSError, smtplib.SMTPException) as error:
+                logger.error(
+                    "handoff.send_failed sender=%s error=%s",
+                    tracker.sender_id,
+                    type(error).__name__,
+                )
+                _contacts_after(dispatcher, "utter_callback_failed")
+            else:
+                logger.info("handoff.sent sender=%s", tracker.sender_id)
+                dispatcher.utter_message(response="utter_callback_sent", contact=contact)
+        return reset

@@ -1,0 +1,124 @@
+"""The callback request as an e-mail to the organisation's inbox (issue 11).
+
+Configured by the environment of the action server, never in the repo:
+``HANDOFF_INBOX`` (where requests go), ``SMTP_HOST``, ``SMTP_PORT`` (default 587),
+``SMTP_FROM``, and optionally ``SMTP_USER``/``SMTP_PASSWORD`` and ``SMTP_STARTTLS``
+("1"/"true"). Without an inbox, host and sender, "Talk to a person" shows the contacts
+only. Sending uses smtplib with a timeout, from a worker thread (``actions/handoff.py``),
+so a slow mail server never stalls the action server.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any, Dict, Iterable, List, Mapping, Optional
+
+from service.redaction import redact
+
+logger = logging.getLogger(__name__)
+
+SEND_TIMEOUT = 15.0  # seconds per SMTP operation
+DEFAULT_PORT = 587
+SUBJECT = "Callback request from the IEP mediation assistant"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    inbox: str
+    host: str
+    port: int
+    sender: str
+    user: Optional[str] = None
+    password: Optional[str] = None
+    starttls: bool = False
+
+
+def mail_settings(env: Mapping[str, str] = os.environ) -> Optional[MailSettings]:
+    """The organisation's inbox and mail server, or None when not (fully) configured."""
+    inbox, host, sender = (
+        env.get(k, "").strip() for k in ("HANDOFF_INBOX", "SMTP_HOST", "SMTP_FROM")
+    )
+    if not (inbox and host and sender):
+        return None
+    try:
+        port = int(env.get("SMTP_PORT") or DEFAULT_PORT)
+    except ValueError:
+        logger.error("handoff.misconfigured SMTP_PORT is not a number: callbacks are off")
+        return None
+    return MailSettings(
+        inbox=inbox,
+        host=host,
+        port=port,
+        sender=sender,
+        user=env.get("SMTP_USER") or None,
+        password=env.get("SMTP_PASSWORD") or None,
+        starttls=(env.get("SMTP_STARTTLS") or "").strip().lower() in ("1", "true", "yes"),
+    )
+
+
+@dataclass(frozen=True)
+class CallbackRequest:
+    contact: str
+    question: str
+    name: str
+    channel: str
+    conversation: List[str]
+
+
+def _bot_text(event: Dict[str, Any]) -> str:
+    """What the assistant said in a bot event: its text, else its reply's parts."""
+    if event.get("text"):
+        return str(event["text"])
+    reply = ((event.get("data") or {}).get("custom") or {}).get("reply") or {}
+    return "\n".join(str(p) for p in reply.get("parts") or [] if p)
+
+
+def transcript(events: Iterable[Dict[str, Any]]) -> List[str]:
+    """The conversation as "Parent: …" / "Assistant: …" lines, redacted as it is stored."""
+    lines = []
+    for event in events:
+        if event.get("event") == "user" and event.get("text"):
+            lines.append(f"Parent: {redact(str(event['text']))}")
+        elif event.get("event") == "bot":
+            text = _bot_text(event)
+            if text:
+                lines.append(f"Assistant: {redact(text)}")
+    return lines
+
+
+def compose(settings: MailSettings, request: CallbackRequest) -> EmailMessage:
+    """The e-mail: who to contact and how, their question, then the conversation."""
+    message = EmailMessage()
+    message["Subject"] = SUBJECT
+    message["From"] = settings.sender
+    message["To"] = settings.inbox
+    body = [
+        "A parent asked the IEP mediation assistant for someone at the organisation to "
+        "contact them, and agreed to share this conversation.",
+        "",
+        f"Name: {request.name or '(not given)'}",
+        f"Contact: {request.contact}",
+        f"Channel: {request.channel}",
+        "",
+        "Question:",
+        request.question,
+        "",
+        "Conversation (contact details and ID numbers hidden):",
+        *request.conversation,
+    ]
+    message.set_content("\n".join(body))
+    return message
+
+
+def send(settings: MailSettings, message: EmailMessage) -> None:
+    """Deliver one message (blocking: run it in a worker thread); raises on failure."""
+    with smtplib.SMTP(settings.host, settings.port, timeout=SEND_TIMEOUT) as smtp:
+        if settings.starttls:
+            smtp.starttls()
+        if settings.user:
+            smtp.login(settings.user, settings.password or "")
+        smtp.send_message(message)

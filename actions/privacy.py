@@ -1,0 +1,55 @@
+"""'Delete my conversation' (issue 11): ask to confirm, then have the conversation deleted.
+
+The deleting itself happens in the Rasa server's tracker store (``service/tracker_store.py``):
+the action sets the ``erase_requested`` slot, and the store, instead of saving that turn,
+deletes every stored event of the conversation. The widget's "Start over → also delete"
+sends ``/confirm_erase`` straight away, without the question.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import followups
+from actions.actions import send_with_options
+from actions.domain_options import domain_buttons
+
+ERASE_SLOT = "erase_requested"  # read by service/tracker_store.py
+ASK_ERASE = "utter_ask_erase"
+
+
+class ActionAskErase(Action):
+    """Ask before deleting: the question, with "Yes, delete it" and "No, keep it"."""
+
+    def name(self) -> Text:
+        return "action_ask_erase"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        send_with_options(dispatcher, ASK_ERASE, domain_buttons(domain, ASK_ERASE))
+        return []
+
+
+class ActionEraseConversation(Action):
+    """Its button, a typed yes, or by SMS a "1": say it is done and have it deleted; a "2"
+    (or any other number) by SMS keeps it."""
+
+    def name(self) -> Text:
+        return "action_erase_conversation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "choose_option":
+            options = len(domain_buttons(domain, ASK_ERASE))
+            if followups.pick_option(tracker.latest_message.get("text") or "", options) != 0:
+                dispatcher.utter_message(response="utter_erase_kept")
+                return []
+        dispatcher.utter_message(response="utter_conversation_erased")
+        return [SlotSet(ERASE_SLOT, True)]

@@ -1,0 +1,282 @@
+"""A real path to a person (issue 11), action by action: the offer only with an inbox, each
+answer of the callback form checked (consent, cancel, skip, a clear re-ask for a bad
+contact, the SMS number), and the request e-mailed to a local SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import handoff
+from actions.handoff_mail import mail_settings, transcript
+from tests.conftest import shown
+from tests.smtp_sink import SmtpSink
+
+REPO = Path(__file__).resolve().parent.parent
+DOMAIN = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
+SMTP_ENV = ("HANDOFF_INBOX", "SMTP_HOST", "SMTP_PORT", "SMTP_FROM", "SMTP_USER", "SMTP_STARTTLS")
+
+
+def tracker(
+    text: str = "",
+    intent: str = "nlu_fallback",
+    slots: Optional[Dict[str, Any]] = None,
+    channel: str = "rest",
+    sender: str = "parent-1",
+    events: Optional[List[Dict[str, Any]]] = None,
+) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    return Tracker(
+        sender,
+        slots or {},
+        latest,
+        (events or []) + [{"event": "user", "text": text, "input_channel": channel}],
+        False,
+        None,
+        {"name": "callback_form"},
+        "action_listen",
+    )
+
+
+def run(action: Any, current: Tracker) -> tuple:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, current, DOMAIN))
+    return dispatcher.messages, events
+
+
+def responses(messages: List[Dict[str, Any]]) -> List[str]:
+    return [m.get("response") for m in messages if m.get("response")]
+
+
+def validate(slot: str, current: Tracker) -> tuple:
+    dispatcher = CollectingDispatcher()
+    method = getattr(handoff.ValidateCallbackForm(), f"validate_{slot}")
+    value = current.latest_message["text"]
+    return method(value, dispatcher, current, DOMAIN), responses(dispatcher.messages)
+
+
+@pytest.fixture
+def no_inbox(monkeypatch):
+    for name in SMTP_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def sink(monkeypatch):
+    for name in SMTP_ENV:
+        monkeypatch.delenv(name, raising=False)
+    with SmtpSink() as running:
+        for name, value in running.env().items():
+            monkeypatch.setenv(name, value)
+        yield running
+
+
+@pytest.mark.usefixtures("no_inbox")
+def test_an_inbox_needs_the_address_the_host_and_the_sender():
+    assert mail_settings() is None
+    env = {"HANDOFF_INBOX": "a@example.org", "SMTP_HOST": "mail", "SMTP_FROM": "b@example.org"}
+    assert mail_settings({**env, "SMTP_PORT": "2525"}).port == 2525
+    assert mail_settings(env).port == 587
+    assert mail_settings({**env, "SMTP_PORT": "smtp"}) is None
+    assert mail_settings({**env, "SMTP_STARTTLS": "true"}).starttls
+    assert mail_settings({k: v for k, v in env.items() if k != "SMTP_FROM"}) is None
+
+
+@pytest.mark.usefixtures("no_inbox")
+def test_talk_to_a_person_without_an_inbox_gives_the_contacts_as_before():
+    messages, _ = run(handoff_action(), tracker("talk to a person", "human_handoff"))
+    assert responses(messages) == ["utter_human_handoff", "utter_help_contacts"]
+    assert "/request_callback" not in str(messages)
+
+
+def test_talk_to_a_person_with_an_inbox_offers_a_callback_after_the_contacts(sink):
+    messages, _ = run(handoff_action(), tracker("talk to a person", "human_handoff"))
+    assert responses(messages) == [
+        "utter_human_handoff_org",
+        "utter_help_contacts",
+        "utter_offer_callback",
+    ]
+    sms = shown(messages, "twilio")
+    assert "1. Ask the organisation to contact me" in sms[-1]["text"]
+    web = shown(messages, "rest")
+    assert web[-1]["buttons"] == [
+        {"title": "Ask the organisation to contact me", "payload": "/request_callback"}
+    ]
+
+
+def handoff_action() -> Any:
+    from actions.actions import ActionHumanHelp
+
+    return ActionHumanHelp()
+
+
+@pytest.mark.parametrize(
+    "text, intent, value, stopped",
+    [
+        ("/affirm", "affirm", True, None),
+        ("yes that's fine", "affirm", True, None),
+        ("1", "choose_option", True, None),
+        ("/deny", "deny", False, "declined"),
+        ("2", "choose_option", False, "declined"),
+        ("cancel", "cancel", None, "cancelled"),
+    ],
+)
+def test_consent_is_yes_no_or_cancel(text, intent, value, stopped):
+    result, said = validate("callback_consent", tracker(text, intent))
+    assert result["callback_consent"] is value
+    assert result.get("callback_stopped") == stopped
+    assert ("requested_slot" in result and result["requested_slot"] is None) == bool(stopped)
+    assert said == []
+
+
+def test_an_unclear_consent_is_asked_again():
+    result, said = validate("callback_consent", tracker("what do you mean", "more_detail"))
+    assert result == {"callback_consent": None}
+    assert said == ["utter_callback_consent_unclear"]
+
+
+def test_the_question_is_kept_as_typed_and_cancel_stops():
+    typed = "Can someone help me prepare for mediation on May 3?"
+    result, _ = validate("callback_question", tracker(typed, "ask_preparation"))
+    assert result == {"callback_question": typed}
+    result, _ = validate("callback_question", tracker("never mind", "deny"))
+    assert result["callback_stopped"] == "cancelled" and result["requested_slot"] is None
+    result, _ = validate("callback_question", tracker("😀😀", "nlu_fallback"))
+    assert result == {"callback_question": None}
+
+
+@pytest.mark.parametrize(
+    "text, intent, name",
+    [("Maria", "nlu_fallback", "Maria"), ("skip", "nlu_fallback", ""), ("no", "deny", "")],
+)
+def test_the_name_is_optional(text, intent, name):
+    result, _ = validate("callback_name", tracker(text, intent))
+    assert result == {"callback_name": name}
+
+
+@pytest.mark.parametrize(
+    "text, contact",
+    [
+        ("maria.lopez@example.com", "maria.lopez@example.com"),
+        ("you can email me at maria.lopez@example.com thanks", "maria.lopez@example.com"),
+        ("call (555) 123-4567 after 3", "(555) 123-4567"),
+        ("+1 555 123 4567", "+1 555 123 4567"),
+    ],
+)
+def test_an_e_mail_or_a_phone_is_found_in_the_reply(text, contact):
+    result, said = validate("callback_contact", tracker(text))
+    assert result == {"callback_contact": contact} and said == []
+
+
+@pytest.mark.parametrize("text", ["tomorrow morning", "maria at gmail", "555-12", ""])
+def test_no_contact_in_the_reply_gets_a_clear_re_ask(text):
+    result, said = validate("callback_contact", tracker(text))
+    assert result == {"callback_contact": None}  # the form asks again
+    assert said == ["utter_callback_bad_contact"]
+
+
+@pytest.mark.parametrize(
+    "text, intent", [("1", "choose_option"), ("use this number", "use_my_number")]
+)
+def test_by_sms_the_number_texted_from_is_the_contact(text, intent):
+    current = tracker(text, intent, channel="twilio", sender="whatsapp:+14155550123")
+    result, _ = validate("callback_contact", current)
+    assert result == {"callback_contact": "+14155550123"}
+
+
+def test_the_contact_question_offers_the_sms_number_only_by_sms(sink):
+    messages, _ = run(handoff.ActionAskCallbackContact(), tracker(channel="twilio"))
+    assert "Reply 1" in shown(messages, "twilio")[0]["text"]
+    messages, _ = run(handoff.ActionAskCallbackContact(), tracker(channel="socketio"))
+    assert responses(messages) == ["utter_ask_callback_contact"] and "buttons" not in str(
+        shown(messages, "socketio")
+    )
+
+
+@pytest.mark.usefixtures("no_inbox")
+def test_the_consent_question_ends_the_form_when_there_is_no_inbox():
+    messages, events = run(handoff.ActionAskCallbackConsent(), tracker())
+    assert messages == []
+    assert {"event": "active_loop", "name": None} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+
+
+FILLED = {
+    "callback_consent": True,
+    "callback_question": "Can someone help me get ready for mediation?",
+    "callback_name": "Maria",
+    "callback_contact": "maria.lopez@example.com",
+}
+EARLIER = [
+    {"event": "user", "text": "my son's id is 20231234, is mediation free?"},
+    {"event": "bot", "text": "Yes: mediation is free for parents."},
+    {"event": "user", "text": "call me on 555-987-6543"},
+]
+
+
+def test_a_complete_request_is_e_mailed_and_the_parent_told_what_happens_next(sink):
+    current = tracker("maria.lopez@example.com", slots=FILLED, events=EARLIER)
+    messages, events = run(handoff.ActionSubmitCallback(), current)
+    [mail] = sink.wait_for(1)
+    assert mail["To"] == SmtpSink.INBOX and mail["From"] == SmtpSink.SENDER
+    body = mail.get_content()
+    assert "Contact: maria.lopez@example.com" in body and "Name: Maria" in body
+    assert FILLED["callback_question"] in body
+    assert "Parent: my son's id is [number], is mediation free?" in body
+    assert "Parent: call me on [phone]" in body and "20231234" not in body
+    assert responses(messages) == ["utter_callback_sent"]
+    assert messages[0]["contact"] == "maria.lopez@example.com"
+    assert {e["name"] for e in events} == set(handoff.FORM_SLOTS)
+    assert all(e["value"] is None for e in events)
+
+
+def test_a_failed_send_says_so_and_gives_the_contacts(sink, monkeypatch):
+    def refuse(*_: Any, **__: Any) -> None:
+        raise smtplib.SMTPRecipientsRefused({})
+
+    monkeypatch.setattr(handoff, "send", refuse)
+    messages, _ = run(handoff.ActionSubmitCallback(), tracker(slots=FILLED))
+    assert responses(messages) == ["utter_callback_failed", "utter_help_contacts"]
+    assert sink.messages == []
+
+
+def test_an_unreachable_mail_server_is_a_failure_too(sink, monkeypatch):
+    monkeypatch.setenv("SMTP_PORT", "1")  # nothing listens there
+    messages, _ = run(handoff.ActionSubmitCallback(), tracker(slots=FILLED))
+    assert responses(messages) == ["utter_callback_failed", "utter_help_contacts"]
+
+
+@pytest.mark.parametrize(
+    "slots, first",
+    [
+        (
+            {**FILLED, "callback_consent": False, "callback_stopped": "declined"},
+            "utter_callback_declined",
+        ),
+        ({"callback_stopped": "cancelled"}, "utter_callback_cancelled"),
+        ({"callback_stopped": "no_inbox"}, "utter_human_handoff"),
+    ],
+)
+def test_a_stopped_request_sends_nothing_and_gives_the_contacts(sink, slots, first):
+    messages, _ = run(handoff.ActionSubmitCallback(), tracker(slots=slots))
+    assert responses(messages) == [first, "utter_help_contacts"]
+    assert sink.messages == []
+
+
+def test_the_transcript_reads_reply_parts_and_hides_contact_details():
+    lines = transcript(
+        [
+            {"event": "user", "text": "mail me: a.b@example.com"},
+            {"event": "bot", "data": {"custom": {"reply": {"parts": ["Mediation is free."]}}}},
+            {"event": "slot", "name": "x", "value": 1},
+        ]
+    )
+    assert lines == ["Parent: mail me: [email]", "Assistant: Mediation is free."]
