@@ -109,7 +109,7 @@ def test_every_session_opens_with_the_notice_and_keeps_the_parents_state(kb):
     )
     [notice] = dispatcher.messages
     assert notice["text"] == f"{kb.notice.disclaimer} {kb.notice.privacy}"
-    assert "not legal advice" in notice["text"] and "saved" in notice["text"]
+    assert "not legal advice" in notice["text"] and "delete my conversation" in notice["text"]
     assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
     assert slots_set(events)["us_state"] == "PA"
 
