@@ -1,4 +1,4 @@
-// How this site embeds the chat widget (see the top of /widget/iep-chat.js for every option).
+// How this site embeds the chat widget (every option, with its default: site/widget/src/config.js).
 // A file rather than an inline <script>, so the site's Content-Security-Policy can forbid inline code.
 window.IEPChatConfig = {
   serverUrl: "__RASA_URL__",

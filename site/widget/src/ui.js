@@ -135,7 +135,7 @@ export function buildUi(config, on) {
     const first = items[0];
     const last = items[items.length - 1];
     const at = items.indexOf(document.activeElement);
-    if (ev.shiftKey && (at <= 0)) {
+    if (ev.shiftKey && at <= 0) {
       ev.preventDefault();
       last.focus();
     } else if (!ev.shiftKey && (at === -1 || at === items.length - 1)) {
@@ -190,7 +190,9 @@ export function buildUi(config, on) {
       input.value = text;
     }
   };
-  window.matchMedia(FULL_SCREEN).addEventListener("change", ui.syncModal);
+  const query = window.matchMedia(FULL_SCREEN);
+  if (query.addEventListener) query.addEventListener("change", ui.syncModal);
+  else query.addListener(ui.syncModal); // Safari before 14
   return ui;
 }
 
