@@ -214,7 +214,7 @@ def render(
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="robots" content="noindex">'
+        '<meta name="robots" content="noindex"><link rel="icon" href="data:,">'
         f"<title>Assistant report {p.since} to {p.until}</title>{style}</head><body><main>"
         f'<h1>What parents asked</h1><p class="period-line">{p.since:%d %b %Y} to '
         f"{p.until:%d %b %Y} (UTC) · generated {generated:%d %b %Y %H:%M} UTC</p>"

@@ -67,6 +67,7 @@ def _page(title: str, body: str, status: int = 200) -> HTTPResponse:
     html = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="icon" href="data:,">'
         f'<meta name="robots" content="noindex"><title>{escape(title)}</title>'
         f'<link rel="stylesheet" href="{STYLESHEET}"></head><body><main>{body}</main></body></html>'
     )
