@@ -1,8 +1,9 @@
 """Open the tracker store read-only, from the same configuration the Rasa server uses.
 
 The report must never change a parent's conversation, even by accident: SQLite is opened
-with a ``mode=ro`` URI (the file itself refuses writes), PostgreSQL sessions are set to
-``READ ONLY`` as each connection opens. The configuration is the ``tracker_store`` section
+with a ``mode=ro`` URI (the database file refuses writes; as any reader of a WAL database,
+SQLite may create its ``-wal``/``-shm`` companions when the Rasa server is not running),
+PostgreSQL sessions are set to ``READ ONLY`` as each connection opens. The configuration is the ``tracker_store`` section
 of ``endpoints.yml`` (``${VAR}`` filled from the environment, as Rasa does).
 """
 
@@ -65,9 +66,12 @@ def sqlite_path(config: Mapping[str, Any]) -> Path:
 
 
 def _read_only_postgres(connection: Any, _: Any) -> None:
+    """Every later transaction of this connection is read-only. Committed: a ``SET`` is
+    itself transactional, and SQLAlchemy rolls back a new connection's first transaction."""
     cursor = connection.cursor()
     cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
     cursor.close()
+    connection.commit()
 
 
 def open_read_only(config: Mapping[str, Any]) -> sa.engine.Engine:
