@@ -3,8 +3,9 @@
 The report must never change a parent's conversation, even by accident: SQLite is opened
 with a ``mode=ro`` URI (the database file refuses writes; as any reader of a WAL database,
 SQLite may create its ``-wal``/``-shm`` companions when the Rasa server is not running),
-PostgreSQL sessions are set to ``READ ONLY`` as each connection opens. The configuration is the ``tracker_store`` section
-of ``endpoints.yml`` (``${VAR}`` filled from the environment, as Rasa does).
+PostgreSQL sessions are set to ``READ ONLY`` as each connection opens. The configuration
+is the ``tracker_store`` section of ``endpoints.yml`` (``${VAR}`` filled from the
+environment, as Rasa does).
 """
 
 from __future__ import annotations
