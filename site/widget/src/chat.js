@@ -145,7 +145,7 @@ export function createChat(config) {
     const entry = { from: "user", text: display === null || display === undefined ? message : String(display), id };
     const item = { id, message, queuedAt: Date.now() };
     sessionId();
-    connection.start();
+    connectNow();
     if (canSend() && state.outbox.length === 0) {
       addEntry(entry);
       deliver(item);
