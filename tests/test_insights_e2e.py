@@ -218,9 +218,15 @@ def test_the_report_cannot_write_to_the_tracker_store(filled):
 # --- the page on the site -----------------------------------------------------------------
 
 
-def _site(workdir: Path, servers: Servers, monkeypatch: pytest.MonkeyPatch, token: str) -> Site:
+def _site(
+    workdir: Path,
+    servers: Servers,
+    monkeypatch: pytest.MonkeyPatch,
+    token: str,
+    endpoints: Path | None = None,
+) -> Site:
     monkeypatch.setitem(harness_servers.ENV, "INSIGHTS_TOKEN", token)
-    monkeypatch.setitem(harness_servers.ENV, "ENDPOINTS", str(servers.endpoints))
+    monkeypatch.setitem(harness_servers.ENV, "ENDPOINTS", str(endpoints or servers.endpoints))
     return Site(workdir, servers.rasa_port)
 
 
@@ -308,3 +314,23 @@ def test_a_bad_period_is_a_clear_400(site):
     pair = sign_in(site, TOKEN)[1]["Set-Cookie"].split(";")[0]
     status, _, body = _open(site, "/insights/?since=2026-13-01", cookie=pair)
     assert status == 400 and "YYYY-MM-DD" in body
+
+
+def test_a_store_that_cannot_be_read_is_a_clear_503(filled, tmp_path):
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(
+        filled.endpoints.read_text().replace(
+            str(filled.workdir / "tracker.db"), str(tmp_path / "none.db")
+        )
+    )
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        served = _site(tmp_path, filled, monkeypatch, TOKEN, endpoints)
+    try:
+        pair = sign_in(served, TOKEN)[1]["Set-Cookie"].split(";")[0]
+        status, headers, body = _open(served, "/insights/", cookie=pair)
+        assert status == 503 and "could not be read" in body
+        assert headers["Cache-Control"] == "no-store"
+        assert _open(served, "/insights/declined.tsv", cookie=pair)[0] == 503
+        assert not (tmp_path / "none.db").exists()  # read-only: nothing created
+    finally:
+        served.stop()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
 import os
 import time
 from html import escape
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Dict, Optional
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -36,6 +38,13 @@ PREFIX = "/insights"
 COOKIE = "insights_session"
 COOKIE_SECONDS = 12 * 3600
 STYLESHEET = f"{PREFIX}/report.css"
+# The store missing (no conversation yet), unreachable or without its table.
+UNREADABLE = (OSError, KeyError, ValueError, sa.exc.SQLAlchemyError)
+STORE_PROBLEM = (
+    "The conversation store could not be read (the site server's log says why). "
+    "If the assistant has had no conversation yet, there is nothing to report."
+)
+logger = logging.getLogger(__name__)
 
 
 def no_store() -> Dict[str, str]:
@@ -113,7 +122,11 @@ def install(app: Sanic, token: Optional[str] = None) -> None:
             period = _period(request)
         except ValueError as error:
             return _page("Assistant report", f'<p class="error">{escape(str(error))}</p>', 400)
-        report = await asyncio.to_thread(build_from_config, period)
+        try:
+            report = await asyncio.to_thread(build_from_config, period)
+        except UNREADABLE as error:
+            logger.warning("insights.store_unreadable error=%s", error)
+            return _page("Assistant report", f'<p class="error">{escape(STORE_PROBLEM)}</p>', 503)
         query = urlencode({"since": period.since, "until": period.until})
         page = html_report.render(
             report.insights,
@@ -153,7 +166,11 @@ def install(app: Sanic, token: Optional[str] = None) -> None:
             period = _period(request)
         except ValueError as error:
             return response.text(str(error), status=400, headers=no_store())
-        report = await asyncio.to_thread(build_from_config, period)
+        try:
+            report = await asyncio.to_thread(build_from_config, period)
+        except UNREADABLE as error:
+            logger.warning("insights.store_unreadable error=%s", error)
+            return response.text(STORE_PROBLEM, status=503, headers=no_store())
         name = f"declined-{period.since}-{period.until}.tsv"
         return response.text(
             tsv.declined_tsv(report.clusters, period),
