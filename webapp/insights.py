@@ -102,9 +102,9 @@ def _period(request: Request) -> Period:
     return parse_period(request.args.get("since"), request.args.get("until"))
 
 
-def install(app: Sanic, token: Optional[str] = None) -> None:
+def install(app: Sanic) -> None:
     """Add the /insights/ routes to the site's app (they answer 404 without a token)."""
-    token = os.environ.get("INSIGHTS_TOKEN", "") if token is None else token
+    token = os.environ.get("INSIGHTS_TOKEN", "")
     kb = default_kb()
 
     def signed_in(request: Request) -> bool:
