@@ -81,8 +81,10 @@ def transcript(events: Iterable[Dict[str, Any]]) -> List[str]:
     """The conversation as "Parent: …" / "Assistant: …" lines, redacted as it is stored."""
     lines = []
     for event in events:
-        if event.get("event") == "user" and event.get("text"):
-            lines.append(f"Parent: {redact(str(event['text']))}")
+        text = str(event.get("text") or "")
+        if event.get("event") == "user" and text and not text.startswith("/"):
+            # (A button's payload is left out: the assistant's reply shows what it chose.)
+            lines.append(f"Parent: {redact(text)}")
         elif event.get("event") == "bot":
             text = _bot_text(event)
             if text:

@@ -274,6 +274,7 @@ def test_a_stopped_request_sends_nothing_and_gives_the_contacts(sink, slots, fir
 def test_the_transcript_reads_reply_parts_and_hides_contact_details():
     lines = transcript(
         [
+            {"event": "user", "text": "/human_handoff"},
             {"event": "user", "text": "mail me: a.b@example.com"},
             {"event": "bot", "data": {"custom": {"reply": {"parts": ["Mediation is free."]}}}},
             {"event": "slot", "name": "x", "value": 1},

@@ -61,6 +61,8 @@ def servers(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(harness.servers.ENV, "LOG_LEVEL", "DEBUG")
         patch.setitem(harness.servers.ENV, "RETENTION_DAYS", str(RETENTION_DAYS))
+        for name in ("HANDOFF_INBOX", "SMTP_HOST", "SMTP_FROM"):  # no inbox configured
+            patch.delitem(harness.servers.ENV, name, raising=False)
         running = Servers(workdir)
     yield running
     running.stop()
@@ -160,3 +162,15 @@ def test_over_socketio_the_widgets_unasked_confirm_erase_removes_every_row(serve
     )
     assert "not legal advice" in texts(again)
     assert len(rows(db_of(servers), session)) > 0
+
+
+def test_without_an_inbox_talk_to_a_person_gives_the_contacts_and_no_callback(servers, kb):
+    sender = "handoff-" + uuid.uuid4().hex
+    replies = servers.ask(sender, "can i talk to a real person")
+    said = texts(replies)
+    assert "people can help" in said and kb.help_contacts[0].name in said
+    assert "contact me" not in said.lower()
+    assert all(b["payload"] != "/request_callback" for m in replies for b in m.get("buttons", []))
+    # Typed anyway, the request ends at once with the contacts: nothing is asked or sent.
+    replies = servers.ask(sender, "ask the organisation to contact me")
+    assert kb.help_contacts[0].name in texts(replies) and "Is it OK" not in texts(replies)

@@ -1,0 +1,82 @@
+"""A callback request by SMS, end to end (issue 11): Twilio's real webhook in, Rasa's Twilio
+connector out to a local fake of Twilio's API, the action server e-mailing a local SMTP
+server (aiosmtpd). The parent answers with numbers; "1" gives the number texted from."""
+
+from __future__ import annotations
+
+import uuid
+from typing import List
+
+import pytest
+
+import harness.servers
+from harness.fake_apps import running_app
+from harness.servers import MODEL
+from harness.twilio_webhook import APP_ENV, inbound
+from tests.smtp_sink import SmtpSink
+
+pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
+
+
+@pytest.fixture(scope="module")
+def sms(tmp_path_factory):
+    with SmtpSink() as sink, pytest.MonkeyPatch.context() as patch:
+        for name, value in sink.env().items():
+            patch.setitem(harness.servers.ENV, name, value)
+        for servers, fake in running_app(tmp_path_factory.mktemp("handoff_sms"), APP_ENV):
+            yield servers, fake, sink
+
+
+def say(sms, sender: str, text: str, replies: int) -> str:
+    """Send one SMS; the replies it brought (at least ``replies`` messages), joined."""
+    servers, fake, _ = sms
+    fake.clear()
+    assert inbound(servers, sender, text) == 204
+    calls = fake.wait_for(replies)
+    bodies: List[str] = [c["body"]["Body"] for c in calls if c["body"]["To"] == sender]
+    return "\n".join(bodies)
+
+
+def test_a_callback_request_by_sms_reaches_the_inbox_with_the_number_texted_from(sms):
+    _, _, sink = sms
+    sender = "+1415555" + str(uuid.uuid4().int)[:4]
+    offer = say(sms, sender, "can i talk to a real person", 4)
+    assert "1. Ask the organisation to contact me" in offer
+    consent = say(sms, sender, "1", 1)
+    assert "Is it OK to send it to them" in consent and "1. Yes, share it" in consent
+    assert "What would you like to ask them?" in say(sms, sender, "1", 1)
+    question = "My son's IEP meeting is on May 3. Can someone help me get ready for mediation?"
+    assert "What name should they use?" in say(sms, sender, question, 1)
+    contact_question = say(sms, sender, "skip", 1)
+    assert "Reply 1 to use the number you're texting from" in contact_question
+    done = say(sms, sender, "1", 1)
+    assert f"A person there will contact you at {sender}" in done
+    [mail] = sink.wait_for(1)
+    body = mail.get_content()
+    assert mail["To"] == SmtpSink.INBOX
+    assert f"Contact: {sender}" in body and "Name: (not given)" in body
+    assert question in body and "Channel: twilio" in body
+    assert "Parent: can i talk to a real person" in body
+
+
+def test_a_bad_contact_is_asked_again_and_a_no_to_sharing_sends_nothing(sms):
+    _, _, sink = sms
+    before = len(sink.messages)
+    sender = "+1415556" + str(uuid.uuid4().int)[:4]
+    say(sms, sender, "talk to a person", 4)
+    say(sms, sender, "1", 1)
+    say(sms, sender, "1", 1)
+    say(sms, sender, "Who pays for the mediator?", 1)
+    say(sms, sender, "Sam", 1)
+    again = say(sms, sender, "tomorrow after lunch", 2)
+    assert "I couldn't find an e-mail address or a phone number" in again
+    assert "Reply 1 to use the number you're texting from" in again  # asked again
+    done = say(sms, sender, "sam.parent@example.com", 1)
+    assert "contact you at sam.parent@example.com" in done
+    assert len(sink.wait_for(before + 1)) == before + 1
+    # Another request, declined at the consent question: the contacts, and no e-mail.
+    say(sms, sender, "talk to a person", 4)
+    say(sms, sender, "1", 1)
+    declined = say(sms, sender, "2", 2)
+    assert "nothing is sent" in declined and "dispute resolution office" in declined
+    assert len(sink.messages) == before + 1
