@@ -31,6 +31,7 @@ from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from webapp import insights
 from webapp.file_cache import FileCache, not_modified
 
 TYPES = {
@@ -118,7 +119,7 @@ def build_app(root: Path, rasa_url: str) -> Sanic:
     async def vary(request: Request, resp: HTTPResponse) -> None:
         vary_on_encoding(resp)
 
-    __import__("webapp.insights").insights.install(app)  # /insights/, on with INSIGHTS_TOKEN
+    insights.install(app)  # /insights/, only when INSIGHTS_TOKEN is set
     http_headers.install(
         app,
         origins=[],
