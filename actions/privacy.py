@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import followups
@@ -36,8 +36,8 @@ class ActionAskErase(Action):
 
 
 class ActionEraseConversation(Action):
-    """Its button, a typed yes, or by SMS a "1": say it is done and have it deleted; a "2"
-    (or any other number) by SMS keeps it."""
+    """Its button, a typed yes, or by SMS a "1": say it is done and have it deleted (a
+    callback request under way ends too); a "2" (or any other number) by SMS keeps it."""
 
     def name(self) -> Text:
         return "action_erase_conversation"
@@ -52,4 +52,4 @@ class ActionEraseConversation(Action):
                 dispatcher.utter_message(response="utter_erase_kept")
                 return []
         dispatcher.utter_message(response="utter_conversation_erased")
-        return [SlotSet(ERASE_SLOT, True)]
+        return [SlotSet(ERASE_SLOT, True), ActiveLoop(None)]

@@ -4,6 +4,7 @@ server (aiosmtpd). The parent answers with numbers; "1" gives the number texted 
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from typing import List
 
@@ -80,3 +81,20 @@ def test_a_bad_contact_is_asked_again_and_a_no_to_sharing_sends_nothing(sms):
     declined = say(sms, sender, "2", 2)
     assert "nothing is sent" in declined and "dispute resolution office" in declined
     assert len(sink.messages) == before + 1
+
+
+def test_confirm_erase_during_a_request_deletes_the_conversation_and_ends_the_request(sms):
+    servers, _, sink = sms
+    before = len(sink.messages)
+    sender = "+1415557" + str(uuid.uuid4().int)[:4]
+    say(sms, sender, "talk to a person", 4)
+    say(sms, sender, "1", 1)
+    say(sms, sender, "1", 1)
+    done = say(sms, sender, "/confirm_erase", 1)  # not taken as the question
+    assert "this conversation is deleted" in done
+    with sqlite3.connect(servers.workdir / "tracker.db") as db:
+        count = db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,))
+        assert count.fetchone()[0] == 0
+    # Writing again starts afresh: a question is answered, nothing is e-mailed.
+    assert "free" in say(sms, sender, "is mediation free?", 2).lower()
+    assert len(sink.messages) == before
