@@ -12,8 +12,13 @@ import re
 from typing import List
 
 _BOUNDARY = re.compile(
-    r"(?<=[.!?])\s+|\n+|\s+-{1,2}\s+|;\s+|(?<=\?)(?=\S)|\.{3,}\s*"
-    r"|,\s+(?=(?:would|could|can|should|is|are|does|do|did|will|what|how|why|who|when|where)\s)",
+    r"(?<=[.!?])\s+|\n+|\s+-{1,2}\s+|;\s+|(?<=\?)(?=[^\s?])|\.{3,}\s*"
+    r"|,\s+(?=(?:would|could|can|should|is|are|does|do|did|will|what|how|why|who|when|where)\s)"
+    # "how does it work and is it free": a second question joined by "and"/"or". Only an
+    # auxiliary followed by its subject, or a wh-word, starts one ("and is refusing" does not).
+    r"|\s+(?=(?:and|or)\s+(?:(?:is|are|does|do|can|could|should|will|would|did)\s+"
+    r"(?:it|i|we|they|this|that|mediation|the|my|he|she|there|you)\b|"
+    r"(?:what|how|who|when|where|why)\s))",
     re.IGNORECASE,
 )
 _QUESTION_START = re.compile(

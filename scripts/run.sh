@@ -68,5 +68,9 @@ The IEP mediation assistant is running (Ctrl-C stops it; a crashed server restar
   Logs:            $LOGS/rasa.log, $LOGS/actions.log, $LOGS/site.log (rotated at 5 MB)
 Messaging apps (PUBLIC_URL=${PUBLIC_URL:-http://localhost:$RASA_PORT}):
 $CHANNELS
+For the organisation:
+  Insights report: $( [ -n "${INSIGHTS_TOKEN:-}" ] && echo "http://localhost:$SITE_PORT/insights/ (sign in with INSIGHTS_TOKEN)" || echo "off (set INSIGHTS_TOKEN; or run make report)")
+  Callback requests: $( [ -n "${HANDOFF_INBOX:-}" ] && [ -n "${SMTP_HOST:-}" ] && [ -n "${SMTP_FROM:-}" ] && echo "e-mailed to $HANDOFF_INBOX via $SMTP_HOST" || echo "off (set HANDOFF_INBOX, SMTP_HOST, SMTP_FROM)")
+  Conversations kept: ${RETENTION_DAYS:-90} days after the last message (RETENTION_DAYS)
 MSG
 wait "$SUPERVISOR_PID"

@@ -97,6 +97,17 @@ def test_a_long_story_with_a_question_inside_gets_that_answer(servers):
     assert topic_and_text(servers.ask(new_sender(), story))[0] == ["cost"]
 
 
+def test_a_misspelled_story_ending_in_two_joined_questions_gets_an_answer(servers):
+    """Found trying the deployed widget: "…how does it even work and is it free??" got only
+    the warm "that sounds hard" reply, because the two questions were read as one."""
+    story = (
+        "hi, my daughter has dyslexia and the district wont give her the reading help. the "
+        "iep meeting is next week and someone mentioned mediaton. how does it even work and "
+        "is it free??"
+    )
+    assert topic_and_text(servers.ask(new_sender(), story))[0] == ["cost"]
+
+
 def test_a_described_dispute_without_a_question_gets_a_warm_reply_and_starting_topics(servers, kb):
     messages = servers.ask(
         new_sender(),

@@ -80,3 +80,24 @@ def test_two_questions_in_one_message_are_two_segments():
         "Is mediation free?",
         "And can I bring my mom?",
     ]
+
+
+def test_a_second_question_joined_by_and_is_its_own_segment():
+    assert segments("someone mentioned mediation. how does it even work and is it free??") == [
+        "someone mentioned mediation.",
+        "how does it even work",
+        "and is it free??",
+    ]
+    assert segments("is mediation free and do i need a lawyer") == [
+        "is mediation free",
+        "and do i need a lawyer",
+    ]
+
+
+def test_and_inside_a_sentence_of_the_story_does_not_split_it():
+    assert segments("the school cut his hours and is refusing to meet us") == [
+        "the school cut his hours and is refusing to meet us"
+    ]
+    assert segments("can i bring my husband and an advocate") == [
+        "can i bring my husband and an advocate"
+    ]
