@@ -14,12 +14,26 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import followups
-from actions.actions import send_with_options
+from actions import followups, rendering
+from actions.actions import KB, send_with_options
 from actions.domain_options import domain_buttons
 
 ERASE_SLOT = "erase_requested"  # read by service/tracker_store.py
 ASK_ERASE = "utter_ask_erase"
+
+
+class ActionPrivacyNotice(Action):
+    """ "Is this chat private?": the notice, whose privacy line says what is kept, for how
+    long, what is hidden and how to delete it (the knowledge base's text, as at the start)."""
+
+    def name(self) -> Text:
+        return "action_privacy_notice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(**rendering.notice_message(KB))
+        return []
 
 
 class ActionAskErase(Action):

@@ -86,6 +86,25 @@ def test_the_first_reply_of_a_conversation_starts_with_the_notice_once(servers, 
     assert kb.notice.disclaimer not in topic_and_text(second)[1]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "before i type anything, who else is going to read these messages?",
+        "what happens to my information",
+    ],
+)
+def test_a_question_about_this_chat_itself_gets_the_privacy_line(servers, kb, question):
+    sender = new_sender()
+    servers.ask(sender, "hello")  # the notice comes with the first reply: ask after it
+    topics, text = topic_and_text(servers.ask(sender, question))
+    assert topics == [] and kb.notice.privacy in text
+
+
+def test_confidentiality_of_mediation_is_still_the_mediation_answer(servers):
+    question = "can the school use what i say in mediation against me later"
+    assert topic_and_text(servers.ask(new_sender(), question))[0] == ["confidentiality"]
+
+
 def test_a_long_story_with_a_question_inside_gets_that_answer(servers):
     story = (
         "My son is in 4th grade and has had an IEP since kindergarten. This year the new "
