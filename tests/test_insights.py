@@ -15,7 +15,7 @@ from insights.metrics import compute
 from insights.period import Period, parse_period
 from insights.store import StoredEvent
 from insights.turns import ANSWERED, CLARIFIED, DECLINED, OTHER, read_turns
-from webapp.insights import COOKIE_SECONDS, cookie_is_valid, session_cookie
+from webapp.insights import COOKIE_SECONDS, SignInGuard, cookie_is_valid, session_cookie
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -137,3 +137,16 @@ def test_turns_read_outcomes_and_feedback_follows_a_clarified_question():
         compute(turns, Period(TODAY + dt.timedelta(days=1), TODAY + dt.timedelta(days=1))).messages
         == 0
     )
+
+
+def test_the_sign_in_guard_counts_wrong_tokens_per_address_within_the_window():
+    guard = SignInGuard(limit=3, window=60)
+    for second in (0, 1, 2):
+        assert guard.wait_seconds("a", now=second) == 0
+        guard.failed("a", now=second)
+    assert guard.wait_seconds("a", now=3) == 57  # until the first failure is 60 s old
+    assert guard.wait_seconds("b", now=3) == 0  # another address is not affected
+    assert guard.wait_seconds("a", now=60) == 0  # the first failure has aged out
+    guard.failed("b", now=4)
+    guard.succeeded("b")
+    assert guard.wait_seconds("b", now=5) == 0

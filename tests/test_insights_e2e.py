@@ -281,6 +281,19 @@ def test_a_wrong_token_is_refused_with_a_clear_message(site):
     assert _open(site, "/insights/declined.tsv", cookie=forged)[0] == 403
 
 
+def test_guessing_the_token_is_stopped_after_five_wrong_tries(filled, tmp_path):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        served = _site(tmp_path, filled, monkeypatch, TOKEN)
+    try:
+        assert [sign_in(served, f"guess{i}")[0] for i in range(5)] == [403] * 5
+        status, headers, body = _open(served, "/insights/", b"token=" + TOKEN.encode())
+        assert status == 429 and "Too many wrong tokens" in body
+        assert 0 < int(headers["Retry-After"]) <= 15 * 60
+        assert "Set-Cookie" not in headers
+    finally:
+        served.stop()
+
+
 def test_the_right_token_sets_an_hmac_cookie_and_shows_the_report(site, filled):
     db = Path(str(store.sqlite_path(store.tracker_store_config(filled.endpoints))))
     before = hashlib.sha256(db.read_bytes()).hexdigest()

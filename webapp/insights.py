@@ -4,7 +4,9 @@ Off unless a token is configured (``INSIGHTS_TOKEN``): without one every /insigh
 answers 404. The owner types the token once in a small form; it is compared in constant
 time and never stored in the browser: the cookie (HttpOnly, SameSite=Strict,
 Path=/insights, 12 hours) holds the time it was issued and an HMAC of that time keyed by
-the token, so changing the token signs everyone out. A wrong token is a 403 that says so.
+the token, so changing the token signs everyone out. A wrong token is a 403 that says so;
+after 5 wrong tokens in 15 minutes from one address, that address gets 429 until the
+oldest of them is 15 minutes old (``SignInGuard``), so the token cannot be found by trying.
 Nothing here is cached (``Cache-Control: no-store``).
 
 The tracker store is the one the Rasa server uses (``$ENDPOINTS``, else endpoints.yml),
@@ -19,9 +21,10 @@ import hmac
 import logging
 import os
 import time
+from collections import deque
 from html import escape
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Deque, Dict, Optional
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -45,6 +48,46 @@ STORE_PROBLEM = (
     "If the assistant has had no conversation yet, there is nothing to report."
 )
 logger = logging.getLogger(__name__)
+
+
+MAX_FAILURES = 5
+FAILURE_WINDOW_SECONDS = 15 * 60
+MAX_TRACKED_ADDRESSES = 10_000  # memory bound: beyond it, addresses with no recent failure go
+
+
+class SignInGuard:
+    """Wrong tokens per client address, in memory: enough for one site server, and a restart
+    only forgives a few guesses."""
+
+    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW_SECONDS) -> None:
+        self.limit = limit
+        self.window = window
+        self._failures: Dict[str, Deque[float]] = {}
+
+    def _recent(self, address: str, now: float) -> Deque[float]:
+        times = self._failures.get(address, deque())
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        return times
+
+    def wait_seconds(self, address: str, now: Optional[float] = None) -> int:
+        """0 when this address may try a token; else how long until it may."""
+        now = time.time() if now is None else now
+        times = self._recent(address, now)
+        if len(times) < self.limit:
+            return 0
+        return max(1, int(times[0] + self.window - now + 0.999))
+
+    def failed(self, address: str, now: Optional[float] = None) -> None:
+        now = time.time() if now is None else now
+        if len(self._failures) >= MAX_TRACKED_ADDRESSES:
+            self._failures = {a: t for a, t in self._failures.items() if self._recent(a, now)}
+        times = self._recent(address, now)
+        times.append(now)
+        self._failures[address] = times
+
+    def succeeded(self, address: str) -> None:
+        self._failures.pop(address, None)
 
 
 def no_store() -> Dict[str, str]:
@@ -106,6 +149,7 @@ def install(app: Sanic) -> None:
     """Add the /insights/ routes to the site's app (they answer 404 without a token)."""
     token = os.environ.get("INSIGHTS_TOKEN", "")
     kb = default_kb()
+    guard = SignInGuard()
 
     def signed_in(request: Request) -> bool:
         return bool(token) and cookie_is_valid(token, request.cookies.get(COOKIE, ""))
@@ -141,11 +185,24 @@ def install(app: Sanic) -> None:
     async def sign_in(request: Request) -> HTTPResponse:
         if not token:
             return not_found()
+        address = request.remote_addr or request.ip
+        wait = guard.wait_seconds(address)
+        if wait:
+            logger.warning("insights.sign_in_locked address=%s", address)
+            page = _login_page(
+                request,
+                f"Too many wrong tokens. Try again in {(wait + 59) // 60} minutes.",
+                429,
+            )
+            page.headers["Retry-After"] = str(wait)
+            return page
         given = (request.form or {}).get("token") or ""
         if not hmac.compare_digest(given.encode(), token.encode()):
+            guard.failed(address)
             return _login_page(
                 request, "That token is not right. Ask whoever runs the assistant for it.", 403
             )
+        guard.succeeded(address)
         target = PREFIX + "/" + (f"?{request.query_string}" if request.query_string else "")
         resp = response.redirect(target, status=303, headers=no_store())
         resp.cookies[COOKIE] = session_cookie(token)
