@@ -65,8 +65,11 @@ def by_sms(tracker: Tracker) -> bool:
 
 
 def sms_number(tracker: Tracker) -> str:
-    """The number an SMS or WhatsApp parent writes from (the conversation's id)."""
-    return (tracker.sender_id or "").split(":")[-1]
+    """The number an SMS or WhatsApp parent writes from: the message's ``reply_to`` (the
+    conversation id is only a pseudonym of it, ``channels/pseudonym.py``), without the
+    ``whatsapp:`` prefix."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    return str(metadata.get("reply_to") or "").split(":")[-1]
 
 
 class ValidateCallbackForm(FormValidationAction):
@@ -116,11 +119,12 @@ class ValidateCallbackForm(FormValidationAction):
             return {CONTACT: None, **stop("cancelled")}
         text = str(value or "")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if by_sms(tracker) and (
+        number = sms_number(tracker) if by_sms(tracker) else ""
+        if number and (
             intent == "use_my_number"
             or (intent == "choose_option" and followups.pick_option(text, 1) == 0)
         ):
-            return {CONTACT: sms_number(tracker)}
+            return {CONTACT: number}
         contact = find_contact(text)
         if contact is None:
             dispatcher.utter_message(response="utter_callback_bad_contact")

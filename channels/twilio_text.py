@@ -10,6 +10,8 @@
   within ``channels/styles.py``'s size for Twilio.
 - ``api_base_url`` (optional) sends the outgoing calls elsewhere than api.twilio.com:
   the tests point it at a local fake of Twilio's API.
+- The conversation is keyed by a pseudonym of the sender's number, not the number
+  (``channels/pseudonym.py``); each request's output channel is bound to the number.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
+from channels.pseudonym import conversation_id, pseudonym_key
 from channels.styles import RenderedOutput, outgoing
 
 logger = logging.getLogger(__name__)
@@ -45,8 +48,12 @@ class TwilioTextOutput(RenderedOutput, TwilioOutput):
         auth_token: Optional[Text],
         twilio_number: Optional[Text],
         api_base_url: Optional[Text] = None,
+        reply_to: Optional[Text] = None,
     ) -> None:
+        """``reply_to``: the phone the answered message came from; replies go there, since
+        the conversation id Rasa hands back is only its pseudonym."""
         super().__init__(account_sid, auth_token, twilio_number)
+        self.reply_to = reply_to
         self.http_client = TwilioHttpClient(timeout=OUTBOUND_TIMEOUT)
         if api_base_url:
             self.api.base_url = api_base_url.rstrip("/")
@@ -54,12 +61,12 @@ class TwilioTextOutput(RenderedOutput, TwilioOutput):
     async def _send_message(self, message_data: Dict[Text, Any]) -> Any:
         """One message, sent from a worker thread; a failure is logged (as Rasa's output
         does), never retried into duplicates."""
+        if self.reply_to:
+            message_data = {**message_data, "to": self.reply_to}
         try:
             return await asyncio.to_thread(self.messages.create, **message_data)
         except (TwilioRestException, OSError) as error:
-            logger.error(
-                "twilio.send_failed to=%s error=%s", message_data.get("to"), type(error).__name__
-            )
+            logger.error("twilio.send_failed error=%s", type(error).__name__)
             return None
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
@@ -107,15 +114,19 @@ class TwilioTextInput(Connector, TwilioInput):
                 await self.deliver(
                     on_new_message,
                     text,
-                    self.get_output_channel(),
-                    sender,
-                    self.get_metadata(request),
+                    self.output_to(sender),
+                    conversation_id(sender, pseudonym_key(self.auth_token)),
+                    {**(self.get_metadata(request) or {}), "reply_to": sender},
                 )
             return response.text("", status=204)
 
         return webhook
 
     def get_output_channel(self) -> OutputChannel:
+        return self.output_to(None)
+
+    def output_to(self, phone: Optional[Text]) -> TwilioTextOutput:
+        """An output channel whose replies go to ``phone``."""
         return TwilioTextOutput(
-            self.account_sid, self.auth_token, self.twilio_number, self.api_base_url
+            self.account_sid, self.auth_token, self.twilio_number, self.api_base_url, phone
         )

@@ -31,8 +31,14 @@ def tracker(
     channel: str = "rest",
     sender: str = "parent-1",
     events: Optional[List[Dict[str, Any]]] = None,
+    reply_to: Optional[str] = None,
 ) -> Tracker:
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    latest: Dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": [],
+        "metadata": {"reply_to": reply_to} if reply_to else {},
+    }
     return Tracker(
         sender,
         slots or {},
@@ -186,9 +192,16 @@ def test_no_contact_in_the_reply_gets_a_clear_re_ask(text):
     "text, intent", [("1", "choose_option"), ("use this number", "use_my_number")]
 )
 def test_by_sms_the_number_texted_from_is_the_contact(text, intent):
-    current = tracker(text, intent, channel="twilio", sender="whatsapp:+14155550123")
+    current = tracker(
+        text, intent, channel="twilio", sender="sms-0f3c", reply_to="whatsapp:+14155550123"
+    )
     result, _ = validate("callback_contact", current)
     assert result == {"callback_contact": "+14155550123"}
+
+
+def test_by_sms_without_the_number_texted_from_a_1_is_asked_again():
+    result, said = validate("callback_contact", tracker("1", "choose_option", channel="twilio"))
+    assert result == {"callback_contact": None} and said == ["utter_callback_bad_contact"]
 
 
 def test_the_contact_question_offers_the_sms_number_only_by_sms(sink):

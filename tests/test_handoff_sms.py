@@ -11,6 +11,7 @@ from typing import List
 import pytest
 
 import harness.servers
+from channels.pseudonym import conversation_id
 from harness.fake_apps import running_app
 from harness.servers import MODEL
 from harness.twilio_webhook import APP_ENV, inbound
@@ -92,9 +93,24 @@ def test_confirm_erase_during_a_request_deletes_the_conversation_and_ends_the_re
     say(sms, sender, "1", 1)
     done = say(sms, sender, "/confirm_erase", 1)  # not taken as the question
     assert "this conversation is deleted" in done
+    conversation = conversation_id(sender, APP_ENV["TWILIO_AUTH_TOKEN"])
     with sqlite3.connect(servers.workdir / "tracker.db") as db:
-        count = db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,))
+        count = db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (conversation,))
         assert count.fetchone()[0] == 0
     # Writing again starts afresh: a question is answered, nothing is e-mailed.
     assert "free" in say(sms, sender, "is mediation free?", 2).lower()
     assert len(sink.messages) == before
+
+
+def test_the_phone_number_is_stored_nowhere_and_replies_still_reach_it(sms):
+    """The conversation is keyed by a pseudonym of the number (channels/pseudonym.py); the
+    number itself is in no stored row, not even as the conversation id."""
+    servers, _, _ = sms
+    sender = "+1415556" + str(uuid.uuid4().int)[:4]
+    assert "free" in say(sms, sender, "is mediation free?", 2).lower()
+    conversation = conversation_id(sender, APP_ENV["TWILIO_AUTH_TOKEN"])
+    with sqlite3.connect(servers.workdir / "tracker.db") as db:
+        rows = db.execute("SELECT sender_id, data FROM events").fetchall()
+    assert any(sender_id == conversation for sender_id, _ in rows)
+    digits = sender[2:]
+    assert not any(digits in sender_id or digits in data for sender_id, data in rows)
