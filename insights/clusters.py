@@ -9,21 +9,17 @@ cosine similarity with MiniLM, different school questions mostly under 0.4).
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from types import ModuleType
 from typing import Dict, List, Sequence
 
 import numpy as np
 
 from insights.metrics import Question
+from nlu_components.minilm import shared_encoder
 
 DISTANCE_THRESHOLD = 0.55
 MAX_EXAMPLES = 5
-MINILM = Path(__file__).resolve().parent.parent / "nlu_components" / "minilm.py"
 
 
 @dataclass
@@ -36,20 +32,9 @@ class Cluster:
     questions: List[Question] = field(default_factory=list)
 
 
-@lru_cache(maxsize=1)
-def _minilm() -> ModuleType:
-    """nlu_components/minilm.py on its own: the package's ``__init__`` patches Rasa, which
-    would load Rasa and TensorFlow (seconds, hundreds of MB) into the site server."""
-    spec = importlib.util.spec_from_file_location("insights_minilm", MINILM)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def embed(texts: Sequence[str]) -> np.ndarray:
     """L2-normalised MiniLM sentence embeddings, one row per text."""
-    return _minilm().shared_encoder().encode(list(texts))
+    return shared_encoder().encode(list(texts))
 
 
 def _normal(text: str) -> str:

@@ -1,9 +1,5 @@
 """Custom Rasa NLU components (referenced from config.yml by module path).
 
-The Rasa server imports this package whenever it loads the assistant's model, so it is also
-where the one speed fix for Rasa itself is installed (see ``action_result_validation``).
+Importing this package has no side effect, so tools outside the Rasa server (the insights
+report) can use ``minilm`` without loading Rasa.
 """
-
-from nlu_components import action_result_validation
-
-action_result_validation.install()

@@ -95,7 +95,7 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
     from rasa.core.utils import AvailableEndpoints
 
     from channels.app_settings import allowed_origins
-    from service import degraded_actions, http_headers
+    from service import action_result_validation, degraded_actions, http_headers
 
     app = Sanic("iep_assistant", configure_logging=False)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
@@ -105,6 +105,7 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
     async def health(_: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
 
+    action_result_validation.install()
     degraded_actions.install(partial(unavailable_text, app))
     endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
     register_channels(app, rasa.core.run.create_http_input_channels(None, credentials_file))

@@ -111,13 +111,16 @@ def test_number_replies_become_choose_option(text, expected):
     assert (message.get(INTENT)["name"] == "choose_option") is expected
 
 
-def test_cached_action_result_validation_accepts_and_rejects_like_rasa():
+def test_cached_action_result_validation_accepts_and_rejects_like_rasa(monkeypatch):
     import pytest
     from jsonschema import ValidationError
     from rasa.core.actions.action import RemoteAction
 
-    import nlu_components  # noqa: F401  (installs the cached validator)
-    from nlu_components.action_result_validation import validate_action_result
+    from service.action_result_validation import validate_action_result
+    from service.rasa_server import build_app
+
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "test-token")
+    build_app("models/iep.tar.gz", "endpoints.yml", "credentials.yml")  # installs it
 
     assert RemoteAction._validate_action_result is validate_action_result
     action = RemoteAction("action_answer_topic", None)

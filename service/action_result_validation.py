@@ -1,4 +1,5 @@
-"""A faster check of the action server's replies, for the Rasa server.
+"""A faster check of the action server's replies, for the Rasa server (installed at its
+start-up by ``service/rasa_server.py``, next to ``degraded_actions``).
 
 Rasa 3.6 validates every reply of the action server with ``jsonschema.validate``, which
 first re-checks the whole response schema against the JSON-Schema meta-schema and builds a
