@@ -4,8 +4,14 @@ The Rasa server (``service/rasa_server.py``) hands each channel this module's
 ``GuardedHandler`` instead of Rasa's bare ``agent.handle_message``, so the same rules hold
 for the web chat, REST and every messaging app:
 
-- text is cleaned (no control characters, no lone surrogates, no markup tags; a
-  non-string becomes empty);
+- the conversation is keyed by channel and sender (``contract/conversations.py``), so no
+  client of one channel can name a conversation of another; replies go out under the
+  app's own id;
+- metadata over the size or depth limit (``channels/message_limits.py``) is dropped
+  before anything reads it;
+- text is cut to ``MAX_RAW_CHARS``, then cleaned (no control characters, no lone
+  surrogates, no markup tags, no whitespace at the ends; a non-string becomes empty), and
+  every decision below is made on that cleaned text, which is exactly what Rasa sees;
 - an empty or blank message skips NLU and gets the empty-message reply; one with no
   letter or digit (emoji, symbols) skips NLU and gets "I can only read words";
 - a message over ``MAX_MESSAGE_CHARS`` skips NLU, is stored cut to that length, and gets
@@ -15,7 +21,10 @@ for the web chat, REST and every messaging app:
   one of the widget's fixed controls, ``/confirm_erase`` among them); otherwise it is read
   as plain words;
 - whatever goes wrong downstream (action server down, a crash), the parent never gets
-  an empty reply: a short apology with the help contacts goes out instead.
+  an empty reply: a short apology with the help contacts goes out instead; a turn that
+  could not be stored gets that apology instead of its answer.
+
+Log lines name a conversation by ``log_tag`` only and never hold what was typed.
 """
 
 from __future__ import annotations
@@ -25,11 +34,14 @@ import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, Iterable, Set, Text
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+
+from channels.message_limits import MAX_MESSAGE_CHARS, MAX_RAW_CHARS, metadata_problem
+from contract.conversations import ConversationNotSaved, conversation_key, log_tag
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 2000
+__all__ = ["MAX_MESSAGE_CHARS", "GuardedHandler", "clean_text"]
 # The low-confidence path, which says what it could not read ("I didn't get any words").
 NO_WORDS_INTENT = "nlu_fallback"
 TOO_LONG_INTENT = "input_too_long"
@@ -46,18 +58,22 @@ UNAVAILABLE_RESPONSE = "utter_assistant_unavailable"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Pasted web markup: script and style blocks go whole, other tags leave their text.
-_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+# Bounded quantifiers: each start position costs at most a constant, so cleaning is linear.
+_SCRIPT_OR_STYLE = re.compile(
+    r"<(script|style)\b[^<>]{0,200}>.*?(?:</\1\s{0,20}>|$)", re.IGNORECASE | re.DOTALL
+)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
 
 
 def clean_text(raw: Any) -> Text:
-    """The message text as a storable string: no control characters (NUL included), no
-    lone surrogates, no markup tags."""
+    """The message text as Rasa will see it: at most ``MAX_RAW_CHARS`` read, no control
+    characters (NUL included), no lone surrogates, no markup tags, and stripped as Rasa
+    strips it before looking for a ``/intent`` (``str.strip``)."""
     if not isinstance(raw, str):
         return ""
-    text = raw.encode("utf-8", "replace").decode("utf-8")
+    text = raw[:MAX_RAW_CHARS].encode("utf-8", "replace").decode("utf-8")
     text = _TAG.sub(" ", _SCRIPT_OR_STYLE.sub(" ", text))
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", text).strip()
 
 
 def has_words(text: Text) -> bool:
@@ -126,8 +142,12 @@ def payload_is_offered(text: Text, events: Iterable[Dict[Text, Any]]) -> bool:
 
 
 def as_plain_words(text: Text) -> Text:
-    """A refused payload, read as what the parent typed: without the leading slashes."""
-    return text.lstrip("/ ")
+    """A refused payload, read as what the parent typed: without the leading slashes and
+    whitespace (all of them, so that what is left cannot start with "/" once stripped)."""
+    start = 0
+    while start < len(text) and (text[start] == "/" or text[start].isspace()):
+        start += 1
+    return text[start:].strip()
 
 
 _SENDS = (
@@ -145,7 +165,7 @@ _SENDS = (
 def _counted(name: str) -> Callable[..., Awaitable[Any]]:
     async def send(self: "CountingOutput", *args: Any, **kwargs: Any) -> Any:
         self.sent += 1
-        return await getattr(self.inner, name)(*args, **kwargs)
+        return await getattr(self.inner, name)(*self.address(args), **kwargs)
 
     send.__name__ = name
     return send
@@ -153,12 +173,26 @@ def _counted(name: str) -> Callable[..., Awaitable[Any]]:
 
 class CountingOutput(OutputChannel):
     """Passes every reply through to the real channel (its own ``send_response`` too,
-    which some connectors override) and counts them."""
+    which some connectors override), addressed to the app's own id rather than the
+    conversation key, and counts them."""
 
-    def __init__(self, inner: OutputChannel) -> None:
+    def __init__(self, inner: OutputChannel, key: Text = "", recipient: Text = "") -> None:
         self.inner = inner
+        self.key, self.recipient = key, recipient
         self.sent = 0
         self.name = inner.name  # channel-specific responses are chosen by this name
+
+    def address(self, args: tuple) -> tuple:
+        """The arguments with the conversation key, where it is the recipient, replaced."""
+        if self.key and args and args[0] == self.key:
+            return (self.recipient,) + args[1:]
+        return args
+
+    def discard_collected(self) -> None:
+        """Forget replies collected but not yet delivered (REST's), so that only the
+        apology goes out."""
+        if isinstance(self.inner, CollectingOutputChannel):
+            self.inner.messages.clear()
 
 
 for _name in _SENDS:
@@ -187,10 +221,18 @@ class GuardedHandler:
 
     async def prepare(self, message: UserMessage) -> UserMessage:
         """The message as it may reach NLU (or with its meaning already decided)."""
+        problem = metadata_problem(message.metadata)
+        if problem:
+            logger.warning(
+                "input.metadata_dropped conversation=%s reason=%s",
+                log_tag(message.sender_id),
+                problem,
+            )
+            message.metadata = {}
         if message.parse_data:  # decided by our own connector code, never by a client
             return message
         text = clean_text(message.text)
-        if not text.strip():
+        if not text:
             message.text, message.parse_data = "", forced_parse(NO_WORDS_INTENT, "")
         elif not has_words(text) and not text.startswith("/"):
             # Only emoji or symbols: NLU would guess (it once read them as "yes"); the
@@ -203,35 +245,39 @@ class GuardedHandler:
         elif text.startswith("/") and not payload_is_offered(
             text, await self.tracker_events(message.sender_id)
         ):
-            logger.info("input.payload_refused sender=%s payload=%.60r", message.sender_id, text)
+            logger.info("input.payload_refused conversation=%s", log_tag(message.sender_id))
             message.text = as_plain_words(text)
-            if not message.text.strip():
+            if not message.text:
                 message.text, message.parse_data = "", forced_parse(NO_WORDS_INTENT, "")
         else:
             message.text = text
         return message
 
     async def __call__(self, message: UserMessage) -> None:
-        counting = CountingOutput(message.output_channel) if message.output_channel else None
+        recipient = message.sender_id
+        message.sender_id = conversation_key(message.input_channel, str(recipient))
+        tag = log_tag(message.sender_id)
+        counting = (
+            CountingOutput(message.output_channel, message.sender_id, recipient)
+            if message.output_channel
+            else None
+        )
         message.output_channel = counting
+        failed = False
         try:
             await self.handle_message(await self.prepare(message))
+        except ConversationNotSaved:  # logged where it happened, in one line
+            failed = True
         except Exception as error:  # noqa: BLE001 - the parent must still get a reply
-            logger.error(
-                "input.failed sender=%s error=%s: %s",
-                message.sender_id,
-                type(error).__name__,
-                str(error)[:200],
-            )
-        if counting is not None and counting.sent == 0:
-            logger.warning(
-                "input.no_reply sender=%s: sent the apology with the contacts", message.sender_id
-            )
-            try:
-                await counting.inner.send_text_message(message.sender_id, self.unavailable_text())
-            except Exception as error:  # noqa: BLE001 - the channel itself is down
-                logger.error(
-                    "input.apology_failed sender=%s error=%s",
-                    message.sender_id,
-                    type(error).__name__,
-                )
+            logger.error("input.failed conversation=%s error=%s", tag, type(error).__name__)
+            logger.debug("input.failed detail", exc_info=True)  # may quote the message
+        if counting is None or not (failed or counting.sent == 0):
+            return
+        if failed:
+            counting.discard_collected()
+        else:
+            logger.warning("input.no_reply conversation=%s: sent the apology", tag)
+        try:
+            await counting.inner.send_text_message(recipient, self.unavailable_text())
+        except Exception as error:  # noqa: BLE001 - the channel itself is down
+            logger.error("input.apology_failed conversation=%s error=%s", tag, type(error).__name__)

@@ -3,7 +3,8 @@
 Rasa's own ``RestInput`` puts a request without ``sender`` into one shared conversation
 named "default", passes a non-string ``message`` on to crash in NLU, and lets the client
 pick any ``input_channel`` name (and so another app's reply style). Here the sender and
-the message are required and typed, and the channel name is always ``rest``.
+the message are required and typed, the metadata is within the size and depth limits
+(``channels/message_limits.py``), and the channel name is always ``rest``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.client_tag import tagged
+from channels.message_limits import MAX_METADATA_CHARS, MAX_METADATA_DEPTH, metadata_problem
 from channels.styles import RenderedOutput
 
 # Printable, no whitespace at the ends, at most 128 characters.
@@ -41,8 +44,14 @@ def parse_body(request: Request) -> Tuple[Optional[Dict[Text, Any]], Optional[Te
     if not isinstance(message, str):
         return None, "'message' must be a string"
     metadata = body.get("metadata")
-    if metadata is not None and not isinstance(metadata, dict):
-        return None, "'metadata' must be an object"
+    problem = metadata_problem(metadata)
+    if problem == "type":
+        return None, "'metadata' must be an object of strings, numbers, lists and objects"
+    if problem:
+        return None, (
+            f"'metadata' must be at most {MAX_METADATA_CHARS} characters "
+            f"and {MAX_METADATA_DEPTH} levels deep"
+        )
     return {"sender": sender, "message": message, "metadata": metadata}, None
 
 
@@ -80,7 +89,7 @@ class RestChannel(RestInput):
                     collector,
                     fields["sender"],
                     input_channel=self.name(),
-                    metadata=fields["metadata"],
+                    metadata=tagged(fields["metadata"], request),
                 )
             )
             return response.json(collector.messages)

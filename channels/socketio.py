@@ -7,7 +7,8 @@ Differences from Rasa's ``SocketIOInput``:
   crypto random source, and what Rasa generates); anything else gets a fresh one;
 - a malformed event (not an object, no or a bad session id) is answered with one line
   in the log, not a traceback, and a message asking the page to reload;
-- socket.io frames are capped, so a huge message cannot reach the server.
+- socket.io frames are capped, so a huge message cannot reach the server, and metadata
+  over the size or depth limit (``channels/message_limits.py``) is dropped.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from channels.app_settings import allowed_origins
-from channels.input_guard import clean_text
+from channels.client_tag import tagged
+from channels.message_limits import metadata_problem
 from channels.styles import RenderedOutput
 
 logger = logging.getLogger(__name__)
@@ -95,17 +97,19 @@ class SocketIOChannel(SocketIOInput):
             if isinstance(metadata, str):
                 try:
                     metadata = json.loads(metadata)
-                except ValueError:
+                except (ValueError, RecursionError):
                     metadata = {}
-            if not isinstance(metadata, dict):
+            if metadata_problem(metadata):
                 metadata = {}
+            environ = sio.get_environ(sid, namespace=self.namespace) or {}
+            text = data.get("message")
             await on_new_message(
                 UserMessage(
-                    clean_text(data.get("message")),
+                    text if isinstance(text, str) else "",
                     output,
                     session_id,
                     input_channel=self.name(),
-                    metadata=metadata,
+                    metadata=tagged(metadata, environ.get("sanic.request")),
                 )
             )
 

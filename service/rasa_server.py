@@ -6,6 +6,7 @@ entry point builds the same Sanic app from Rasa's own pieces (channels from the
 credentials file, the agent loaded at start, the same endpoints file) and adds:
 
 - ``channels.input_guard.GuardedHandler`` between every channel and the agent;
+- a failed save raised to the guard, never kept in memory (``service.strict_tracker_store``);
 - bodies over ``MAX_BODY_BYTES`` refused with 413 before they are read whole;
 - CORS and hardening headers from ``service.http_headers`` (origins: ``ALLOWED_ORIGINS``);
 - no Rasa HTTP API (as ``rasa run`` without ``--enable-api``) and no version banner;
@@ -95,7 +96,12 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
     from rasa.core.utils import AvailableEndpoints
 
     from channels.app_settings import allowed_origins
-    from service import action_result_validation, degraded_actions, http_headers
+    from service import (
+        action_result_validation,
+        degraded_actions,
+        http_headers,
+        strict_tracker_store,
+    )
 
     app = Sanic("iep_assistant", configure_logging=False)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
@@ -106,6 +112,7 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
         return response.json({"status": "ok"})
 
     action_result_validation.install()
+    strict_tracker_store.install()
     degraded_actions.install(partial(unavailable_text, app))
     endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
     register_channels(app, rasa.core.run.create_http_input_channels(None, credentials_file))

@@ -27,7 +27,14 @@ Privacy (issue 11), in the save path so SQLite and PostgreSQL behave alike:
 - a turn that sets the ``erase_requested`` slot (the parent confirmed "delete my
   conversation") deletes every row of that conversation instead of saving;
 - ``delete_expired`` removes conversations whose last event is older than the retention
-  period (run by ``service/retention.py``).
+  period (run by ``service/retention.py``);
+- the web client's tag (``contract.CLIENT_TAG``, for the callback limit) is dropped from a
+  message's metadata before it is stored.
+
+Keys carry their channel (``contract/conversations.py``). A conversation stored before
+that, under the bare sender id, is renamed to its key the first time its channel asks for
+it, and only if every message in it came through that channel: an old Telegram chat id
+named over REST finds nothing.
 
 endpoints.yml:  tracker_store: {type: service.tracker_store.WindowedSQLTrackerStore, ...}
 """
@@ -45,6 +52,8 @@ from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
+from contract import CLIENT_TAG
+from contract.conversations import split_key
 from service.redaction import redact_event
 
 DEFAULT_WINDOW_TURNS = 10
@@ -72,6 +81,22 @@ def deserialise(data: List[Dict[Text, Any]]) -> List[Event]:
     return events
 
 
+def storable(data: Dict[Text, Any]) -> Dict[Text, Any]:
+    """A serialised event without what is never kept: the client's tag in the metadata
+    (Rasa keeps a copy of the metadata inside ``parse_data`` too)."""
+
+    def untagged(value: Any) -> Any:
+        if isinstance(value, dict) and CLIENT_TAG in value:
+            return {k: v for k, v in value.items() if k != CLIENT_TAG}
+        return value
+
+    data = {**data, "metadata": untagged(data.get("metadata"))} if "metadata" in data else data
+    parse_data = data.get("parse_data")
+    if isinstance(parse_data, dict) and "metadata" in parse_data:
+        data = {**data, "parse_data": {**parse_data, "metadata": untagged(parse_data["metadata"])}}
+    return data
+
+
 def _sqlite_pragmas(connection: Any, _: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -93,6 +118,8 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         """The current session's recent turns, with the slots they start from."""
         with self.session_scope() as session:
             rows = self._window_rows(session, sender_id)
+            if not rows and self._adopt_legacy(session, sender_id):
+                rows = self._window_rows(session, sender_id)
         if not rows or not self.domain:
             return None
         tracker = DialogueStateTracker.from_events(
@@ -100,6 +127,26 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         )
         setattr(tracker, STORED_EVENTS, len(tracker.events))
         return tracker
+
+    def _adopt_legacy(self, session: Any, key: Text) -> bool:
+        """Rename the rows stored under the key's bare sender id to the key, when every
+        message in them came through the key's channel; whether any were renamed."""
+        channel, legacy_id = split_key(key)
+        if channel is None:
+            return False
+        event = self.SQLEvent
+        of_legacy = event.sender_id == legacy_id
+        channels = {
+            json.loads(data).get("input_channel")
+            for (data,) in session.query(event.data).filter(of_legacy, event.type_name == "user")
+        }
+        if channels != {channel}:
+            return False
+        session.query(event).filter(of_legacy).update(
+            {event.sender_id: key}, synchronize_session=False
+        )
+        session.commit()
+        return True
 
     def _window_rows(self, session: Any, sender_id: Text) -> List[Text]:
         """Serialised events: earlier slot values, then the window (in storage order)."""
@@ -155,7 +202,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
                 setattr(tracker, STORED_EVENTS, len(tracker.events))
                 return
             for event in events:
-                data = redact_event(event.as_dict())
+                data = redact_event(storable(event.as_dict()))
                 session.add(
                     self.SQLEvent(
                         sender_id=tracker.sender_id,

@@ -4,13 +4,15 @@ parent never gets an empty reply."""
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, Dict, List
 
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from channels import input_guard
+from channels import input_guard, message_limits
 from channels.input_guard import GuardedHandler
+from contract.conversations import ConversationNotSaved, log_tag
 
 ANSWERED_COST = [
     {"event": "user", "text": "is mediation free?"},
@@ -174,9 +176,108 @@ def test_when_the_agent_fails_the_parent_gets_the_apology_and_the_error_is_one_l
     messages = run(guarded(Recorder(fail=True)), "is mediation free?")
     assert [m["text"] for m in messages] == ["Sorry, we have a problem. Ask these people:"]
     errors = [r for r in caplog.records if r.levelname == "ERROR"]
-    assert len(errors) == 1 and "sender=parent-1" in errors[0].getMessage()
+    line = errors[0].getMessage()
+    assert len(errors) == 1 and f"conversation={log_tag('unknown:parent-1')}" in line
+    assert "parent-1" not in line and "mediation" not in line
     assert errors[0].exc_info is None
 
 
 def test_a_normal_reply_gets_no_apology():
     assert [m["text"] for m in run(guarded(Recorder()), "is mediation free?")] == ["an answer"]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "<b>/restart",
+        "\x00\t/restart",
+        '<b>/give_state{"us_state":"XX"}',
+        "/\t/restart",
+        "\u2003/session_start",
+        "<i></i>\n /restart",
+        "<script>x</script>/restart",
+    ],
+)
+def test_a_payload_behind_markup_control_characters_or_spaces_is_read_as_words(typed):
+    agent = Recorder()
+    run(guarded(agent, events=[]), typed)
+    seen = agent.seen[0].text or ""
+    # Rasa looks for "/" after str.strip(): what reaches it must not start with one.
+    assert not seen.strip().startswith("/") and agent.seen[0].parse_data is None
+
+
+def test_each_channel_has_its_own_conversations_and_replies_reach_the_apps_own_id():
+    agent = Recorder()
+    collector = CollectingOutputChannel()
+    message = UserMessage("is mediation free?", collector, "12345", input_channel="rest")
+    asyncio.run(guarded(agent)(message))
+    assert agent.seen[0].sender_id == "rest:12345"
+    assert [m["recipient_id"] for m in collector.messages] == ["12345"]
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"k": "x" * 70_000},
+        {"k": ["x"] * 5_000},
+        {f"k{i}": i for i in range(2_000)},
+        {"a": {"a": {"a": {"a": {"a": {"a": {"a": {"a": 1}}}}}}}},
+    ],
+    ids=["one long string", "a long list", "many keys", "too deep"],
+)
+def test_metadata_over_the_limits_is_dropped_before_anything_reads_it(metadata):
+    agent = Recorder()
+    collector = CollectingOutputChannel()
+    message = UserMessage("hi", collector, "p", input_channel="socketio", metadata=metadata)
+    asyncio.run(guarded(agent)(message))
+    assert agent.seen[0].metadata == {}
+
+
+def test_metadata_within_the_limits_is_kept():
+    agent = Recorder()
+    metadata = {"reply_to": "+14155550123", "users": ["U1", "U2"], "thread_id": None}
+    message = UserMessage("hi", CollectingOutputChannel(), "p", metadata=metadata)
+    asyncio.run(guarded(agent)(message))
+    assert agent.seen[0].metadata == metadata
+
+
+def test_metadata_nested_900_deep_is_measured_without_recursion():
+    deep: Dict[str, Any] = {}
+    for _ in range(900):
+        deep = {"a": deep}
+    assert message_limits.metadata_problem(deep) == "depth"
+
+
+class Unsaved(Recorder):
+    """Answers, then the store fails to save the turn (as Rasa's processor would raise)."""
+
+    async def __call__(self, message: UserMessage) -> None:
+        await super().__call__(message)
+        raise ConversationNotSaved("OperationalError")
+
+
+def test_a_turn_that_could_not_be_saved_gets_only_the_apology(caplog):
+    messages = run(guarded(Unsaved()), "is mediation free?")
+    assert [m["text"] for m in messages] == ["Sorry, we have a problem. Ask these people:"]
+    # The store logged its one line; the guard adds none.
+    assert not [r for r in caplog.records if r.name == "channels.input_guard"]
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["<script", "<style ", "<a", "<script>", "</", "<b x='", "\x00<", " /"],
+)
+def test_cleaning_markup_is_linear_in_the_input(unit):
+    """Time the markup patterns on n and 8n characters: linear is about 8x, quadratic 64x."""
+
+    def cost(repeat: int) -> float:
+        text = unit * repeat
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            input_guard._TAG.sub(" ", input_guard._SCRIPT_OR_STYLE.sub(" ", text))
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small = 4_000 // len(unit) + 1
+    assert cost(8 * small) / max(cost(small), 1e-6) < 24

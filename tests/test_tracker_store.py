@@ -135,3 +135,52 @@ def test_sqlite_runs_in_wal_mode(store):
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def channel_turn(channel: str, text: str, metadata=None) -> List[Event]:
+    return [
+        UserUttered(
+            text, {"name": "ask_cost", "confidence": 1.0}, input_channel=channel, metadata=metadata
+        ),
+        ActionExecuted("action_answer_topic"),
+        SlotSet("last_topic", "cost"),
+        BotUttered("an answer"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def stored_senders(store: WindowedSQLTrackerStore) -> List[str]:
+    with store.session_scope() as session:
+        return sorted({s for (s,) in session.query(store.SQLEvent.sender_id)})
+
+
+def test_a_conversation_stored_under_a_bare_id_is_adopted_by_its_own_channel(store):
+    converse(store, "12345", [channel_turn("telegram", "is it free?")])
+    tracker = asyncio.run(store.retrieve("telegram:12345"))
+    assert tracker is not None and user_texts(tracker) == ["is it free?"]
+    assert stored_senders(store) == ["telegram:12345"]
+
+
+def test_another_channel_naming_an_old_bare_id_finds_nothing_and_changes_nothing(store):
+    converse(store, "12345", [channel_turn("telegram", "my son Mateo")])
+    assert asyncio.run(store.retrieve("rest:12345")) is None
+    assert stored_senders(store) == ["12345"]
+    assert asyncio.run(store.retrieve("telegram:12345")) is not None
+
+
+def test_an_old_conversation_that_mixed_channels_is_adopted_by_none(store):
+    converse(store, "777", [channel_turn("telegram", "first"), channel_turn("rest", "second")])
+    assert asyncio.run(store.retrieve("telegram:777")) is None
+    assert asyncio.run(store.retrieve("rest:777")) is None
+
+
+def test_the_client_tag_is_never_stored_and_other_metadata_is(store):
+    converse(
+        store,
+        "rest:abc",
+        [channel_turn("rest", "hello", {"client_tag": "f00dfeed", "page": "/demo/"})],
+    )
+    with store.session_scope() as session:
+        data = " ".join(d for (d,) in session.query(store.SQLEvent.data))
+    assert "client_tag" not in data and "f00dfeed" not in data
+    assert '"page": "/demo/"' in data

@@ -1,0 +1,11 @@
+"""Names shared across layers (channels, the Rasa server's services, actions, reports).
+
+Kept here so that a name crossing a layer is written once: the channels set these values,
+the services and actions read them, and none of them imports another's module to do so.
+"""
+
+from __future__ import annotations
+
+# Metadata key: an opaque pseudonym of a web client's network address (REST, socket.io),
+# set by the channels; the callback-request limit counts by it. Never stored.
+CLIENT_TAG = "client_tag"
