@@ -8,6 +8,10 @@ Every answer is taken as typed and checked here: a "no" to consent stops and sho
 contacts, "cancel" stops at any step, and a reply with no e-mail or phone gets a clear
 re-ask. By SMS the number the parent is texting from is offered as the contact. All texts
 are domain responses.
+
+Requests are limited per conversation, per web client and in all (``actions/callback_limit.py``,
+issue 18): checked when the parent asks, before consent, and again just before sending; past
+a limit the parent is told so, with the contacts, and nothing is sent.
 """
 
 from __future__ import annotations
@@ -22,10 +26,18 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import followups, input_checks, rendering
+from actions import callback_limit, followups, input_checks, rendering
 from actions.actions import KB, decline, send_with_options
 from actions.domain_options import domain_buttons
-from actions.handoff_mail import CallbackRequest, compose, mail_settings, send, transcript
+from actions.handoff_mail import (
+    CallbackRequest,
+    MailSettings,
+    compose,
+    mail_settings,
+    send,
+    transcript,
+)
+from contract import CLIENT_TAG
 from service.redaction import find_contact
 
 logger = logging.getLogger(__name__)
@@ -38,6 +50,9 @@ CONSENT, QUESTION, NAME, CONTACT = (
 )
 STOPPED = "callback_stopped"
 NO_INBOX = "no_inbox"
+# Past a limit on requests: this conversation's, or a client's or the total one.
+LIMITED, BUSY = "limited", "busy"
+REFUSALS = {LIMITED: "utter_callback_limited", BUSY: "utter_callback_busy"}
 FORM_SLOTS = (CONSENT, QUESTION, NAME, CONTACT, STOPPED)
 SMS_CHANNEL = "twilio"
 # Replies that mean "no name, please": the name is optional.
@@ -70,6 +85,23 @@ def sms_number(tracker: Tracker) -> str:
     ``whatsapp:`` prefix."""
     metadata = tracker.latest_message.get("metadata") or {}
     return str(metadata.get("reply_to") or "").split(":")[-1]
+
+
+def limit_keys(tracker: Tracker) -> List[callback_limit.Key]:
+    """What a request counts against: its conversation and, from a web client, the
+    pseudonym of its network address that the channel put in the message's metadata."""
+    keys = [(callback_limit.CONVERSATION, tracker.sender_id)]
+    metadata = tracker.latest_message.get("metadata") or {}
+    tag = metadata.get(CLIENT_TAG) if isinstance(metadata, dict) else None
+    if isinstance(tag, str) and tag:
+        keys.append((callback_limit.CLIENT, tag[:200]))
+    return keys
+
+
+def limited(scope: str) -> str:
+    """The ``callback_stopped`` value for a refusal in ``scope``; logs it (no id, no text)."""
+    logger.warning("handoff.limited scope=%s", scope)
+    return LIMITED if scope == callback_limit.CONVERSATION else BUSY
 
 
 class ValidateCallbackForm(FormValidationAction):
@@ -133,7 +165,8 @@ class ValidateCallbackForm(FormValidationAction):
 
 class ActionAskCallbackConsent(Action):
     """The consent question, with "Yes, share it" and "No" (by SMS: 1 and 2); with no inbox
-    configured (a typed request), the form ends at once and the contacts follow."""
+    configured (a typed request), or past a limit on requests, the form ends at once and
+    ``action_submit_callback`` says why, with the contacts."""
 
     def name(self) -> Text:
         return "action_ask_callback_consent"
@@ -143,6 +176,10 @@ class ActionAskCallbackConsent(Action):
     ) -> List[EventType]:
         if mail_settings() is None:
             return [SlotSet(STOPPED, NO_INBOX), ActiveLoop(None)]
+        scope = callback_limit.limiter().check(limit_keys(tracker))
+        if scope is not None:
+            ended = stop(limited(scope))
+            return [*(SlotSet(slot, value) for slot, value in ended.items()), ActiveLoop(None)]
         response = "utter_ask_callback_consent"
         send_with_options(dispatcher, response, domain_buttons(domain, response))
         return []
@@ -184,7 +221,8 @@ def _contacts_after(dispatcher: CollectingDispatcher, response: str) -> None:
 
 class ActionSubmitCallback(Action):
     """When the form ends: e-mail the request and confirm what happens next; or, when the
-    parent said no, cancelled, or the mail could not be sent, say so with the contacts."""
+    parent said no, cancelled, a limit on requests is reached, or the mail could not be
+    sent, say so with the contacts."""
 
     def name(self) -> Text:
         return "action_submit_callback"
@@ -200,28 +238,47 @@ class ActionSubmitCallback(Action):
             _contacts_after(dispatcher, "utter_callback_cancelled")
         elif stopped == NO_INBOX:
             _contacts_after(dispatcher, "utter_human_handoff")
+        elif stopped in REFUSALS:
+            _contacts_after(dispatcher, REFUSALS[stopped])
         elif stopped or tracker.get_slot(CONSENT) is not True or not contact:
             _contacts_after(dispatcher, "utter_callback_declined")
         elif settings is None:
             _contacts_after(dispatcher, "utter_human_handoff")
         else:
-            request = CallbackRequest(
-                contact=contact,
-                question=tracker.get_slot(QUESTION) or "",
-                name=tracker.get_slot(NAME) or "",
-                channel=tracker.get_latest_input_channel() or "unknown",
-                conversation=transcript(tracker.events),
-            )
-            try:
-                await asyncio.to_thread(send, settings, compose(settings, request))
-            except (OSError, smtplib.SMTPException) as error:
-                logger.error(
-                    "handoff.send_failed sender=%s error=%s",
-                    tracker.sender_id,
-                    type(error).__name__,
-                )
-                _contacts_after(dispatcher, "utter_callback_failed")
-            else:
-                logger.info("handoff.sent sender=%s", tracker.sender_id)
-                dispatcher.utter_message(response="utter_callback_sent", contact=contact)
+            await self._send(dispatcher, tracker, settings, contact)
         return reset
+
+    async def _send(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        settings: MailSettings,
+        contact: str,
+    ) -> None:
+        """E-mail the request within the limits: counted before it is sent (so two at once
+        cannot both pass), and taken back if it could not be sent."""
+        keys = limit_keys(tracker)
+        scope = callback_limit.limiter().acquire(keys)
+        if scope is not None:
+            _contacts_after(dispatcher, REFUSALS[limited(scope)])
+            return
+        request = CallbackRequest(
+            contact=contact,
+            question=tracker.get_slot(QUESTION) or "",
+            name=tracker.get_slot(NAME) or "",
+            channel=tracker.get_latest_input_channel() or "unknown",
+            conversation=transcript(tracker.events),
+        )
+        try:
+            await asyncio.to_thread(send, settings, compose(settings, request))
+        except (OSError, smtplib.SMTPException) as error:
+            callback_limit.limiter().release(keys)
+            logger.error(
+                "handoff.send_failed sender=%s error=%s",
+                tracker.sender_id,
+                type(error).__name__,
+            )
+            _contacts_after(dispatcher, "utter_callback_failed")
+        else:
+            logger.info("handoff.sent sender=%s", tracker.sender_id)
+            dispatcher.utter_message(response="utter_callback_sent", contact=contact)

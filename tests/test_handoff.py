@@ -1,10 +1,12 @@
 """A real path to a person (issue 11), action by action: the offer only with an inbox, each
 answer of the callback form checked (consent, cancel, skip, a clear re-ask for a bad
-contact, the SMS number), and the request e-mailed to a local SMTP server (aiosmtpd)."""
+contact, the SMS number), the request e-mailed to a local SMTP server (aiosmtpd), and the
+limit on requests per conversation, per client and in all (issue 18), on a fake clock."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import smtplib
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -14,8 +16,10 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import handoff
+from actions import callback_limit, handoff
+from actions.callback_limit import CallbackLimiter, Limits
 from actions.handoff_mail import mail_settings, transcript
+from contract import CLIENT_TAG
 from tests.conftest import shown
 from tests.smtp_sink import SmtpSink
 
@@ -32,12 +36,16 @@ def tracker(
     sender: str = "parent-1",
     events: Optional[List[Dict[str, Any]]] = None,
     reply_to: Optional[str] = None,
+    client_tag: Optional[str] = None,
 ) -> Tracker:
+    metadata: Dict[str, Any] = {"reply_to": reply_to} if reply_to else {}
+    if client_tag:
+        metadata[CLIENT_TAG] = client_tag
     latest: Dict[str, Any] = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.9},
         "entities": [],
-        "metadata": {"reply_to": reply_to} if reply_to else {},
+        "metadata": metadata,
     }
     return Tracker(
         sender,
@@ -66,6 +74,24 @@ def validate(slot: str, current: Tracker) -> tuple:
     method = getattr(handoff.ValidateCallbackForm(), f"validate_{slot}")
     value = current.latest_message["text"]
     return method(value, dispatcher, current, DOMAIN), responses(dispatcher.messages)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 5000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """A fresh limit on callback requests (the defaults: 3 an hour, 30 in all) per test, on a
+    clock the test moves."""
+    now = Clock()
+    callback_limit.reset(CallbackLimiter(Limits(), clock=now))
+    yield now
+    callback_limit.reset()
 
 
 @pytest.fixture
@@ -294,3 +320,95 @@ def test_the_transcript_reads_reply_parts_and_hides_contact_details():
         ]
     )
     assert lines == ["Parent: mail me: [email]", "Assistant: Mediation is free."]
+
+
+# The limit on callback requests (issue 18): 3 an hour per conversation and per client
+# address (the channel's client_tag), 30 an hour in all; past it a polite reply, the
+# contacts, nothing e-mailed, and one warning line without the conversation id.
+
+
+def submit(sender: str = "parent-1", client_tag: Optional[str] = None) -> List[str]:
+    current = tracker(
+        FILLED["callback_contact"], slots=FILLED, sender=sender, client_tag=client_tag
+    )
+    messages, events = run(handoff.ActionSubmitCallback(), current)
+    assert all(e["value"] is None for e in events)  # the form's slots are reset either way
+    return responses(messages)
+
+
+def start(sender: str = "parent-1", client_tag: Optional[str] = None) -> tuple:
+    """The parent chooses "Ask the organisation to contact me": the consent question's turn."""
+    current = tracker("/request_callback", "request_callback", sender=sender, client_tag=client_tag)
+    messages, events = run(handoff.ActionAskCallbackConsent(), current)
+    return responses(messages), {e["name"]: e.get("value") for e in events if e["event"] == "slot"}
+
+
+def test_a_fourth_request_in_an_hour_from_one_conversation_is_refused_and_not_sent(
+    sink, clock, caplog
+):
+    for minute in (0, 5, 10):
+        clock.now += minute * 60
+        assert start()[0] == ["utter_ask_callback_consent"]
+        assert submit() == ["utter_callback_sent"]
+    assert len(sink.wait_for(3)) == 3
+    clock.now += 40 * 60  # still within the hour of the first
+    with caplog.at_level(logging.WARNING, logger="actions.handoff"):
+        said, slots = start()
+    # At the start, before consent is asked: the form ends and the submit action says why.
+    assert said == [] and slots == {"callback_stopped": "limited", "requested_slot": None}
+    assert [r.getMessage() for r in caplog.records] == ["handoff.limited scope=conversation"]
+    assert "parent-1" not in caplog.text
+    limited = tracker(slots={"callback_stopped": "limited"})
+    messages, _ = run(handoff.ActionSubmitCallback(), limited)
+    assert responses(messages) == ["utter_callback_limited", "utter_help_contacts"]
+    # A form that got past the start (e.g. begun before the third was sent): checked again
+    # just before sending, and refused the same way.
+    assert submit() == ["utter_callback_limited", "utter_help_contacts"]
+    assert len(sink.wait_for(4, timeout=1)) == 3
+    # Other conversations are not affected.
+    assert submit(sender="parent-2") == ["utter_callback_sent"]
+
+
+def test_the_same_client_from_other_conversations_is_refused_other_clients_are_not(sink):
+    for number in range(3):
+        assert submit(f"tab-{number}", client_tag="c1a2") == ["utter_callback_sent"]
+    said, slots = start("tab-3", client_tag="c1a2")
+    assert said == [] and slots["callback_stopped"] == "busy"
+    assert submit("tab-3", client_tag="c1a2") == ["utter_callback_busy", "utter_help_contacts"]
+    assert len(sink.wait_for(4, timeout=1)) == 3
+    assert start("tab-4", client_tag="f00d")[0] == ["utter_ask_callback_consent"]
+    assert submit("tab-4", client_tag="f00d") == ["utter_callback_sent"]
+    assert len(sink.wait_for(4)) == 4
+
+
+def test_after_an_hour_a_conversation_may_send_again(sink, clock):
+    for _ in range(3):
+        assert submit() == ["utter_callback_sent"]
+    assert start()[1]["callback_stopped"] == "limited"
+    clock.now += 3600
+    assert start()[0] == ["utter_ask_callback_consent"]
+    assert submit() == ["utter_callback_sent"]
+    assert len(sink.wait_for(4)) == 4
+
+
+def test_new_conversation_ids_do_not_get_past_the_total_for_the_hour(sink, monkeypatch):
+    monkeypatch.setenv("CALLBACK_LIMIT_TOTAL_PER_HOUR", "4")
+    callback_limit.reset()  # made from the environment
+    for number in range(4):
+        assert submit(f"rotating-{number}") == ["utter_callback_sent"]
+    assert start("rotating-4")[1]["callback_stopped"] == "busy"
+    assert submit("rotating-5") == ["utter_callback_busy", "utter_help_contacts"]
+    assert len(sink.wait_for(5, timeout=1)) == 4
+
+
+def test_only_requests_actually_e_mailed_count(sink, monkeypatch):
+    def refuse(*_: Any, **__: Any) -> None:
+        raise smtplib.SMTPRecipientsRefused({})
+
+    with monkeypatch.context() as failing:
+        failing.setattr(handoff, "send", refuse)
+        for _ in range(5):
+            assert submit()[0] == "utter_callback_failed"
+    for _ in range(3):
+        assert submit() == ["utter_callback_sent"]
+    assert submit()[0] == "utter_callback_limited"
