@@ -31,6 +31,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from contract.conversations import conversation_key  # noqa: E402
 from scripts import loadtest_servers as ls  # noqa: E402
 
 QUESTIONS = ls.REPO / "scripts" / "load_questions.tsv"
@@ -215,8 +216,11 @@ USER_TURNS_SQL = (
 
 
 def read_user_turns(db: object, prefix: str) -> Dict[str, List[str]]:
-    """User texts per conversation whose id starts with ``prefix``, in stored order, read
-    only: a SQLite file (the Rasa server may still hold it) or a PostgreSQL URL (cluster)."""
+    """User texts per REST sender whose id starts with ``prefix``, in stored order, read
+    only: a SQLite file (the Rasa server may still hold it) or a PostgreSQL URL (cluster).
+    Conversations are stored under their channel's key (``contract/conversations.py``)."""
+    channel_prefix = conversation_key("rest", "")
+    prefix = channel_prefix + prefix
     if isinstance(db, str) and db.startswith("postgresql://"):
         rows = _postgres_rows(db, prefix)
     else:
@@ -226,8 +230,8 @@ def read_user_turns(db: object, prefix: str) -> Dict[str, List[str]]:
         finally:
             conn.close()
     stored: Dict[str, List[str]] = {}
-    for sender, data in rows:
-        stored.setdefault(sender, []).append(json.loads(data).get("text"))
+    for key, data in rows:
+        stored.setdefault(key[len(channel_prefix) :], []).append(json.loads(data).get("text"))
     return stored
 
 

@@ -43,4 +43,4 @@ def install() -> None:
     if getattr(FailSafeTrackerStore.save, _INSTALLED, False):
         return
     setattr(save, _INSTALLED, True)
-    FailSafeTrackerStore.save = save  # type: ignore[method-assign]
+    FailSafeTrackerStore.save = save

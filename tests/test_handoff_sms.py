@@ -12,6 +12,7 @@ import pytest
 
 import harness.servers
 from channels.pseudonym import conversation_id
+from contract.conversations import conversation_key
 from harness.fake_apps import running_app
 from harness.servers import MODEL
 from harness.twilio_webhook import APP_ENV, inbound
@@ -93,7 +94,7 @@ def test_confirm_erase_during_a_request_deletes_the_conversation_and_ends_the_re
     say(sms, sender, "1", 1)
     done = say(sms, sender, "/confirm_erase", 1)  # not taken as the question
     assert "this conversation is deleted" in done
-    conversation = conversation_id(sender, APP_ENV["TWILIO_AUTH_TOKEN"])
+    conversation = conversation_key("twilio", conversation_id(sender, APP_ENV["TWILIO_AUTH_TOKEN"]))
     with sqlite3.connect(servers.workdir / "tracker.db") as db:
         count = db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (conversation,))
         assert count.fetchone()[0] == 0
@@ -108,7 +109,7 @@ def test_the_phone_number_is_stored_nowhere_and_replies_still_reach_it(sms):
     servers, _, _ = sms
     sender = "+1415556" + str(uuid.uuid4().int)[:4]
     assert "free" in say(sms, sender, "is mediation free?", 2).lower()
-    conversation = conversation_id(sender, APP_ENV["TWILIO_AUTH_TOKEN"])
+    conversation = conversation_key("twilio", conversation_id(sender, APP_ENV["TWILIO_AUTH_TOKEN"]))
     with sqlite3.connect(servers.workdir / "tracker.db") as db:
         rows = db.execute("SELECT sender_id, data FROM events").fetchall()
     assert any(sender_id == conversation for sender_id, _ in rows)

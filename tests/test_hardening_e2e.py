@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import pytest
 
 from channels import input_guard
+from contract.conversations import conversation_key
 from harness.servers import MODEL, Servers, Site
 from harness.socketio_client import socketio_steps
 from tests.bad_inputs import BAD_TEXTS
@@ -121,7 +122,8 @@ def test_a_long_message_is_answered_politely_and_stored_cut(servers, tmp_path):
         stored = [
             json.loads(d)["text"]
             for (d,) in db.execute(
-                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (who,)
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'",
+                (conversation_key("rest", who),),
             )
         ]
     assert [len(t) for t in stored] == [input_guard.MAX_MESSAGE_CHARS]

@@ -105,10 +105,11 @@ def test_read_user_turns_keeps_order_and_prefix(tmp_path: Path):
         "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, " "data TEXT)"
     )
     rows = [
-        ("lt-1-a", "user", {"text": "first"}),
-        ("lt-1-a", "bot", {"text": "reply"}),
-        ("other", "user", {"text": "not ours"}),
-        ("lt-1-a", "user", {"text": "second"}),
+        ("rest:lt-1-a", "user", {"text": "first"}),
+        ("rest:lt-1-a", "bot", {"text": "reply"}),
+        ("rest:other", "user", {"text": "not ours"}),
+        ("socketio:lt-1-b", "user", {"text": "another channel"}),
+        ("rest:lt-1-a", "user", {"text": "second"}),
     ]
     conn.executemany(
         "INSERT INTO events (sender_id, type_name, data) VALUES (?, ?, ?)",

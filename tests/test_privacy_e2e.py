@@ -17,6 +17,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 
 import harness.servers
+from contract.conversations import conversation_key
 from harness.servers import MODEL, REPO, Servers
 from harness.socketio_client import socketio_steps
 from service.retention import DAY_SECONDS
@@ -87,7 +88,7 @@ def test_contact_details_and_ids_are_in_neither_the_events_table_nor_the_logs(se
     assert replies  # answered as usual: NLU and the actions saw the text
     servers.ask(sender, f"or call {SECRETS[2]}. his ssn is {SECRETS[3]}, student id {SECRETS[4]}")
     servers.ask(sender, "is mediation free?")
-    stored = rows(db_of(servers), sender)
+    stored = rows(db_of(servers), conversation_key("rest", sender))
     assert len(stored) > 5
     dump = json.dumps(rows(db_of(servers)))
     logs = "\n".join(p.read_text() for p in servers.workdir.glob("*.log"))
@@ -113,11 +114,13 @@ def test_delete_my_conversation_over_rest_asks_then_removes_every_row(servers):
         "/confirm_erase",
         "/keep_conversation",
     ]
-    assert rows(db_of(servers), sender)  # nothing is deleted before the parent confirms
+    assert rows(
+        db_of(servers), conversation_key("rest", sender)
+    )  # nothing is deleted before the parent confirms
     done = servers.ask(sender, "/confirm_erase")
     assert "this conversation is deleted" in texts(done)
-    assert rows(db_of(servers), sender) == []
-    assert rows(db_of(servers), other)  # only that conversation
+    assert rows(db_of(servers), conversation_key("rest", sender)) == []
+    assert rows(db_of(servers), conversation_key("rest", other))  # only that conversation
 
 
 def test_no_keeps_it_over_rest(servers):
@@ -125,7 +128,7 @@ def test_no_keeps_it_over_rest(servers):
     servers.ask(sender, "erase my chat")
     kept = servers.ask(sender, "/keep_conversation")
     assert "kept it" in texts(kept)
-    assert rows(db_of(servers), sender)
+    assert rows(db_of(servers), conversation_key("rest", sender))
 
 
 def test_over_socketio_the_widgets_unasked_confirm_erase_removes_every_row(servers):
@@ -140,7 +143,7 @@ def test_over_socketio_the_widgets_unasked_confirm_erase_removes_every_row(serve
             ("user_uttered", {"message": "is mediation free?", "session_id": session}),
         ],
     )
-    assert replies[-1] and rows(db_of(servers), session)
+    assert replies[-1] and rows(db_of(servers), conversation_key("socketio", session))
     _, done = socketio_steps(  # the widget after a reload: its session, then the payload
         servers.rasa_port,
         origin,
@@ -150,7 +153,7 @@ def test_over_socketio_the_widgets_unasked_confirm_erase_removes_every_row(serve
         ],
     )
     assert "this conversation is deleted" in texts(done)
-    assert rows(db_of(servers), session) == []
+    assert rows(db_of(servers), conversation_key("socketio", session)) == []
     # Writing again starts afresh: the notice first, as for a new parent.
     _, again = socketio_steps(
         servers.rasa_port,
@@ -161,7 +164,7 @@ def test_over_socketio_the_widgets_unasked_confirm_erase_removes_every_row(serve
         ],
     )
     assert "not legal advice" in texts(again)
-    assert len(rows(db_of(servers), session)) > 0
+    assert len(rows(db_of(servers), conversation_key("socketio", session))) > 0
 
 
 def test_without_an_inbox_talk_to_a_person_gives_the_contacts_and_no_callback(servers, kb):

@@ -7,14 +7,14 @@ from __future__ import annotations
 import sqlite3
 import time
 
+from contract.conversations import conversation_key
 from tests.browser.test_widget import ask, open_widget
 
 
-def rows_of(servers, sender: str) -> int:
+def rows_of(servers, sender: str, channel: str = "socketio") -> int:
+    key = conversation_key(channel, sender)
     with sqlite3.connect(servers.workdir / "tracker.db") as db:
-        return db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[
-            0
-        ]
+        return db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (key,)).fetchone()[0]
 
 
 def test_start_over_and_delete_removes_the_conversation_from_the_server(stack, page):
@@ -37,5 +37,5 @@ def test_start_over_and_delete_removes_the_conversation_from_the_server(stack, p
     while rows_of(servers, session) and time.time() < deadline:
         time.sleep(0.1)
     assert rows_of(servers, session) == 0
-    assert rows_of(servers, other) > 0  # only that conversation
+    assert rows_of(servers, other, "rest") > 0  # only that conversation
     assert page.evaluate("window.IEPChat.sessionId()") != session

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from contract.conversations import conversation_key
 from knowledge_base import load
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,7 +60,8 @@ def test_question_answer_source_feedback_and_quick_reply(stack, page):
         rows = [
             json.loads(r[0])
             for r in db.execute(
-                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (session,)
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'",
+                (conversation_key("socketio", session),),
             )
         ]
     feedback = [r for r in rows if r["parse_data"]["intent"]["name"] == "feedback"]

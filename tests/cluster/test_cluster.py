@@ -24,6 +24,8 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
+from contract.conversations import conversation_key
+
 pytestmark = pytest.mark.cluster
 
 REPO = Path(__file__).resolve().parents[2]
@@ -117,7 +119,7 @@ def stored_user_turns(sender: str) -> List[str]:
     with closing(connect()) as conn, conn.cursor() as cur:
         cur.execute(
             "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id",
-            (sender,),
+            (conversation_key("rest", sender),),
         )
         return [json.loads(data)["text"] for (data,) in cur.fetchall()]
 
@@ -275,7 +277,8 @@ def test_stop_and_start_keeps_every_conversation(running: Dict[str, float]) -> N
     assert user_turn_counts() == before
     assert ("cost", "details") in answers(ask(NGINX, sender, "tell me more"))
     after = user_turn_counts()
-    assert after[sender] == before[sender] + 1
-    assert {k: v for k, v in after.items() if k != sender} == {
-        k: v for k, v in before.items() if k != sender
+    key = conversation_key("rest", sender)
+    assert after[key] == before[key] + 1
+    assert {k: v for k, v in after.items() if k != key} == {
+        k: v for k, v in before.items() if k != key
     }
