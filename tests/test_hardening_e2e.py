@@ -21,7 +21,7 @@ from channels import input_guard
 from contract.conversations import conversation_key
 from harness.servers import MODEL, Servers, Site
 from harness.socketio_client import socketio_steps
-from tests.bad_inputs import BAD_TEXTS
+from tests.bad_inputs import BAD_METADATA, BAD_TEXTS
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
@@ -144,6 +144,104 @@ def test_a_normal_question_is_answered_within_a_second_while_a_bad_one_is_proces
         flood.join()
     assert topics(messages) == ["cost"]
     assert elapsed < 1.0, elapsed
+
+
+@pytest.mark.parametrize("name", sorted(BAD_METADATA))
+def test_rest_refuses_metadata_over_the_limits_at_once(servers, name):
+    body = json.dumps(
+        {"sender": sender(), "message": "is mediation free?", "metadata": BAD_METADATA[name]}
+    ).encode()
+    status, _, answer = post(servers.rasa_port, body)
+    assert status == 400 and "'metadata'" in answer["reason"], (status, answer)
+
+
+def stored_user_events(servers: Servers, key: str) -> List[Dict[str, Any]]:
+    with sqlite3.connect(f"file:{servers.workdir / 'tracker.db'}?mode=ro", uri=True) as db:
+        return [
+            json.loads(d)
+            for (d,) in db.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (key,)
+            )
+        ]
+
+
+@pytest.mark.parametrize("name", sorted(BAD_METADATA))
+def test_socketio_answers_but_drops_metadata_over_the_limits(servers, name):
+    session = uuid.uuid4().hex
+    *_, reply = socketio_steps(
+        servers.rasa_port,
+        site_origin(servers),
+        [
+            ("session_request", {"session_id": session}),
+            (
+                "user_uttered",
+                {
+                    "message": "is mediation free?",
+                    "session_id": session,
+                    # As a JSON string (which the channel accepts): the client library
+                    # itself cannot encode 900 levels.
+                    "customData": json.dumps(BAD_METADATA[name]),
+                },
+            ),
+        ],
+    )
+    assert "Mediation is free" in "\n".join(m.get("text") or "" for m in reply)
+    [event] = stored_user_events(servers, conversation_key("socketio", session))
+    # Only what Rasa adds itself: nothing of what was sent, and not the client's tag.
+    assert set(event["metadata"]) <= {"assistant_id", "model_id"}, event["metadata"]
+
+
+def test_a_turn_that_cannot_be_stored_gets_the_apology_and_one_log_line(servers, kb):
+    who = "savefail-" + uuid.uuid4().hex
+    key = conversation_key("rest", who)
+    trigger = "refuse_" + uuid.uuid4().hex
+    with sqlite3.connect(servers.workdir / "tracker.db") as db:
+        db.execute(
+            f"CREATE TRIGGER {trigger} BEFORE INSERT ON events WHEN NEW.sender_id = '{key}' "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+    try:
+        said = texts(ask(servers, who, "is mediation free? my son Mateo"))
+    finally:
+        with sqlite3.connect(servers.workdir / "tracker.db") as db:
+            db.execute(f"DROP TRIGGER {trigger}")
+    # Not the answer, which the assistant would not remember: the apology with contacts.
+    assert said.startswith("Sorry, the assistant has a problem right now"), said[:200]
+    assert kb.help_contacts[0].name in said and "Mediation is free" not in said
+    log = (servers.workdir / "rasa.log").read_text()
+    failures = [line for line in log.splitlines() if "save_failed" in line]
+    assert len(failures) == 1 and "Traceback" not in log
+    assert who not in log and "Mateo" not in log
+    # The database works again: the next turn is answered and stored.
+    assert topics(ask(servers, who, "is mediation free?")) == ["cost"]
+    assert stored_user_events(servers, key)
+
+
+def test_an_erased_conversation_leaves_nothing_in_the_logs_at_the_default_level(servers):
+    who = sender()
+    ask(servers, who, "my son Mateo Quispe has autism. is mediation free?")
+    ask(servers, who, "<b>/restart")  # a refused payload: logged, by a tag only
+    socket_session = uuid.uuid4().hex
+    socketio_steps(
+        servers.rasa_port,
+        site_origin(servers),
+        [
+            ("session_request", {"session_id": socket_session}),
+            (
+                "user_uttered",
+                {
+                    "message": "Quispe again",
+                    "session_id": socket_session,
+                    "customData": json.dumps(BAD_METADATA["nested 900 deep"]),
+                },
+            ),
+        ],
+    )
+    ask(servers, who, "delete my conversation")
+    assert "deleted" in texts(ask(servers, who, "/confirm_erase"))
+    logs = "\n".join(p.read_text() for p in servers.workdir.glob("*.log"))
+    for trace in (who, socket_session, "Mateo", "Quispe", "restart"):
+        assert trace not in logs, trace
 
 
 def test_typed_restart_and_feedback_do_not_act_but_offered_buttons_do(servers):

@@ -4,10 +4,12 @@ local fake of the Bot API."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 
 import pytest
 
+from contract.conversations import conversation_key
 from harness.fake_apps import running_app
 from harness.servers import MODEL
 from harness.telegram_webhook import (
@@ -122,3 +124,30 @@ def test_every_bad_text_gets_a_clear_reply_on_telegram(telegram, name):
     expect = "only read text" if not case.text else case.expect
     assert said.strip() and expect in said, (name, said[:300])
     assert case.forbid not in said, (name, said[:300])
+
+
+def test_a_rest_client_naming_a_telegram_chat_id_can_neither_read_nor_erase_that_chat(telegram):
+    """Conversations are keyed by channel and sender (contract/conversations.py): chat ids
+    are short numbers, and REST lets a client name any sender."""
+    servers, fake = telegram
+    chat = 30_000 + uuid.uuid4().int % 10_000
+    fake.clear()
+    assert (
+        post_update(servers, message_update(chat, text="we're in Ohio. is mediation free?")) == 200
+    )
+    fake.wait_for(2)
+    # Over REST, the same number is a different, new conversation.
+    said = " ".join(m.get("text") or "" for m in servers.ask(str(chat), "tell me more"))
+    assert "What federal law says" not in said
+    servers.ask(str(chat), "/confirm_erase")
+    db = servers.workdir / "tracker.db"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        (rows,) = connection.execute(
+            "SELECT count(*) FROM events WHERE sender_id = ?",
+            (conversation_key("telegram", str(chat)),),
+        ).fetchone()
+    assert rows > 0
+    # The Telegram parent's conversation is whole: "tell me more" follows the last topic.
+    fake.clear()
+    assert post_update(servers, message_update(chat, text="tell me more")) == 200
+    assert "What federal law says" in "\n".join(body["text"] for body in sends(fake, 1))
