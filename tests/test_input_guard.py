@@ -19,7 +19,7 @@ ANSWERED_COST = [
     {"event": "slot", "name": "last_topic", "value": "cost"},
     {
         "event": "bot",
-        "text": "No. Mediation is free for you...",
+        "text": "Mediation is free for you...",
         "data": {
             "buttons": [
                 {"title": "Is it cheaper than a hearing?", "payload": "/ask_benefit_low_cost"}
