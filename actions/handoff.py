@@ -38,6 +38,7 @@ from actions.handoff_mail import (
     transcript,
 )
 from contract import CLIENT_TAG
+from contract.conversations import log_tag
 from service.redaction import find_contact
 
 logger = logging.getLogger(__name__)
@@ -274,11 +275,11 @@ class ActionSubmitCallback(Action):
         except (OSError, smtplib.SMTPException) as error:
             callback_limit.limiter().release(keys)
             logger.error(
-                "handoff.send_failed sender=%s error=%s",
-                tracker.sender_id,
+                "handoff.send_failed conversation=%s error=%s",
+                log_tag(tracker.sender_id),
                 type(error).__name__,
             )
             _contacts_after(dispatcher, "utter_callback_failed")
         else:
-            logger.info("handoff.sent sender=%s", tracker.sender_id)
+            logger.info("handoff.sent conversation=%s", log_tag(tracker.sender_id))
             dispatcher.utter_message(response="utter_callback_sent", contact=contact)

@@ -46,6 +46,9 @@ CLUSTER_NGINX_GROUP="${CLUSTER_NGINX_GROUP:-nogroup}"
 export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-20}"
 # Browsers may call the instances (through nginx) from the cluster's own site.
 export ALLOWED_ORIGINS="${ALLOWED_ORIGINS:-$CLUSTER_PUBLIC_URL}"
+# The instances sit behind one proxy (nginx, which sets X-Forwarded-For): Sanic then takes the
+# client's address from it (the callback limit counts per client: channels/client_tag.py).
+export SANIC_PROXIES_COUNT="${SANIC_PROXIES_COUNT:-1}"
 # Rasa's defaults (50 + 100 connections per instance) would exceed PostgreSQL's limit.
 export SQL_POOL_SIZE="${SQL_POOL_SIZE:-10}" SQL_MAX_OVERFLOW="${SQL_MAX_OVERFLOW:-20}"
 
