@@ -1,5 +1,6 @@
-"""The site server over HTTP: compressed text, ETags and 304s, cache lifetimes, and the
-security headers kept. The server runs as ``make run`` runs it, on the built site."""
+"""The site server over HTTP: compressed text, ETags and 304s, cache lifetimes, the
+security headers kept, and request bodies limited to a few KB. The server runs as
+``make run`` runs it, on the built site."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ import asyncio
 import gzip
 import http.client
 import os
+import socket
+import threading
 import time
+import urllib.parse
 from pathlib import Path
-from typing import Dict, Tuple
+from typing import Dict, Iterator, Tuple
 
 import brotli
 import pytest
 
+from harness import servers as harness_servers
 from harness.servers import Site
 from webapp import file_cache
 from webapp.file_cache import FileCache, choose_encoding
@@ -22,7 +27,22 @@ from webapp.file_cache import FileCache, choose_encoding
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     # The assistant is not needed: the site server only writes its URL into the CSP.
-    served = Site(tmp_path_factory.mktemp("site"), rasa_port=5999)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.delitem(harness_servers.ENV, "INSIGHTS_TOKEN", raising=False)
+        served = Site(tmp_path_factory.mktemp("site"), rasa_port=5999)
+    yield served
+    served.stop()
+
+
+INSIGHTS_TOKEN = "a-long-random-insights-token-for-the-body-limit-test"
+
+
+@pytest.fixture(scope="module")
+def insights_site(tmp_path_factory):
+    """The same server with the insights page on (its sign-in form is the site's only POST)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setitem(harness_servers.ENV, "INSIGHTS_TOKEN", INSIGHTS_TOKEN)
+        served = Site(tmp_path_factory.mktemp("insights-site"), rasa_port=5999)
     yield served
     served.stop()
 
@@ -172,3 +192,91 @@ def test_each_file_version_is_compressed_once(tmp_path, monkeypatch):
 )
 def test_accept_encoding_is_read_with_its_weights(header, chosen):
     assert choose_encoding(header) == chosen
+
+
+# --- request bodies ---------------------------------------------------------------------
+
+MEGABYTE = 1024 * 1024
+
+
+def _body_chunks(size: int, chunked: bool) -> Iterator[bytes]:
+    piece = b"token=" + b"x" * (64 * 1024 - 6)
+    sent = 0
+    while sent < size:
+        data = piece[: size - sent]
+        sent += len(data)
+        yield b"%x\r\n%s\r\n" % (len(data), data) if chunked else data
+    if chunked:
+        yield b"0\r\n\r\n"
+
+
+def post_raw(site: Site, path: str, size: int, chunked: bool = False, send_body: bool = True):
+    """(status, bytes of the body sent before the answer came) of a form POST of ``size``
+    bytes. The body goes out from another thread while the answer is read, as a browser
+    would, and a server that stops reading ends that sending (a reset is no error here)."""
+    connection = socket.create_connection(("localhost", site.port), timeout=20)
+    length = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}"
+    connection.sendall(
+        f"POST {path} HTTP/1.1\r\nHost: localhost\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\n{length}\r\n\r\n".encode()
+    )
+    sent = [0]
+
+    def send() -> None:
+        try:
+            for data in _body_chunks(size, chunked):
+                connection.sendall(data)
+                sent[0] += len(data)
+        except OSError:
+            pass
+
+    sender = threading.Thread(target=send, daemon=True)
+    if send_body:
+        sender.start()
+    answer = b""
+    try:
+        while b"\r\n" not in answer:
+            data = connection.recv(4096)
+            if not data:
+                break
+            answer += data
+        sent_before_answer = sent[0]
+    finally:
+        connection.close()
+        if send_body:
+            sender.join(timeout=20)
+    return int(answer.split(b" ", 2)[1]), sent_before_answer
+
+
+@pytest.mark.parametrize("insights_on", [False, True], ids=["insights off", "insights on"])
+def test_a_body_over_the_limit_gets_413_before_it_is_read(request, insights_on):
+    served = request.getfixturevalue("insights_site" if insights_on else "site")
+    assert post_raw(served, "/insights/", MEGABYTE)[0] == 413
+    assert post_raw(served, "/insights/", MEGABYTE, chunked=True)[0] == 413
+    # The declared length is enough: the answer comes without a byte of the body.
+    assert post_raw(served, "/insights/", MEGABYTE, send_body=False) == (413, 0)
+    # The server is still there for everyone else.
+    assert get(served, "/faq.json")[0] == 200
+
+
+def _sign_in(site: Site, token: str) -> Tuple[int, Dict[str, str]]:
+    connection = http.client.HTTPConnection("localhost", site.port, timeout=10)
+    try:
+        connection.request(
+            "POST",
+            "/insights/",
+            body=urllib.parse.urlencode({"token": token}),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}
+    finally:
+        connection.close()
+
+
+def test_the_sign_in_form_still_posts_under_the_limit(site, insights_site):
+    assert _sign_in(site, INSIGHTS_TOKEN)[0] == 404  # insights off: no such page
+    assert _sign_in(insights_site, "x" * 4000)[0] == 403  # a long wrong token is read and judged
+    status, headers = _sign_in(insights_site, INSIGHTS_TOKEN)
+    assert status == 303 and "insights_session=" in headers["set-cookie"]

@@ -8,6 +8,11 @@ Headers on every response: a Content-Security-Policy that allows scripts, styles
 frames only from this site and connections only to it and the assistant
 (``--rasa-url``), ``frame-ancestors 'self'``, ``nosniff``, no referrer.
 
+Request bodies are limited to ``MAX_BODY_BYTES`` (8 KB, not Sanic's default 100 MB): the
+site's only form that posts is the insights sign-in (one token; the period picker uses GET).
+A bigger body gets 413 before it is read: at once from its ``Content-Length``, or as soon
+as a chunked one passes the limit.
+
 Text files go out compressed (brotli or gzip, as the browser accepts; ``file_cache``) with
 an ETag, and a repeat request with ``If-None-Match`` gets an empty 304. Pages and
 ``faq.json`` are revalidated on every use (``no-cache``: they change with the knowledge
@@ -43,6 +48,8 @@ TYPES = {
     ".png": "image/png",
 }
 SHORT_MAX_AGE = 300
+# The largest request body read: the sign-in form's token with room to spare.
+MAX_BODY_BYTES = 8 * 1024
 # URL paths whose files may be reused without asking for SHORT_MAX_AGE seconds.
 SHORT_LIVED = ("/widget/", "/vendor/", "/faq/faq.css", "/faq/faq.js")
 
@@ -88,6 +95,7 @@ def build_app(root: Path, rasa_url: str) -> Sanic:
     from service import http_headers
 
     app = Sanic("iep_site", configure_logging=False)
+    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     root = root.resolve()
     files = FileCache()
 
