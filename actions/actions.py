@@ -51,7 +51,7 @@ def answer_topic(
     """Send a topic's answer (or its details), with the parent's state's note when a state
     is known, and remember it for follow-ups."""
     render = rendering.details_message if details else rendering.answer_message
-    state = state or tracker.get_slot(US_STATE)
+    state = state_names.known_state(state or tracker.get_slot(US_STATE))
     dispatcher.utter_message(**render(KB, topic_id, state))
     return [
         SlotSet(LAST_TOPIC, topic_id),
@@ -200,7 +200,10 @@ class ActionAnswerFollowup(Action):
 
 class ActionSetState(Action):
     """ "I'm in Ohio now": confirm the state the answers will now include (the slot itself
-    is filled from the ``us_state`` entity by the domain's slot mapping)."""
+    is filled from the ``us_state`` entity by the domain's slot mapping, and keeps only a
+    known state: ``nlu_components.state_extractor.StateSlot``). An entity that names no
+    known state (a typed ``/give_state{"us_state":"XX"}``) is not a state: the parent hears
+    that it was not recognised, and the slot is left as it was."""
 
     def name(self) -> Text:
         return "action_set_state"
@@ -208,7 +211,11 @@ class ActionSetState(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        named = list(tracker.get_latest_entity_values("us_state"))
+        named = [
+            code
+            for code in map(state_names.known_state, tracker.get_latest_entity_values(US_STATE))
+            if code
+        ]
         if not named:
             dispatcher.utter_message(response="utter_state_not_recognised")
             return []

@@ -21,7 +21,15 @@ from service.redaction import redact
 
 logger = logging.getLogger(__name__)
 
-SEND_TIMEOUT = 15.0  # seconds per SMTP operation
+# Seconds per SMTP operation (connecting, each command, the message). The e-mail is sent
+# inside action_submit_callback, and the Rasa server waits at most ACTION_TIMEOUT_SECONDS
+# (default 6, service/degraded_actions.py) for an action. Connecting (TCP and the server's
+# greeting) and the slowest step of the send may each take 2.5 s: 5 s together, leaving 1 s
+# for the rest of the action and the round trip. A mail server in working order answers each
+# step in milliseconds to a few hundred; one that stalls longer fails the send here, and the
+# parent hears that nobody received the request (with the contacts), not the Rasa server's
+# general apology.
+SEND_TIMEOUT = 2.5
 DEFAULT_PORT = 587
 SUBJECT = "Callback request from the IEP mediation assistant"
 

@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 REPO = Path(__file__).resolve().parent.parent
 MODEL = REPO / "models" / "iep.tar.gz"
@@ -48,8 +48,10 @@ class Servers:
         workdir: Path,
         credentials: Callable[[int], Path] = lambda port: REPO / "credentials.yml",
         model: Path = MODEL,
+        env: Optional[Mapping[str, str]] = None,
     ) -> None:
-        """``credentials`` gives the credentials file for the Rasa port chosen here."""
+        """``credentials`` gives the credentials file for the Rasa port chosen here;
+        ``env`` adds to (or overrides) both servers' environment."""
         self.workdir = workdir
         self.model = model
         self.start_seconds: Dict[str, float] = {}  # how long each server took to come up
@@ -60,6 +62,7 @@ class Servers:
             **ENV,
             "ALLOWED_ORIGINS": f"http://localhost:{self.site_port},"
             f"http://127.0.0.1:{self.site_port}",
+            **(env or {}),
         }
         self.credentials = credentials(self.rasa_port)
         self.endpoints = workdir / "endpoints.yml"

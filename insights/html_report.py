@@ -17,7 +17,7 @@ from insights.clusters import Cluster
 from insights.metrics import Feedback, Insights
 from insights.turns import ANSWERED, CLARIFIED, DECLINED
 from knowledge_base import KnowledgeBase
-from knowledge_base.states import name_of
+from knowledge_base.states import known_state, name_of
 
 STYLESHEET = Path(__file__).resolve().parent / "report.css"
 TOP_TOPICS = 15
@@ -131,9 +131,13 @@ def _feedback(feedback: Dict[str, Feedback], kb: KnowledgeBase) -> str:
 
 
 def _states(insights: Insights) -> str:
-    if not insights.states:
+    rows = [
+        (name_of(code), n)
+        for code, n in insights.states.most_common()
+        if known_state(code) == code  # never a KeyError for a value that is no state
+    ]
+    if not rows:
         return _nothing("No parent named a state in this period.")
-    rows = [(name_of(code), n) for code, n in insights.states.most_common()]
     return charts.bar_chart("Conversations per state named", rows)
 
 

@@ -16,6 +16,7 @@ from insights.turns import (
     Turn,
     question_before,
 )
+from knowledge_base.states import known_state
 
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -128,7 +129,8 @@ def compute(turns: List[Turn], period: Period) -> Insights:
         insights.per_day.setdefault(day_of(turn.timestamp), Volume()).messages += 1
         insights.per_channel.setdefault(turn.channel, Volume()).messages += 1
         insights.outcomes[turn.outcome] += 1
-        states_of[turn.conversation].update(turn.states)
+        # Only known states: a Turn built from older or hand-made events may hold junk.
+        states_of[turn.conversation].update(c for c in map(known_state, turn.states) if c)
         if turn.outcome == ANSWERED and turn.topic:
             insights.topics[turn.topic] += 1
         elif turn.outcome == DECLINED:

@@ -1,4 +1,12 @@
-"""The declined questions as a TSV, ready to label and add to the training data."""
+"""The declined questions as a TSV, ready to label and add to the training data.
+
+The content owner opens it in a spreadsheet (docs/content-guide.md), and what a parent typed
+could otherwise run there as a formula (``=HYPERLINK(…)``, ``+cmd|…``). So, as the OWASP
+CSV-injection guidance says, every cell has its whitespace collapsed (no tab or line break
+inside a cell can start another cell or row) and a cell that would begin with ``=``, ``+``,
+``-``, ``@``, a tab, a carriage return or a double quote (which would start a quoted field)
+gets a leading ``'``, which spreadsheets read as "this is text"; the header says to drop it.
+"""
 
 from __future__ import annotations
 
@@ -21,11 +29,17 @@ HEADER = """\
 #  3. Run `make train`, then `make test`.
 # Columns: text (as the parent typed it, after redaction), suggested_intent, count (times
 # asked in the period), first_seen (UTC date), cluster (the group number in the report).
+# A text that began with =, +, -, @ or " has a ' added in front, so that the spreadsheet
+# shows it as text and never runs it as a formula: drop that ' when copying it to data/nlu/.
 """
+# A cell starting with one of these could be read as a formula (or a quoted field).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", '"')
 
 
 def _cell(value: object) -> str:
-    return " ".join(str(value).split())
+    """One cell: whitespace collapsed, and ``'`` in front of what could start a formula."""
+    text = " ".join(str(value).split())
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def rows(clusters: List[Cluster]) -> List[Tuple[str, str, int, dt.date, int]]:

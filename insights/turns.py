@@ -8,6 +8,8 @@ the actions set (actions/actions.py):
 - declined: the assistant said ``utter_out_of_scope`` ("that's not something I cover"),
   whether straight away or after a "Did you mean…" that missed;
 - anything else (a greeting, thanks, feedback, a state, "talk to a person") is "other".
+A ``us_state`` value that is no known state (stored before the slot refused them) is
+skipped.
 A conversation is one session of one sender (``session_started`` begins the next).
 """
 
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from insights.store import StoredEvent
+from knowledge_base.states import known_state
 
 ANSWERED, CLARIFIED, DECLINED, OTHER = "answered", "clarified", "declined", "other"
 DECLINE_RESPONSE = "utter_out_of_scope"
@@ -79,8 +82,12 @@ def _apply(turn: Turn, event: StoredEvent) -> None:
             turn.topic = str(value)
         elif name == "fallback_stage":
             turn.stage = str(value)
-        elif name == "us_state" and value not in turn.states:
-            turn.states.append(str(value))
+        elif name == "us_state":
+            # Stored as sent: an old conversation, or a typed payload, may hold "XX",
+            # markup or a number. Only a known state counts (knowledge_base.states).
+            code = known_state(value)
+            if code and code not in turn.states:
+                turn.states.append(code)
     elif event.type_name == "bot":
         if (data.get("metadata") or {}).get("utter_action") == DECLINE_RESPONSE:
             turn.declined = True

