@@ -18,6 +18,7 @@ RASA_SERVER_MODULES = [
     "service.degraded_actions",
     "service.http_headers",
     "service.tracker_store",
+    "service.strict_tracker_store",
     "service.lock_store",
 ] + sorted(f"channels.{m.name}" for m in pkgutil.iter_modules(channels.__path__))
 
