@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from harness.servers import Servers  # noqa: E402
+from scripts.field_benchmark import score_field  # noqa: E402
 
 RASA = [sys.executable, "-m", "rasa"]
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
@@ -191,6 +192,7 @@ def main() -> int:
                 check=False,
             )
             rescore_with_label_updates(eval_dir, results)
+            score_field(f"http://localhost:{rasa_port}", eval_dir, work)
         else:
             print(f"accuracy: skipped, no score.py in {eval_dir}")
     finally:

@@ -1,0 +1,96 @@
+"""The field benchmark (eval/field/questions.tsv): parents' own questions, scored by site half.
+
+Each half (``train``: may be learned from; ``heldout``: never trained or tuned on) is written
+as a plain TSV and scored with the team's own client (``../shared/eval/score.py``) against a
+running assistant, as any client would; the held-out half is also scored on its ``real``
+questions alone (written by parents, not by an FAQ page's author).
+
+Usage: python scripts/field_benchmark.py --url http://localhost:5005 [--eval-dir ../shared/eval]
+``scripts/benchmark.py`` (``make benchmark``) calls ``score_field`` with its own servers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+FIELD = ROOT / "eval" / "field" / "questions.tsv"
+SPLITS = ("heldout", "train")
+KINDS = ("real", "faq", "paraphrase")
+
+
+def load(path: Path = FIELD) -> List[Dict[str, str]]:
+    """The rows, without the header comment (lines starting with "#")."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def site_group(host: str) -> str:
+    """The registered domain a site belongs to: both halves never share one."""
+    parts = host.lower().removeprefix("www.").split(".")
+    if len(parts) >= 3 and parts[-1] in ("us", "uk") and parts[-2] in ("state", "k12", "co", "gov"):
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+def write_questions(rows: Iterable[Dict[str, str]], path: Path) -> int:
+    """``rows`` as score.py reads them (id, question, accept); how many."""
+    rows = list(rows)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        writer.writerow(["id", "question", "accept"])
+        writer.writerows([r["id"], r["question"], r["accept"]] for r in rows)
+    return len(rows)
+
+
+def score_field(url: str, eval_dir: Path, work: Optional[Path] = None) -> None:
+    """Print score.py's figures for the held-out half, its real questions, and the train half."""
+    score = eval_dir / "score.py"
+    if not score.exists():
+        print(f"field benchmark: skipped, no score.py in {eval_dir}")
+        return
+    work = work or Path(tempfile.mkdtemp(prefix="iep-field-"))
+    rows = load()
+    sets = [
+        ("held-out half (never trained on)", [r for r in rows if r["split"] == "heldout"]),
+        (
+            "held-out half, real parents' questions only",
+            [r for r in rows if r["split"] == "heldout" and r["kind"] == "real"],
+        ),
+        ("train half", [r for r in rows if r["split"] == "train"]),
+    ]
+    for number, (label, subset) in enumerate(sets):
+        path = work / f"field_{number}.tsv"
+        count = write_questions(subset, path)
+        sites = len({site_group(r["site"]) for r in subset})
+        print(f"field benchmark, {label} ({count} questions from {sites} sites, {FIELD.name}):")
+        sys.stdout.flush()
+        result = subprocess.run(
+            [sys.executable, str(score), "--url", url, "--questions", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        for line in result.stdout.splitlines():
+            if line.startswith("  "):  # the in-scope and out-of-scope lines
+                print(line)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://localhost:5005")
+    parser.add_argument("--eval-dir", default=str(ROOT.parent / "shared" / "eval"))
+    args = parser.parse_args()
+    score_field(args.url, Path(args.eval_dir))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
