@@ -58,11 +58,12 @@ def score_field(url: str, eval_dir: Path, work: Optional[Path] = None) -> None:
         return
     work = work or Path(tempfile.mkdtemp(prefix="iep-field-"))
     rows = load()
+    held_out = [r for r in rows if r["split"] == "heldout" and r.get("exposed") != "yes"]
     sets = [
-        ("held-out half (never trained on)", [r for r in rows if r["split"] == "heldout"]),
+        ("held-out half (never trained on; exposed rows left out)", held_out),
         (
             "held-out half, real parents' questions only",
-            [r for r in rows if r["split"] == "heldout" and r["kind"] == "real"],
+            [r for r in held_out if r["kind"] == "real"],
         ),
         ("train half", [r for r in rows if r["split"] == "train"]),
     ]

@@ -56,6 +56,7 @@ def test_every_row_is_well_formed_and_labelled_with_known_topics():
         assert row["kind"] in KINDS and row["split"] in SPLITS, row["id"]
         assert row["url"].startswith(("http://", "https://")) and row["site"], row["id"]
         assert row["question"].strip() and "\t" not in row["question"], row["id"]
+        assert row["exposed"] in ("", "yes") and not (row["exposed"] and row["split"] == "train")
 
 
 def test_the_halves_share_no_site_and_are_of_similar_size():
