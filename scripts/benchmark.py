@@ -2,6 +2,9 @@
 REST round trip for knowledge-base answers, and memory of each server. Prints numbers.
 
 Usage: python scripts/benchmark.py [--eval-dir ../shared/eval] [--requests 200] [--skip-cv]
+       [--skip-split]
+Accuracy: the dev set, the field benchmark's held-out and train halves
+(scripts/field_benchmark.py) and our own 80/20 split.
 (`make benchmark` runs it after setting up.) It starts its own servers on free ports with
 a throw-away tracker store, so it does not disturb a running assistant.
 """
@@ -126,11 +129,43 @@ def rescore_with_label_updates(eval_dir: Path, results_path: Path) -> None:
     )
 
 
+def own_split() -> None:
+    """Our own examples, 80/20 (seed 42, scripts/choose_threshold.py): the figures at the
+    threshold config.yml uses, beside the field benchmark's held-out half."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    [fallback] = [c for c in config["pipeline"] if c["name"] == "FallbackClassifier"]
+    threshold = float(fallback["threshold"])
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "choose_threshold.py")],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = result.stdout.splitlines()
+    row = next((line for line in lines if line.startswith(f"  {threshold:4.2f} ")), None)
+    print("own examples, 80/20 split (scripts/choose_threshold.py):")
+    if row is None:
+        print("  no figures; see scripts/choose_threshold.py's output")
+        return
+    correct, wrong, declined, oos_answered, _ = row.split()[1:]
+    print(f"  {next(line for line in lines if line.startswith('held-out examples'))}")
+    print(
+        f"  at threshold {threshold:.2f}: topic questions correct {correct}  wrong {wrong}  "
+        f"declined {declined}; out-of-scope answered with a topic {oos_answered}"
+    )
+    recommended = [line for line in lines if line.startswith("recommended")]
+    print(f"  {recommended[0] if recommended else lines[-1]}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--eval-dir", default=str(ROOT.parent / "shared" / "eval"))
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--skip-cv", action="store_true")
+    ap.add_argument("--skip-split", action="store_true", help="skip our own 80/20 split")
     args = ap.parse_args()
     os.chdir(ROOT)
     work = Path(tempfile.mkdtemp(prefix="iep-bench-"))
@@ -198,6 +233,8 @@ def main() -> int:
     finally:
         servers.stop()
 
+    if not args.skip_split:
+        own_split()
     if not args.skip_cv:
         result = subprocess.run(
             RASA
