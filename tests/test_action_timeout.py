@@ -29,6 +29,7 @@ from contract.conversations import log_tag
 from harness.servers import MODEL, Servers
 from service import degraded_actions
 from service.degraded_actions import DEFAULT_TIMEOUT, action_timeout, guard
+from tests.conftest import topics_in
 from tests.smtp_sink import SmtpSink
 
 APOLOGY = "Sorry, the assistant has a problem right now. Call the helpline."
@@ -262,14 +263,6 @@ def texts(messages: List[Dict[str, Any]]) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
 
 
-def topics(messages: List[Dict[str, Any]]) -> List[str]:
-    return [
-        m["custom"]["topic"]
-        for m in messages
-        if isinstance(m.get("custom"), dict) and m["custom"].get("topic")
-    ]
-
-
 def timed_ask(servers: Servers, sender: str, text: str) -> Tuple[str, float]:
     started = time.perf_counter()
     try:
@@ -281,7 +274,7 @@ def timed_ask(servers: Servers, sender: str, text: str) -> Tuple[str, float]:
 
 def test_a_stopped_action_server_gets_the_apology_fast_and_answers_again_once_resumed(servers, kb):
     known = "timeout-" + uuid.uuid4().hex
-    assert topics(ask(servers, known, "is mediation free?")) == ["cost"]
+    assert topics_in(ask(servers, known, "is mediation free?")) == ["cost"]
     os.kill(servers.actions.pid, signal.SIGSTOP)
     try:
         new_said, new_seconds = timed_ask(servers, "timeout-" + uuid.uuid4().hex, "hello")
@@ -295,8 +288,8 @@ def test_a_stopped_action_server_gets_the_apology_fast_and_answers_again_once_re
         assert kb.help_contacts[0].name in said
         assert seconds < TIMEOUT + MARGIN
     # Resumed: the next question is answered as usual, in both conversations.
-    assert topics(ask(servers, known, "is mediation free?", wait=TIMEOUT + MARGIN)) == ["cost"]
-    assert topics(ask(servers, "timeout-" + uuid.uuid4().hex, "do i need a lawyer")) == [
+    assert topics_in(ask(servers, known, "is mediation free?", wait=TIMEOUT + MARGIN)) == ["cost"]
+    assert topics_in(ask(servers, "timeout-" + uuid.uuid4().hex, "do i need a lawyer")) == [
         "attorneys"
     ]
     log = (servers.workdir / "rasa.log").read_text(encoding="utf-8")
