@@ -34,6 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from nlu_components import questions
+from nlu_components.mediation_mention import names_mediation
 from nlu_components.minilm import shared_encoder
 from nlu_components.minilm_featurizer import MiniLMFeaturizer
 
@@ -202,9 +203,12 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         return [{"name": str(classes[i]), "confidence": float(probabilities[i])} for i in order]
 
     def _question_rankings(self, text: str) -> List[List[Dict[str, Any]]]:
-        """A ranking for each question-like segment of a message of several segments."""
+        """A ranking for each question-like segment of a message of several segments.
+
+        A sentence that names mediation counts as one even without a question mark: "a
+        friend said something about mediation but I have no money for a lawyer" asks."""
         parts = questions.segments(text)
-        asked = [s for s in parts if questions.is_question(s)]
+        asked = [s for s in parts if questions.is_question(s) or names_mediation(s)]
         if self.segment_classifier is None or len(parts) < 2 or not asked:
             return []
         embeddings = shared_encoder(int(self.config["max_length"])).encode(asked)
