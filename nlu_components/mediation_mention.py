@@ -27,9 +27,11 @@ TOPIC_INTENT_PREFIX = "ask_"
 
 # The word itself and the ways parents spell it (English and Spanish).
 _MEDIATION = re.compile(
-    r"^(?:m[ei]d+[iy]?a?t(?:e|ed|es|ing|ion|ions|ors?|er|ers)?"
+    r"^(?:m[ei]d+[iy]?a?t(?:e|ed|es|ing|ion|ions)?"
     r"|m[ei]d+[iy]?at?i?[oó]n|mediaci[oó]n|mediat?ion|meditation)$"
 )
+# Asking about the mediator is asking about a topic (who they are, whether they are neutral).
+_MEDIATOR = re.compile(r"^m[ei]d+[iy]?a?t[oe]rs?$")
 _WORD = re.compile(r"[a-záéíóúñ']+")
 
 # Words that add nothing to "tell me about mediation": who suggested it, filler, pronouns.
@@ -40,7 +42,7 @@ VAGUE_WORDS: FrozenSet[str] = frozenset(
     anybody everyone people friend friends school district teacher teachers principal
     iep lawyer advocate doctor counselor
     do does did dont don't doing done should shud shld could would can will is are was
-    were be been being have has had get got go going try trying
+    were be been being have has had get got try trying
     what whats what's wat wut wht huh hmm um uh so ok okay oh well just really again also
     now then there here please pls plz thanks thx help hi hello hey
     said say says saying told tell telling mentioned mention mentions suggested suggest
@@ -79,7 +81,9 @@ def _one_edit(a: str, b: str) -> bool:
 
 def names_mediation(text: str) -> bool:
     """The message contains the word mediation (or mediate, mediator…), spelled loosely."""
-    return any(_MEDIATION.match(w) for w in _WORD.findall((text or "").lower()))
+    return any(
+        _MEDIATION.match(w) or _MEDIATOR.match(w) for w in _WORD.findall((text or "").lower())
+    )
 
 
 def only_names_mediation(text: str) -> bool:

@@ -30,6 +30,8 @@ SAYS_MORE = [
     "my son was suspended, can mediation help",
     "we don't want mediation",
     "someone said I should sue the district",
+    "What is a mediator?",
+    "Should You Go To Mediation?",
     "",
 ]
 
