@@ -17,6 +17,8 @@ from actions import followups, input_checks, rendering
 from knowledge_base import KnowledgeBase
 from knowledge_base import default as default_kb
 from knowledge_base import states as state_names
+from nlu_components import questions
+from nlu_components.mediation_words import names_mediation
 
 # Loaded when the action server imports this module: a malformed knowledge base
 # stops the server at start-up instead of failing a parent's question later.
@@ -27,6 +29,9 @@ OFFERED_TOPICS = "offered_topics"
 US_STATE = "us_state"
 SECOND_QUESTION = "second_question"
 FALLBACK_STAGE = "fallback_stage"
+# Below this, "out of scope" is a guess: a message that names mediation then gets
+# "Did you mean…" with its two likeliest topics before the decline.
+SURELY_OUT_OF_SCOPE = 0.8
 # "and if that fails?", "is that binding?", "can we use mediation for that?"
 FOLLOWUP_INTENTS = {
     "followup_if_fails": "if_fails",
@@ -359,8 +364,24 @@ class ActionSomethingElse(Action):
         return ask_what_else(dispatcher, tracker)
 
 
+def may_be_about_mediation(tracker: Tracker) -> bool:
+    """A story of several sentences that names mediation, read as out of scope but not
+    surely: "...a friend said something about mediation but I have no money for a lawyer.
+    what do I do" is worth "Did you mean…" before "That's not something I cover". A single
+    plain question ("will the state give us an interpreter at mediation?") gets its
+    decline at once."""
+    text = tracker.latest_message.get("text") or ""
+    intent = tracker.latest_message.get("intent") or {}
+    return (
+        names_mediation(text)
+        and len(questions.segments(text)) >= 2
+        and float(intent.get("confidence") or 0.0) < SURELY_OUT_OF_SCOPE
+    )
+
+
 class ActionDecline(Action):
-    """Out of scope: no topic answer, point to human help."""
+    """Out of scope: no topic answer, point to human help. When the message names
+    mediation and the classifier was not sure, ask "Did you mean…" first."""
 
     def name(self) -> Text:
         return "action_decline"
@@ -368,6 +389,8 @@ class ActionDecline(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        if may_be_about_mediation(tracker):
+            return clarify_or_decline(dispatcher, tracker)
         return decline(dispatcher, tracker)
 
 

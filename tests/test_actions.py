@@ -110,6 +110,26 @@ def test_low_confidence_offers_the_two_likeliest_topics_by_title(kb):
     assert slots_set(events)["offered_topics"] == ["scheduling", "duration"]
 
 
+def test_an_unsure_decline_of_a_story_naming_mediation_asks_did_you_mean_first(kb):
+    messages, events = run_action(actions.ActionDecline(), "out_of_scope_unsure_mediation_story")
+    assert topics_in(messages) == []
+    assert messages[0]["response"] == "utter_clarify"
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/ask_what_is_mediation",
+        "/ask_attorneys",
+        "/something_else",
+    ]
+    assert slots_set(events)["fallback_stage"] == "clarifying"
+
+
+@pytest.mark.parametrize(
+    "fixture", ["out_of_scope_sure_mediation", "out_of_scope_unsure_mediation_question"]
+)
+def test_a_sure_decline_or_a_single_question_naming_mediation_is_still_a_decline(fixture):
+    messages, _ = run_action(actions.ActionDecline(), fixture)
+    assert [m["response"] for m in messages] == ["utter_out_of_scope", "utter_help_contacts"]
+
+
 def test_second_miss_in_a_row_ends_in_the_help_message():
     messages, _ = run_action(actions.ActionHandleLowConfidence(), "low_confidence_second")
     assert [m["response"] for m in messages] == ["utter_out_of_scope", "utter_help_contacts"]

@@ -7,11 +7,8 @@ import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.mediation_mention import (
-    VagueMediationClassifier,
-    names_mediation,
-    only_names_mediation,
-)
+from nlu_components.mediation_mention import VagueMediationClassifier
+from nlu_components.mediation_words import names_mediation, only_names_mediation
 
 VAGUE = [
     "medation sombody said i shud do it??",
