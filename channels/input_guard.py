@@ -18,8 +18,8 @@ for the web chat, REST and every messaging app:
   a polite "please shorten your question";
 - a typed intent payload (``/restart``, ``/feedback{...}``) acts only when the assistant
   itself offered it (a button in this conversation, feedback on an answered topic, or
-  one of the widget's fixed controls, ``/confirm_erase`` among them); otherwise it is read
-  as plain words;
+  one of the widget's fixed controls, ``/confirm_erase`` among them) or asks a topic
+  (``/ask_cost``, no entities); otherwise it is read as plain words;
 - whatever goes wrong downstream (action server down, a crash), the parent never gets
   an empty reply: a short apology with the help contacts goes out instead; a turn that
   could not be stored gets that apology instead of its answer.
@@ -53,6 +53,10 @@ UNSUPPORTED_MESSAGE = "/unsupported_message"
 ERASE_PAYLOAD = "/confirm_erase"
 ALWAYS_ALLOWED_INTENTS = frozenset({"human_handoff", UNSUPPORTED_MESSAGE[1:], ERASE_PAYLOAD[1:]})
 FEEDBACK_INTENT = "feedback"
+# A topic button ("/ask_duration") asks what the parent could have typed, so it is taken
+# even when this conversation did not offer it: a quick reply kept in Messenger or Telegram
+# after the conversation was erased or expired, the FAQ page's "ask the assistant".
+TOPIC_PAYLOAD = re.compile(r"ask_[a-z0-9_]{1,60}")
 UNAVAILABLE_RESPONSE = "utter_assistant_unavailable"
 
 
@@ -123,7 +127,7 @@ def payload_is_offered(text: Text, events: Iterable[Dict[Text, Any]]) -> bool:
     events = list(events)
     intent, _, raw_entities = text[1:].partition("{")
     intent = intent.strip()
-    if intent in ALWAYS_ALLOWED_INTENTS and not raw_entities:
+    if (intent in ALWAYS_ALLOWED_INTENTS or TOPIC_PAYLOAD.fullmatch(intent)) and not raw_entities:
         return True
     if text in offered_payloads(events):
         return True

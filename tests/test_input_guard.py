@@ -134,7 +134,8 @@ def test_a_digit_or_a_word_goes_to_nlu(text):
             '/feedback{"helpful": "no", "topic": "cost", "extra": 1}',
             'feedback{"helpful": "no", "topic": "cost", "extra": 1}',
         ),
-        ("/ask_attorneys", "ask_attorneys"),
+        ('/ask_attorneys{"us_state": "XX"}', 'ask_attorneys{"us_state": "XX"}'),
+        ("/ask_Attorneys now", "ask_Attorneys now"),
         ("//", ""),
     ],
 )
@@ -161,10 +162,18 @@ def test_payloads_from_the_assistants_own_controls_act(payload):
     assert agent.seen[0].text == payload
 
 
-def test_a_button_payload_is_refused_in_a_conversation_that_never_offered_it():
+def test_a_topic_button_acts_in_a_conversation_that_never_offered_it():
+    """A quick reply kept in the app after the conversation was erased asks its topic, as
+    the parent could have typed it; it sets nothing else."""
     agent = Recorder()
     run(guarded(agent, events=[]), "/ask_benefit_low_cost")
-    assert agent.seen[0].text == "ask_benefit_low_cost"
+    assert agent.seen[0].text == "/ask_benefit_low_cost"
+
+
+def test_another_button_payload_is_refused_in_a_conversation_that_never_offered_it():
+    agent = Recorder()
+    run(guarded(agent, events=[]), "/choose_option")
+    assert agent.seen[0].text == "choose_option"
 
 
 def test_when_nothing_is_sent_the_parent_gets_the_apology():
