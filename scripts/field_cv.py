@@ -118,6 +118,10 @@ def cache_embeddings() -> None:
     MiniLMEncoder._encode_many = encode_many  # type: ignore[method-assign]
 
 
+async def parse_all(agent: object, rows: List[Dict[str, str]]) -> List[dict]:
+    return [await agent.parse_message(r["question"]) for r in rows]  # type: ignore[attr-defined]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", default=str(ROOT / "config.yml"))
@@ -154,21 +158,14 @@ def main() -> int:
             train_file = Path(tmp) / "nlu.yml"
             train_file.write_text(subset.nlu_as_yaml(), encoding="utf-8")
             model = train_nlu(args.config, str(train_file), tmp, fixed_model_name="fold")
-            agent = Agent.load(model)
-
-            async def parse_all() -> List[dict]:
-                return [await agent.parse_message(r["question"]) for r in fold]
-
-            for row, parse in zip(fold, asyncio.run(parse_all())):
+            for row, parse in zip(fold, asyncio.run(parse_all(Agent.load(model), fold))):
                 parses[row["id"]] = parse
     print(f"train half, {args.folds} folds by site ({len(rows)} questions), config {args.config}:")
     for threshold in THRESHOLDS:
-        results = [(r["accept"], judge(r["accept"], decide(parses[r["id"]], threshold))) for r in rows]
-        real = [
-            (r["accept"], judge(r["accept"], decide(parses[r["id"]], threshold)))
-            for r in rows
-            if r["kind"] == "real"
+        results = [
+            (r["accept"], judge(r["accept"], decide(parses[r["id"]], threshold))) for r in rows
         ]
+        real = [res for res, r in zip(results, rows) if r["kind"] == "real"]
         print(f"  threshold {threshold:.2f}: {summary(results)}")
         print(f"        real only: {summary(real)}")
     return 0
