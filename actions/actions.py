@@ -7,13 +7,14 @@ base, fixed phrases from the domain's responses.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import followups, input_checks, rendering
+from contract.nlu import AMBIGUITY_THRESHOLD, ANSWER_THRESHOLD
 from knowledge_base import KnowledgeBase
 from knowledge_base import default as default_kb
 from knowledge_base import states as state_names
@@ -140,17 +141,49 @@ def fallback_stage(tracker: Tracker) -> Optional[str]:
     return stage
 
 
+def answers_by_confidence(tracker: Tracker) -> List[Tuple[str, float]]:
+    """The topics the intent ranking leads to, best first, each with the summed confidence
+    of every intent that leads to it: with no topic before, "wat happens if it dosnt
+    work" split between "and if that fails?" (0.47) and "what if there's no agreement"
+    (0.40), which give the same answer."""
+    totals: Dict[str, float] = {}
+    for entry in tracker.latest_message.get("intent_ranking") or []:
+        name = str(entry.get("name") or "")
+        kind = FOLLOWUP_INTENTS.get(name)
+        if kind is not None:
+            topic: Optional[str] = KB.followup(tracker.get_slot(LAST_TOPIC), kind)
+        else:
+            topic = followups.topic_for_intent(name, KB.topics)
+        if topic:
+            totals[topic] = totals.get(topic, 0.0) + float(entry.get("confidence") or 0.0)
+    return sorted(totals.items(), key=lambda item: -item[1])
+
+
+def one_clear_answer(tracker: Tracker) -> Optional[str]:
+    """The topic whose intents together clear the answer bar, well ahead of the next."""
+    ranked = answers_by_confidence(tracker)
+    if not ranked:
+        return None
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    topic, confidence = ranked[0]
+    if confidence >= ANSWER_THRESHOLD and confidence - runner_up >= AMBIGUITY_THRESHOLD:
+        return topic
+    return None
+
+
 def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """Ask which of the two likeliest topics was meant; a miss right after that question
-    or after "What would you like to know?", or when no two topics are plausible, gets
-    the help contacts."""
+    """Answer when the intents that lead to one topic are sure together; otherwise ask
+    which of the two likeliest topics was meant. A miss right after that question or after
+    "What would you like to know?", or when no two topics are plausible, gets the help
+    contacts."""
     text = tracker.latest_message.get("text") or ""
+    readable = input_checks.classify(text) == "readable"
+    first_miss = fallback_stage(tracker) not in (CLARIFYING, ASKED_AGAIN)
+    clear = one_clear_answer(tracker) if readable and first_miss else None
+    if clear:
+        return answer_topic(dispatcher, tracker, clear)
     candidates = followups.top_topics(tracker.latest_message.get("intent_ranking") or [], KB.topics)
-    if (
-        fallback_stage(tracker) in (CLARIFYING, ASKED_AGAIN)
-        or len(candidates) < 2
-        or input_checks.classify(text) != "readable"
-    ):
+    if not first_miss or len(candidates) < 2 or not readable:
         return decline(dispatcher, tracker)
     send_with_options(dispatcher, "utter_clarify", rendering.clarify_buttons(KB, candidates))
     return [SlotSet(OFFERED_TOPICS, candidates), SlotSet(FALLBACK_STAGE, CLARIFYING)]

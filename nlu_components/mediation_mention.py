@@ -53,9 +53,10 @@ class VagueMediationClassifier(GraphComponent):
 
     def _found_topic(self, message: Message) -> bool:
         intent = message.get(INTENT) or {}
-        return str(intent.get("name", "")).startswith(TOPIC_INTENT_PREFIX) and float(
-            intent.get("confidence") or 0.0
-        ) >= self.topic_confident
+        return (
+            str(intent.get("name", "")).startswith(TOPIC_INTENT_PREFIX)
+            and float(intent.get("confidence") or 0.0) >= self.topic_confident
+        )
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

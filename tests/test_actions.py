@@ -130,6 +130,24 @@ def test_a_sure_decline_or_a_single_question_naming_mediation_is_still_a_decline
     assert [m["response"] for m in messages] == ["utter_out_of_scope", "utter_help_contacts"]
 
 
+def test_intents_that_lead_to_one_answer_are_sure_together(kb):
+    """ "wat happens if it dosnt work" as a first message: "and if that fails?" (0.47) and
+    "what if there's no agreement" (0.40) both lead to the no-agreement answer."""
+    messages, events = run_action(
+        actions.ActionHandleLowConfidence(), "low_confidence_split_between_one_answer"
+    )
+    assert topics_in(messages) == [kb.followup(None, "if_fails")] == ["outcome_no_agreement"]
+    assert slots_set(events)["last_topic"] == "outcome_no_agreement"
+
+
+def test_after_another_topic_the_same_split_is_two_answers_and_asks():
+    messages, _ = run_action(
+        actions.ActionHandleLowConfidence(), "low_confidence_split_after_resolution_meeting"
+    )
+    assert topics_in(messages) == []
+    assert [b["payload"] for b in messages[0]["buttons"]][:1] == ["/ask_outcome_no_agreement"]
+
+
 def test_second_miss_in_a_row_ends_in_the_help_message():
     messages, _ = run_action(actions.ActionHandleLowConfidence(), "low_confidence_second")
     assert [m["response"] for m in messages] == ["utter_out_of_scope", "utter_help_contacts"]

@@ -183,3 +183,14 @@ def test_no_conversation_test_turn_is_a_training_example():
     ]
     assert len(turns) > 40
     assert [t.strip() for t in turns if _plain(t) in trained] == []
+
+
+def test_config_uses_the_contract_answer_threshold():
+    """The actions sum intents against the same bar the NLU applies (contract/nlu.py)."""
+    from contract.nlu import AMBIGUITY_THRESHOLD, ANSWER_THRESHOLD
+
+    config = yaml.safe_load((REPO / "config.yml").read_text(encoding="utf-8"))
+    by_name = {c["name"].rsplit(".", 1)[-1]: c for c in config["pipeline"]}
+    assert by_name["FallbackClassifier"]["threshold"] == ANSWER_THRESHOLD
+    assert by_name["FallbackClassifier"]["ambiguity_threshold"] == AMBIGUITY_THRESHOLD
+    assert by_name["VagueMediationClassifier"]["topic_confident"] == ANSWER_THRESHOLD

@@ -45,28 +45,36 @@ def test_messages_that_say_more_are_left_to_the_classifier(text):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("mediator", True), ("they want to mediate", True), ("medical records", False),
-     ("immediate help", False), ("meeting", False)],
+    [
+        ("mediator", True),
+        ("they want to mediate", True),
+        ("medical records", False),
+        ("immediate help", False),
+        ("meeting", False),
+    ],
 )
 def test_names_mediation(text, expected):
     assert names_mediation(text) is expected
 
 
 def _classified(text, name, confidence):
-    ranking = [{"name": name, "confidence": confidence},
-               {"name": "ask_cost", "confidence": 0.05}]
+    ranking = [{"name": name, "confidence": confidence}, {"name": "ask_cost", "confidence": 0.05}]
     message = Message(data={TEXT: text, INTENT: ranking[0], INTENT_RANKING_KEY: ranking})
     VagueMediationClassifier(VagueMediationClassifier.get_default_config()).process([message])
     return message
 
 
-@pytest.mark.parametrize("name, confidence", [("out_of_scope", 0.9), ("help", 0.5),
-                                              ("ask_voluntary", 0.2), ("describe_dispute", 0.7)])
+@pytest.mark.parametrize(
+    "name, confidence",
+    [("out_of_scope", 0.9), ("help", 0.5), ("ask_voluntary", 0.2), ("describe_dispute", 0.7)],
+)
 def test_a_vague_mention_becomes_what_is_mediation(name, confidence):
     message = _classified("medation sombody said i shud do it??", name, confidence)
     assert message.get(INTENT) == {"name": "ask_what_is_mediation", "confidence": 1.0}
     assert [r["name"] for r in message.get(INTENT_RANKING_KEY)][:2] == [
-        "ask_what_is_mediation", name]
+        "ask_what_is_mediation",
+        name,
+    ]
 
 
 def test_a_topic_the_classifier_found_is_kept():

@@ -1,0 +1,14 @@
+"""The NLU's answer bar, shared by config.yml and the actions.
+
+config.yml's FallbackClassifier and VagueMediationClassifier use these values (a test
+checks they agree); the low-confidence action uses them to tell whether the intents that
+lead to one answer, taken together, clear the same bar.
+"""
+
+from __future__ import annotations
+
+# Below this, the top intent is not answered: "Did you mean…" (docs/nlu.md says how it
+# was chosen: scripts/choose_threshold.py).
+ANSWER_THRESHOLD = 0.60
+# Two intents closer than this are ambiguous.
+AMBIGUITY_THRESHOLD = 0.05
