@@ -36,7 +36,8 @@ def test_every_topic_renders_with_the_contract(kb):
 def test_source_line_names_article_paragraphs_and_regulation(kb):
     line = rendering.source_line(kb, kb.topic("cost"))
     assert line.startswith(f"Source: “{kb.article.title}”")
-    assert "¶" in line and line.endswith("34 CFR 300.506(b)(4)")
+    assert "¶" in line and "; 34 CFR 300.506(b)(4); " in line
+    assert line.endswith(kb.references["wsems"].title)  # named sources come last
 
 
 def test_regulation_citation_names_each_section_once_then_its_paragraphs():
