@@ -228,3 +228,23 @@ def test_every_cited_regulation_section_links_to_its_text(kb):
         for ref in kb.topic(topic_id).regulation_refs:
             section = kb.regulation_section(ref)
             assert section.url.startswith("https://") and section.section in section.url, ref
+
+
+def test_pennsylvania_lets_the_parent_bring_a_lawyer_since_2021(kb):
+    """ODR allowed attorneys at mediation from March 1, 2021 (the parent decides; the
+    district may bring one only if the parent does). The old "attorneys can't attend" was
+    out of date."""
+    note = kb.state_note("PA", "attorneys").note
+    assert "March 1, 2021" in note and "only if you do" in note
+    assert "can't attend" not in note
+    details = kb.topic("attorneys").details
+    assert "Pennsylvania, since March 2021" in details and "can't\n" not in details
+    assert "pa_attorneys_2021" in kb.topic("attorneys").source.references
+
+
+def test_the_sms_privacy_line_promises_only_what_redaction_hides(kb):
+    """Redaction hides e-mail addresses, phone and ID numbers, not names or street
+    addresses: the SMS line must not say "contact details"."""
+    sms = kb.notice.sms
+    assert "contact details" not in sms
+    assert "emails, phone and ID numbers hidden" in sms
