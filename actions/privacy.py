@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import followups, rendering
 from actions.actions import KB, send_with_options
 from actions.domain_options import domain_buttons
+from contract import CONVERSATION_ERASED
 
 ERASE_SLOT = "erase_requested"  # read by service/tracker_store.py
 ASK_ERASE = "utter_ask_erase"
@@ -65,5 +66,10 @@ class ActionEraseConversation(Action):
             if followups.pick_option(tracker.latest_message.get("text") or "", options) != 0:
                 dispatcher.utter_message(response="utter_erase_kept")
                 return []
-        dispatcher.utter_message(response="utter_conversation_erased")
+        # Our widget deletes its copy in this browser when it sees the event.
+        dispatcher.utter_message(
+            **rendering.reply_message(
+                response="utter_conversation_erased", event=CONVERSATION_ERASED
+            )
+        )
         return [SlotSet(ERASE_SLOT, True), ActiveLoop(None)]

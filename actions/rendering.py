@@ -161,12 +161,16 @@ def reply_message(
     options: Sequence[Dict[str, Any]] = (),
     source: Optional[str] = None,
     topic: Optional[Dict[str, Any]] = None,
+    event: Optional[str] = None,
     **kwargs: Any,
 ) -> Message:
     """``dispatcher.utter_message`` arguments for one channel-neutral reply (see
     ``channels/styles.py``: each channel shows it in its own way); ``kwargs`` name a
-    domain response and its variables, whose text comes first."""
+    domain response and its variables, whose text comes first. ``event`` tells our web
+    clients something happened that they act on (``contract.CONVERSATION_ERASED``)."""
     reply = {"parts": list(parts), "source": source, "options": list(options), "topic": topic}
+    if event:
+        reply["event"] = event
     return {**kwargs, "json_message": {REPLY: reply}}
 
 

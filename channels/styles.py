@@ -255,8 +255,9 @@ def _render(
     rendered[0] = {**extra, **rendered[0]}
     if options and style.native_buttons:
         rendered[-1].update(buttons=fit_buttons(style, options), **dict(style.button_options))
-    if topic and style.web_client:
-        rendered[-1]["custom"] = {style.custom_key: topic} if style.custom_key else topic
+    web_custom = {**(topic or {}), **({"event": reply["event"]} if reply.get("event") else {})}
+    if web_custom and style.web_client:
+        rendered[-1]["custom"] = {style.custom_key: web_custom} if style.custom_key else web_custom
     return rendered
 
 

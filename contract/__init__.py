@@ -9,3 +9,8 @@ from __future__ import annotations
 # Metadata key: an opaque pseudonym of a web client's network address (REST, socket.io),
 # set by the channels; the callback-request limit counts by it. Never stored.
 CLIENT_TAG = "client_tag"
+
+# A reply's event for web clients: the conversation was deleted from the server, so the
+# widget deletes this browser's copy too (site/widget/src/chat.js keeps its own copy of
+# the name).
+CONVERSATION_ERASED = "conversation_erased"

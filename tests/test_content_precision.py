@@ -248,3 +248,15 @@ def test_the_sms_privacy_line_promises_only_what_redaction_hides(kb):
     sms = kb.notice.sms
     assert "contact details" not in sms
     assert "emails, phone and ID numbers hidden" in sms
+
+
+def test_callback_consent_says_the_emailed_copy_outlives_a_deletion():
+    """A callback request leaves the store by e-mail: "delete my conversation" cannot reach
+    that copy, so the parent is told before agreeing."""
+    import yaml
+
+    from tests.conftest import REPO
+
+    domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
+    consent = domain["responses"]["utter_ask_callback_consent"][0]["text"]
+    assert "by e-mail" in consent and "won't delete their copy" in consent

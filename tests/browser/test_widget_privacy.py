@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from harness.servers import Site
 from tests.browser.test_widget import ask, open_widget
 
 REPO = Path(__file__).resolve().parents[2]
@@ -229,3 +230,25 @@ def test_a_stored_conversation_idle_for_longer_than_the_retention_is_dropped(sta
     page.click("button.iep-chat-launcher")
     assert "planted answer" in page.locator(".iep-chat-log").inner_text()
     assert "iep-chat-transcript" in stored_keys(page)
+
+
+def test_the_browser_keeps_a_conversation_no_longer_than_the_server(
+    stack, page, tmp_path, monkeypatch
+):
+    """One retention value: the site build gives the widget the server's RETENTION_DAYS, so
+    the browser's copy goes when the server's does (issue 20)."""
+    servers, _ = stack
+    monkeypatch.setenv("RETENTION_DAYS", "7")
+    site = Site(tmp_path, servers.rasa_port)
+    try:
+        plant_conversation(page, site, days_idle=8)
+        page.goto(site.url("/demo/"))
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1000)
+        assert stored_keys(page) == []
+        plant_conversation(page, site, days_idle=6)
+        page.goto(site.url("/demo/"))
+        page.click("button.iep-chat-launcher")
+        assert "planted answer" in page.locator(".iep-chat-log").inner_text()
+    finally:
+        site.stop()

@@ -10,6 +10,8 @@ import { safeHttpUrl } from "./markdown.js";
 import { buildUi, loadCss, isFullScreen } from "./ui.js";
 
 const ERASE_PAYLOAD = "/confirm_erase";
+// The event the server's reply carries once it deleted the conversation (contract.CONVERSATION_ERASED).
+const ERASED_EVENT = "conversation_erased";
 const ERASE_SETTLE_MS = 400; // a reply may come in parts: wait this long after the last one
 
 export function createChat(config) {
@@ -394,6 +396,13 @@ export function createChat(config) {
     return null;
   }
 
+  function replyEvent(data) {
+    for (const holder of [data, data.data, data.custom]) {
+      if (holder && typeof holder === "object" && typeof holder.event === "string") return holder.event;
+    }
+    return "";
+  }
+
   function cleanQuickReplies(list) {
     if (!Array.isArray(list)) return null;
     const out = [];
@@ -426,6 +435,16 @@ export function createChat(config) {
     const text = replyText(data);
     if (state.erasing) {
       onEraseReply(text);
+      return;
+    }
+    if (replyEvent(data) === ERASED_EVENT) {
+      // "Delete my conversation", typed and confirmed: the server's copy is gone, so this
+      // browser's goes too, as with "Start over → also delete". The confirmation came as
+      // the message before (or in this one) and is shown again after the clearing.
+      const last = state.transcript[state.transcript.length - 1];
+      const confirmation = text && text.trim() ? text : last && last.from === "bot" ? last.text : "";
+      state.erasing = { replies: confirmation ? [confirmation] : [], settle: null, limit: null };
+      finishErase();
       return;
     }
     const custom = extractCustom(data);

@@ -36,7 +36,11 @@ export const DEFAULTS = {
   offlineGraceMs: 3000, // a supervisor restart takes seconds: only then call it unreachable
   deliveryTimeoutMs: 30000, // a queued message not sent by then is marked "Not delivered"
   eraseReplyMs: 5000, // how long "Start over" waits for the assistant to confirm a deletion
-  retentionDays: 90 // a stored conversation idle for longer is dropped from this browser
+  // A stored conversation idle for longer is dropped from this browser. The site build
+  // sets it to the server's RETENTION_DAYS (scripts/build_site.py), so both copies go
+  // together; a page may ask for less, never more.
+  // eslint-disable-next-line no-undef
+  retentionDays: typeof IEP_RETENTION_DAYS === "number" ? IEP_RETENTION_DAYS : 90
 };
 
 /** The configuration the widget runs with: the page's values where given and sensible. */
@@ -76,7 +80,7 @@ export function readConfig() {
     offlineGraceMs: pickNumber("offlineGraceMs"),
     deliveryTimeoutMs: pickNumber("deliveryTimeoutMs"),
     eraseReplyMs: pickNumber("eraseReplyMs"),
-    retentionDays: pickNumber("retentionDays")
+    retentionDays: Math.min(pickNumber("retentionDays"), DEFAULTS.retentionDays)
   };
   if (config.serverUrl.indexOf("__RASA_URL__") !== -1) {
     // The build step did not replace the placeholder: fall back to the default.
