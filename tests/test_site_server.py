@@ -47,11 +47,14 @@ def insights_site(tmp_path_factory):
     served.stop()
 
 
-def get(site: Site, path: str, **headers: str) -> Tuple[int, Dict[str, str], bytes]:
-    """One GET with exactly these headers (urllib would add and decode its own)."""
+def get(
+    site: Site, path: str, method: str = "GET", **headers: str
+) -> Tuple[int, Dict[str, str], bytes]:
+    """One request (GET unless told) with exactly these headers (urllib would add and
+    decode its own)."""
     connection = http.client.HTTPConnection("localhost", site.port, timeout=10)
     try:
-        connection.request("GET", path, headers=headers)
+        connection.request(method, path, headers=headers)
         response = connection.getresponse()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
@@ -280,3 +283,13 @@ def test_the_sign_in_form_still_posts_under_the_limit(site, insights_site):
     assert _sign_in(insights_site, "x" * 4000)[0] == 403  # a long wrong token is read and judged
     status, headers = _sign_in(insights_site, INSIGHTS_TOKEN)
     assert status == 303 and "insights_session=" in headers["set-cookie"]
+
+
+@pytest.mark.parametrize("path", ["/", "/demo/", "/faq/", "/faq.json", "/widget/iep-chat.js"])
+def test_head_answers_like_get_without_a_body(site, path):
+    """Uptime monitors check a site with HEAD (issue 20: it answered 405)."""
+    status, headers, body = get(site, path, method="HEAD")
+    got_status, got_headers, _ = get(site, path)
+    assert status == got_status == 200 and body == b""
+    assert headers["content-type"] == got_headers["content-type"]
+    assert headers["etag"] == got_headers["etag"]

@@ -118,8 +118,9 @@ def build_app(root: Path, rasa_url: str) -> Sanic:
             headers["Content-Encoding"] = sent.coding
         return HTTPResponse(body=sent.body, headers=headers, content_type=mime)
 
-    app.add_route(serve, "/", methods=["GET"], name="home")
-    app.add_route(serve, "/<path:path>", methods=["GET"], name="file")
+    # HEAD too: uptime monitors check the site with it.
+    app.add_route(serve, "/", methods=["GET", "HEAD"], name="home")
+    app.add_route(serve, "/<path:path>", methods=["GET", "HEAD"], name="file")
 
     # Registered before the shared headers, so it runs after them (Sanic runs response
     # middleware in reverse order) and keeps their ``Vary: Origin``.
