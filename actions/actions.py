@@ -30,6 +30,7 @@ OFFERED_TOPICS = "offered_topics"
 US_STATE = "us_state"
 SECOND_QUESTION = "second_question"
 FALLBACK_STAGE = "fallback_stage"
+WIDGET_CHANNEL = "socketio"  # our chat widget's channel
 # Below this, "out of scope" is a guess: a message that names mediation then gets
 # "Did you mean…" with its two likeliest topics before the decline.
 SURELY_OUT_OF_SCOPE = 0.8
@@ -458,7 +459,8 @@ class ActionHandleLowConfidence(Action):
 
 class ActionFeedback(Action):
     """ "Was this helpful?": thank the parent; after a "no", offer a person. The feedback
-    itself (helpful, topic) stays in the tracker store with the conversation."""
+    itself (helpful, topic) stays in the tracker store with the conversation. Our widget
+    (socket.io) thanks inline where the button was, so a "yes" gets no second thanks there."""
 
     def name(self) -> Text:
         return "action_feedback"
@@ -473,6 +475,6 @@ class ActionFeedback(Action):
                 "utter_feedback_sorry",
                 [{"title": "Talk to a person", "payload": "/human_handoff"}],
             )
-        else:
+        elif tracker.get_latest_input_channel() != WIDGET_CHANNEL:
             dispatcher.utter_message(response="utter_feedback_thanks")
         return []

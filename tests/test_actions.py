@@ -206,6 +206,12 @@ def test_feedback_yes_is_thanked_without_a_topic():
     assert topics_in(messages) == [] and events == []
 
 
+def test_feedback_yes_in_the_widget_is_thanked_once_inline_not_again():
+    """The widget shows "Thanks for your feedback." where the buttons were (issue 20)."""
+    messages, events = run_action(actions.ActionFeedback(), "feedback_yes_socketio")
+    assert messages == [] and events == []
+
+
 def test_feedback_no_offers_a_person():
     messages, _ = run_action(actions.ActionFeedback(), "feedback_no")
     assert messages[0]["response"] == "utter_feedback_sorry"

@@ -56,6 +56,8 @@ def test_question_answer_source_feedback_and_quick_reply(stack, page):
     page.wait_for_selector(".iep-feedback-thanks", timeout=10000)
     session = page.evaluate("window.IEPChat.sessionId()")
     page.wait_for_timeout(1500)
+    # Thanked once, inline, not again by a bot message (issue 20).
+    assert "Thanks for telling us" not in page.inner_text(".iep-chat-log")
     with sqlite3.connect(servers.workdir / "tracker.db") as db:
         rows = [
             json.loads(r[0])
