@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from actions.rendering import notice_text  # noqa: E402
 from knowledge_base import load  # noqa: E402
 from service.retention import retention_days  # noqa: E402
 from webapp.faq import faq_document, faq_html  # noqa: E402
@@ -49,9 +50,11 @@ def build_widget(output: Path) -> None:
     """The widget as one classic script (sites embed /widget/iep-chat.js), its CSS, and
     the socket.io client it loads when it connects."""
     js = ["--bundle", "--format=iife", "--platform=browser", BROWSER_TARGET]
-    # The server's retention period, so the browser's copy is kept no longer than it.
+    # The server's retention period, so the browser's copy is kept no longer than it, and
+    # the notice, so the privacy line is read before the parent types anything.
     retention = f"--define:IEP_RETENTION_DAYS={retention_days()}"
-    esbuild(WIDGET_SRC / "main.js", output / "widget" / "iep-chat.js", *js, retention)
+    notice = f"--define:IEP_NOTICE={json.dumps(notice_text(load()))}"
+    esbuild(WIDGET_SRC / "main.js", output / "widget" / "iep-chat.js", *js, retention, notice)
     esbuild(WIDGET_SRC / "socket-client.js", output / "vendor" / "socket.io.min.js", *js)
     css = ROOT / "site" / "widget" / "iep-chat.css"
     esbuild(css, output / "widget" / "iep-chat.css", BROWSER_TARGET)

@@ -237,3 +237,15 @@ def test_the_notice_comes_before_the_first_answer_when_the_parent_asks_straight_
     notice = next(i for i, t in enumerate(bot_texts) if t.startswith(kb.notice.disclaimer))
     answer = next(i for i, t in enumerate(bot_texts) if t.startswith(kb.topic("cost").answer[:40]))
     assert notice < answer and kb.notice.privacy in bot_texts[notice]
+
+
+def test_the_privacy_line_is_shown_before_the_parent_types_and_only_once(stack, page, kb):
+    """Parents often type the child's age and diagnosis in the first message: the notice
+    (from the knowledge base, written in by the site build) comes first (issue 20)."""
+    _, site = stack
+    open_widget(page, site)
+    log = page.inner_text(".iep-chat-log")
+    assert kb.notice.disclaimer in log and "delete my conversation" in log
+    ask(page, "is mediation free?")
+    bot_texts = page.locator(".iep-msg-bot .iep-msg-text").all_inner_texts()
+    assert sum(t.strip().startswith(kb.notice.disclaimer) for t in bot_texts) == 1

@@ -120,8 +120,15 @@ export function createChat(config) {
     else ui.log.scrollTop = 0; // only the widget's own messages: from the start
   }
 
-  function showFirstMessage() {
-    if (config.firstMessage) addEntry({ from: "bot", text: config.firstMessage });
+  // The notice (not legal advice; what is kept, how to delete it), written in by the site
+  // build from the knowledge base: shown before the parent types anything. The assistant
+  // also sends it as its first reply, for clients without it; here that copy is skipped.
+  // eslint-disable-next-line no-undef
+  const NOTICE = typeof IEP_NOTICE === "string" ? IEP_NOTICE : "";
+
+  function showFirstMessage(persist = true) {
+    if (NOTICE) addEntry({ from: "bot", text: NOTICE, local: "notice" }, persist);
+    if (config.firstMessage) addEntry({ from: "bot", text: config.firstMessage }, persist);
   }
 
   // ------------------------------------------------------------------ sending
@@ -449,6 +456,9 @@ export function createChat(config) {
     }
     const custom = extractCustom(data);
     const qr = cleanQuickReplies(data.quick_replies || data.buttons);
+    if (NOTICE && text === NOTICE && !qr && state.transcript.some((e) => e.local === "notice")) {
+      return; // already shown from the build
+    }
     if (text !== null && (text.trim() || qr)) {
       const entry = { from: "bot", text };
       if (qr) entry.quickReplies = qr;
@@ -586,7 +596,7 @@ export function createChat(config) {
         false
       );
     }
-    if (config.firstMessage) addEntry({ from: "bot", text: config.firstMessage }, false);
+    showFirstMessage(false);
     sendSessionRequest();
   }
 
