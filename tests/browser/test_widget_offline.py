@@ -246,3 +246,30 @@ def _rasa_running(stack):
     if servers.rasa.poll() is not None:
         servers.start_rasa()
     yield
+
+
+def test_a_slow_network_is_connecting_not_unreachable(stack, page):
+    """On a slow connection (Chromium's network emulation: 2 s a round trip) the first
+    open took seconds and showed "The assistant can't be reached right now" above the
+    answer that came later (issue 20). It is "Connecting…" until an attempt fails."""
+    servers, site = stack
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 2000,
+            "downloadThroughput": 50_000,
+            "uploadThroughput": 20_000,
+        },
+    )
+    page.goto(site.url("/demo/"), timeout=60000)
+    page.click("button.iep-chat-launcher")
+    assert page.locator(".iep-chat-status").inner_text().strip() == "Connecting\u2026"
+    page.fill("textarea.iep-chat-input", QUESTION)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".iep-source", timeout=90000)
+    assert page.locator(".iep-msg-local[data-local=offline]").count() == 0
+    assert "can't be reached" not in page.inner_text(".iep-chat-log")
+    assert page.get_attribute(".iep-chat-root", "data-connection") == "ready"

@@ -50,6 +50,7 @@ export function createChat(config) {
     lost: onConnectionLost,
     clientMissing() {
       ui.setStatus("reconnecting");
+      startOfflineTimer();
     }
   });
 
@@ -319,6 +320,17 @@ export function createChat(config) {
       });
   }
 
+  function dropLocalNotes(kind) {
+    let dropped = false;
+    for (let i = state.transcript.length - 1; i >= 0; i--) {
+      if (state.transcript[i].local !== kind) continue;
+      state.transcript.splice(i, 1);
+      state.nodes.splice(i, 1)[0].remove();
+      dropped = true;
+    }
+    if (dropped) save();
+  }
+
   function addContactsNote(kind, lead) {
     const list = state.helpContacts.map((c) => "\u2022 " + c.name + ": " + c.how).join("\n");
     addEntry({ from: "bot", text: list ? lead + "\n" + list : lead + "\nPlease try again in a few minutes.", local: kind });
@@ -389,7 +401,8 @@ export function createChat(config) {
   /** Open the connection (once): the chat was opened, or there is a conversation to resume. */
   function connectNow() {
     if (connection.started) return;
-    startOfflineTimer(); // not connected yet: unreachable if that lasts
+    // No offline timer yet: on a slow network the first connection takes seconds, and it
+    // is "Connecting…" until an attempt fails (onConnectionLost starts the count).
     fetchHelpContacts();
     connection.start();
   }
@@ -436,9 +449,11 @@ export function createChat(config) {
   function onBotUttered(data) {
     if (typeof data === "string") data = { text: data };
     if (!data || typeof data !== "object") return;
-    // The first part of a reply: the server has the message, and "Thinking…" can go.
+    // The first part of a reply: the server has the message, and "Thinking…" can go; so
+    // can a note that it couldn't be reached.
     state.inFlight = [];
     stopWaiting();
+    dropLocalNotes("offline");
     const text = replyText(data);
     if (state.erasing) {
       onEraseReply(text);

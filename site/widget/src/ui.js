@@ -165,7 +165,8 @@ export function buildUi(config, on) {
     },
     setStatus(s) {
       status.setAttribute("data-state", s);
-      status.textContent = s === "connected" ? "Connected" : "Reconnecting\u2026";
+      // "Connecting…" until a connection has failed: a slow network is not a lost one.
+      status.textContent = s === "connected" ? "Connected" : s === "connecting" ? "Connecting\u2026" : "Reconnecting\u2026";
     },
     setConnection(value) {
       root.setAttribute("data-connection", value);
