@@ -19,7 +19,8 @@ for the web chat, REST and every messaging app:
 - a typed intent payload (``/restart``, ``/feedback{...}``) acts only when the assistant
   itself offered it (a button in this conversation, feedback on an answered topic, or
   one of the widget's fixed controls, ``/confirm_erase`` among them) or asks a topic
-  (``/ask_cost``, no entities); otherwise it is read as plain words;
+  (``/ask_cost``, no entities); a widget's start payload (``/get_started``, ``/greet``)
+  is the greeting; otherwise it is read as plain words;
 - whatever goes wrong downstream (action server down, a crash), the parent never gets
   an empty reply: a short apology with the help contacts goes out instead; a turn that
   could not be stored gets that apology instead of its answer.
@@ -57,6 +58,10 @@ FEEDBACK_INTENT = "feedback"
 # even when this conversation did not offer it: a quick reply kept in Messenger or Telegram
 # after the conversation was erased or expired, the FAQ page's "ask the assistant".
 TOPIC_PAYLOAD = re.compile(r"ask_[a-z0-9_]{1,60}")
+# What chat widgets send to open a conversation (rasa-webchat's usual initPayload is
+# "/get_started"): the greeting, like a typed "hi".
+START_PAYLOADS = frozenset({"/get_started", "/greet"})
+GREET_PAYLOAD = "/greet"
 UNAVAILABLE_RESPONSE = "utter_assistant_unavailable"
 
 
@@ -246,6 +251,8 @@ class GuardedHandler:
         elif len(text) > self.max_chars:
             message.text = text[: self.max_chars]
             message.parse_data = forced_parse(TOO_LONG_INTENT, message.text)
+        elif text in START_PAYLOADS:
+            message.text = GREET_PAYLOAD
         elif text.startswith("/") and not payload_is_offered(
             text, await self.tracker_events(message.sender_id)
         ):

@@ -323,3 +323,11 @@ def test_faq_search_finds_nothing_for_out_of_scope_and_exposes_no_other_api(serv
     with pytest.raises(urllib.error.HTTPError) as err:  # the full HTTP API stays off
         urllib.request.urlopen(f"http://localhost:{servers.rasa_port}/model/parse", timeout=10)
     assert err.value.code in (404, 405)
+
+
+@pytest.mark.parametrize("payload", ["/get_started", "/greet"])
+def test_a_chat_widgets_start_payload_gets_the_greeting(servers, payload):
+    """rasa-webchat's usual initPayload (issue 20): the greeting, not "Did you mean…"."""
+    _, text = topic_and_text(servers.ask(new_sender(), payload))
+    assert "I answer questions about IEP mediation" in text
+    assert "Did you mean" not in text

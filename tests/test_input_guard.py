@@ -170,6 +170,15 @@ def test_a_topic_button_acts_in_a_conversation_that_never_offered_it():
     assert agent.seen[0].text == "/ask_benefit_low_cost"
 
 
+@pytest.mark.parametrize("payload", ["/get_started", "/greet"])
+def test_a_widgets_start_payload_is_the_greeting(payload):
+    """rasa-webchat opens with initPayload "/get_started": a new visitor gets the greeting,
+    not "Did you mean…" (issue 20)."""
+    agent = Recorder()
+    run(guarded(agent, events=[]), payload)
+    assert agent.seen[0].text == "/greet"
+
+
 def test_another_button_payload_is_refused_in_a_conversation_that_never_offered_it():
     agent = Recorder()
     run(guarded(agent, events=[]), "/choose_option")
