@@ -260,3 +260,15 @@ def test_callback_consent_says_the_emailed_copy_outlives_a_deletion():
     domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
     consent = domain["responses"]["utter_ask_callback_consent"][0]["text"]
     assert "by e-mail" in consent and "won't delete their copy" in consent
+
+
+def test_the_greeting_does_not_repeat_the_notice_sent_just_before_it(kb):
+    """Every conversation opens with the notice (not legal advice); the greeting that
+    follows need not say it again, which costs an SMS segment (issue 20)."""
+    import yaml
+
+    from tests.conftest import REPO
+
+    domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
+    greeting = domain["responses"]["utter_greet"][0]["text"]
+    assert "legal advice" in kb.notice.disclaimer and "legal advice" not in greeting
