@@ -225,11 +225,6 @@ def faq_html(kb: KnowledgeBase, rasa_url: str) -> str:
 <body>
 <header class="faq-header"><p class="faq-home"><a href="/demo/">Parent Advocacy Network</a></p>
 <h1>IEP mediation: questions and answers</h1>
-<p class="faq-disclaimer"><strong>{disclaimer}</strong>
-{escape(kb.notice.privacy)}</p>
-<p>Answers are based on
-<a href="{escape(article.url)}" rel="noopener">“{escape(article.title)}”</a>, the federal
-regulations ({regulations}) and the guidance named under each answer.</p>
 </header>
 <main>
 <form class="faq-search" role="search" data-rasa-url="{escape(rasa_url)}">
@@ -239,6 +234,13 @@ regulations ({regulations}) and the guidance named under each answer.</p>
 <p id="faq-search-status" class="faq-search-status" aria-live="polite"></p>
 <ol id="faq-search-results" class="faq-search-results"></ol>
 </form>
+<div class="faq-intro">
+<p class="faq-disclaimer"><strong>{disclaimer}</strong>
+{escape(kb.notice.privacy)}</p>
+<p>Answers are based on
+<a href="{escape(article.url)}" rel="noopener">“{escape(article.title)}”</a>, the federal
+regulations ({regulations}) and the guidance named under each answer.</p>
+</div>
 <nav class="faq-toc-nav" aria-label="Topics"><ul class="faq-toc">{toc}</ul></nav>
 {sections}
 <section class="faq-help" id="help" aria-labelledby="h-help">

@@ -17,6 +17,15 @@
     });
   }
 
+  // Nothing found: say so, with a link to the people who can help.
+  function showNothing(message) {
+    show([], message + " ");
+    var help = document.createElement("a");
+    help.href = "#help";
+    help.textContent = "Talk to a person";
+    status.appendChild(help);
+  }
+
   function show(items, message) {
     results.textContent = "";
     items.forEach(function (item) {
@@ -44,9 +53,8 @@
 
   function fallback(query) {
     var found = textMatch(query);
-    show(found, found.length
-      ? "The assistant is not reachable, so these are plain text matches."
-      : "The assistant is not reachable and no question contains those words.");
+    if (found.length) show(found, "The assistant is not reachable, so these are plain text matches.");
+    else showNothing("The assistant is not reachable and no question contains those words.");
   }
 
   function search(query) {
@@ -63,8 +71,8 @@
       .then(function (body) {
         clearTimeout(timer);
         var items = body.results || [];
-        show(items, items.length ? "Best matching questions:"
-          : "No question here matches that. Try other words, or see “Talk to a person” below.");
+        if (items.length) show(items, "Best matching questions:");
+        else showNothing("No question here matches that. Try other words, or:");
       })
       .catch(function () { clearTimeout(timer); fallback(query); });
   }

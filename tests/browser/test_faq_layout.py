@@ -148,3 +148,19 @@ def test_each_area_opens_with_the_disclaimer(site, browser):
             assert notice.bounding_box()["y"] < first_topic["y"]
     finally:
         context.close()
+
+
+def test_the_search_box_is_on_the_first_phone_screen(site, browser):
+    """A parent on a phone sees the search box without scrolling (issue 20: it was below
+    the first screen, under the notice and the sources)."""
+    context, page = open_faq(browser, site, 375, 667)
+    try:
+        box = page.locator("#faq-search-input").bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 667
+        # The notice still comes before the first answer.
+        assert (
+            page.locator(".faq-disclaimer").bounding_box()["y"]
+            < page.locator("article.faq-topic").first.bounding_box()["y"]
+        )
+    finally:
+        context.close()

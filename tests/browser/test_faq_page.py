@@ -50,3 +50,15 @@ def test_search_falls_back_to_text_match_without_the_assistant(stack, page):
         assert "not reachable" in page.locator("#faq-search-status").inner_text()
     finally:
         servers.start_rasa()
+
+
+def test_a_search_with_no_match_links_to_a_person(stack, page):
+    """A query the NLU finds nothing for (a Spanish one, for now) gets a link to the help
+    contacts, not only "see below" (issue 20)."""
+    _, site = stack
+    page.goto(site.url("/faq/"))
+    assert search(page, "necesito ayuda con la mediacion para mi hijo, es gratis?") == []
+    link = page.locator("#faq-search-status a")
+    assert link.get_attribute("href") == "#help"
+    link.click()
+    assert page.evaluate("location.hash") == "#help"
