@@ -39,6 +39,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, U
 
 from channels.message_limits import MAX_MESSAGE_CHARS, MAX_RAW_CHARS, metadata_problem
 from contract.conversations import ConversationNotSaved, conversation_key, log_tag
+from knowledge_base.intents import TOPIC_INTENT_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ FEEDBACK_INTENT = "feedback"
 # A topic button ("/ask_duration") asks what the parent could have typed, so it is taken
 # even when this conversation did not offer it: a quick reply kept in Messenger or Telegram
 # after the conversation was erased or expired, the FAQ page's "ask the assistant".
-TOPIC_PAYLOAD = re.compile(r"ask_[a-z0-9_]{1,60}")
+TOPIC_PAYLOAD = re.compile(rf"{TOPIC_INTENT_PREFIX}[a-z0-9_]{{1,60}}")
 # What chat widgets send to open a conversation (rasa-webchat's usual initPayload is
 # "/get_started"): the greeting, like a typed "hi".
 START_PAYLOADS = frozenset({"/get_started", "/greet"})

@@ -22,10 +22,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from knowledge_base.intents import TOPIC_INTENT_PREFIX
 from nlu_components.mediation_words import only_names_mediation
 
-INTENT_NAME = "ask_what_is_mediation"
-TOPIC_INTENT_PREFIX = "ask_"
+INTENT_NAME = f"{TOPIC_INTENT_PREFIX}what_is_mediation"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

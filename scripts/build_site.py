@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.rendering import notice_text  # noqa: E402
-from knowledge_base import load  # noqa: E402
+from knowledge_base import KnowledgeBase, load  # noqa: E402
 from service.retention import retention_days  # noqa: E402
 from webapp.faq import faq_document, faq_html  # noqa: E402
 
@@ -46,14 +46,14 @@ def esbuild(entry: Path, outfile: Path, *options: str) -> None:
     )
 
 
-def build_widget(output: Path) -> None:
+def build_widget(output: Path, kb: KnowledgeBase) -> None:
     """The widget as one classic script (sites embed /widget/iep-chat.js), its CSS, and
     the socket.io client it loads when it connects."""
     js = ["--bundle", "--format=iife", "--platform=browser", BROWSER_TARGET]
     # The server's retention period, so the browser's copy is kept no longer than it, and
     # the notice, so the privacy line is read before the parent types anything.
     retention = f"--define:IEP_RETENTION_DAYS={retention_days()}"
-    notice = f"--define:IEP_NOTICE={json.dumps(notice_text(load()))}"
+    notice = f"--define:IEP_NOTICE={json.dumps(notice_text(kb))}"
     esbuild(WIDGET_SRC / "main.js", output / "widget" / "iep-chat.js", *js, retention, notice)
     esbuild(WIDGET_SRC / "socket-client.js", output / "vendor" / "socket.io.min.js", *js)
     css = ROOT / "site" / "widget" / "iep-chat.css"
@@ -71,13 +71,13 @@ def build(output: Path, rasa_url: str) -> None:
     if output.exists():
         shutil.rmtree(output)
     shutil.copytree(ROOT / "site", output, ignore=shutil.ignore_patterns("src", "iep-chat.css"))
-    build_widget(output)
+    kb = load()
+    build_widget(output, kb)
     for path in [*output.rglob("*.html"), *output.rglob("chat-config.js")]:
         path.write_text(
             path.read_text(encoding="utf-8").replace(RASA_URL_PLACEHOLDER, rasa_url),
             encoding="utf-8",
         )
-    kb = load()
     (output / "faq" / "index.html").write_text(faq_html(kb, rasa_url), encoding="utf-8")
     (output / "faq.json").write_text(
         json.dumps(faq_document(kb), indent=1, ensure_ascii=False), encoding="utf-8"

@@ -27,9 +27,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from knowledge_base.intents import TOPIC_INTENT_PREFIX  # noqa: E402
+from scripts.choose_threshold import _prediction  # noqa: E402
 from scripts.field_benchmark import load, site_group  # noqa: E402
 
-TOPIC_PREFIX = "ask_"
 NO_TOPIC = {"out_of_scope", "greet", "goodbye", "thanks", "bot_challenge", "help", "chitchat"}
 THRESHOLDS = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
@@ -63,16 +64,16 @@ def taken_from(example: str, questions: Sequence[str]) -> bool:
 
 
 def decide(parse: dict, threshold: float, ambiguity: float = 0.05) -> Optional[str]:
-    """The topic answered at ``threshold``, or None (declined)."""
-    ranking = [r for r in parse.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
-    if not ranking:
+    """The topic answered at ``threshold``, or None (declined): ``choose_threshold``'s rule."""
+    if not any(r["name"] != "nlu_fallback" for r in parse.get("intent_ranking", [])):
         return None
-    top = ranking[0]
-    second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
-    if not top["name"].startswith(TOPIC_PREFIX):
-        return None
-    if top["confidence"] >= threshold and top["confidence"] - second >= ambiguity:
-        return top["name"][len(TOPIC_PREFIX) :]
+    predicted, confidence, margin = _prediction(parse)
+    if (
+        predicted.startswith(TOPIC_INTENT_PREFIX)
+        and confidence >= threshold
+        and margin >= ambiguity
+    ):
+        return predicted[len(TOPIC_INTENT_PREFIX) :]
     return None
 
 

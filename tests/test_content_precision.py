@@ -8,13 +8,21 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from actions import rendering
+from tests.conftest import REPO
 
 
 def _text(kb, topic_id: str) -> str:
     topic = kb.topic(topic_id)
     return f"{topic.answer} {topic.details}"
+
+
+def _response(name: str) -> str:
+    """A fixed reply's text, as domain.yml has it."""
+    domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
+    return domain["responses"][name][0]["text"]
 
 
 def _cites(kb, topic_id: str, *parts: str) -> None:
@@ -255,22 +263,12 @@ def test_the_sms_privacy_line_promises_only_what_redaction_hides(kb):
 def test_callback_consent_says_the_emailed_copy_outlives_a_deletion():
     """A callback request leaves the store by e-mail: "delete my conversation" cannot reach
     that copy, so the parent is told before agreeing."""
-    import yaml
-
-    from tests.conftest import REPO
-
-    domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
-    consent = domain["responses"]["utter_ask_callback_consent"][0]["text"]
+    consent = _response("utter_ask_callback_consent")
     assert "by e-mail" in consent and "won't delete their copy" in consent
 
 
 def test_the_greeting_does_not_repeat_the_notice_sent_just_before_it(kb):
     """Every conversation opens with the notice (not legal advice); the greeting that
     follows need not say it again, which costs an SMS segment (issue 20)."""
-    import yaml
-
-    from tests.conftest import REPO
-
-    domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
-    greeting = domain["responses"]["utter_greet"][0]["text"]
+    greeting = _response("utter_greet")
     assert "legal advice" in kb.notice.disclaimer and "legal advice" not in greeting
