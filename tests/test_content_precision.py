@@ -98,7 +98,7 @@ def test_resolution_meeting_says_who_attends_and_what_not_taking_part_costs(kb):
 
 def test_stay_put_answer_names_the_hearing_decision_and_the_discipline_exception(kb):
     topic = kb.topic("stay_put")
-    assert re.match(r"Not automatically", topic.answer)
+    assert re.match(r"Asking for mediation alone doesn.t freeze the placement", topic.answer)
     assert re.search(r"a hearing decision sides with you", topic.answer)
     assert re.search(r"Discipline removals follow a separate rule", topic.answer)
     assert re.search(r"interim setting", topic.details)
