@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from channels.app_settings import public_url
-from channels.sms import to_gsm7
+from channels.sms import segments, to_gsm7
 
 REPLY = "reply"  # the key of a channel-neutral reply in a message's ``custom``
 
@@ -100,9 +100,13 @@ def fit_buttons(style: ChannelStyle, buttons: Sequence[Dict[str, Any]]) -> List[
 
 
 def numbered_options(buttons: Sequence[Dict[str, Any]]) -> str:
-    """'Reply 1, 2 or 3:' and one numbered line per option, for apps without buttons."""
+    """'Reply 1, 2 or 3:' (or 'Reply 1-9:' for longer lists) and one numbered line per
+    option, for apps without buttons."""
     numbers = [str(i) for i in range(1, len(buttons) + 1)]
-    ask = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " or " + numbers[-1]
+    if len(numbers) > 3:
+        ask = f"{numbers[0]}-{numbers[-1]}"
+    else:
+        ask = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " or " + numbers[-1]
     lines = [f"{n}. {b['title']}" for n, b in zip(numbers, buttons)]
     return f"Reply {ask}:\n" + "\n".join(lines)
 
@@ -245,11 +249,13 @@ def _render(
     if parts:
         texts.append(shape(channel, "\n\n".join(parts))["text"])
     if options and not style.native_buttons:
-        numbered = shape(channel, "", options)["text"]
-        if parts:
-            texts[-1] = f"{texts[-1]}\n\n{numbered}"
+        if texts:
+            # Only an answer's related topics may be cut to fit: a menu or a "Did you
+            # mean" list is the choice itself.
+            trim = style.sms and bool(topic) and (topic or {}).get("kind") == "answer"
+            texts[-1] = _with_options(style, texts[-1], options[: style.max_buttons], trim)
         else:
-            texts.append(numbered)
+            texts.append(numbered_options(options[: style.max_buttons]))
     # The message's own fields (a response's name and variables) stay on the first one.
     rendered = [{"text": text} for text in texts] or [{"text": ""}]
     rendered[0] = {**extra, **rendered[0]}
@@ -259,6 +265,37 @@ def _render(
     if web_custom and style.web_client:
         rendered[-1]["custom"] = {style.custom_key: web_custom} if style.custom_key else web_custom
     return rendered
+
+
+MIN_SMS_OPTIONS = 2  # fewer would leave an SMS parent no real choice of what to ask next
+
+
+def _with_options(
+    style: ChannelStyle, text: str, options: Sequence[Dict[str, Any]], trim: bool = False
+) -> str:
+    """The numbered options in the text's last message when they fit in it, else after it.
+
+    By SMS a parent pays per segment and a separate message costs at least one more: the
+    options join the last message. With ``trim`` (an answer's related topics), when the
+    first ones alone fit in the segments the message already costs (at least
+    ``MIN_SMS_OPTIONS``), only those are listed; the others stay one "menu" away."""
+    head, _, last = text.rpartition("\n\n")
+    if trim:
+        options = _options_within_segments(last, options)
+    numbered = numbered_options(options)
+    if len(last) + 1 + len(numbered) <= style.max_chars:
+        return f"{head}\n\n{last}\n{numbered}" if head else f"{last}\n{numbered}"
+    return f"{text}\n\n{numbered}"
+
+
+def _options_within_segments(
+    text: str, options: Sequence[Dict[str, Any]]
+) -> Sequence[Dict[str, Any]]:
+    paid = segments(to_gsm7(text))
+    for count in range(len(options), MIN_SMS_OPTIONS - 1, -1):
+        if segments(to_gsm7(f"{text}\n{numbered_options(options[:count])}")) <= paid:
+            return options[:count]
+    return options
 
 
 class RenderedOutput:

@@ -55,7 +55,9 @@ def test_the_opening_check_catches_the_wordings_that_misled_parents():
 def test_every_topic_has_yes_no_questions_to_check(kb):
     questions = _training_questions()
     asked = [t for t in kb.topics if any(YES_NO_QUESTION.match(q) for q in questions.get(t, []))]
-    assert len(asked) >= len(kb.topics) // 2, "too few yes/no questions found: is the parser broken?"
+    assert (
+        len(asked) >= len(kb.topics) // 2
+    ), "too few yes/no questions found: is the parser broken?"
 
 
 @pytest.mark.parametrize("topic_id", sorted(_training_questions()))
@@ -64,7 +66,9 @@ def test_no_answer_opens_with_a_bare_yes_or_no_for_any_question_it_answers(kb, t
     first = _first_sentence(answer)
     yes_no = [q for q in _training_questions()[topic_id] if YES_NO_QUESTION.match(q)]
     for question in yes_no or [kb.topic(topic_id).question]:
-        assert not BARE_POLARITY.match(first), (
-            f"{topic_id}: {question!r} is answered {first!r}; say what it affirms in full"
-        )
-    assert len(first.split()) >= 4, f"{topic_id}: the first sentence {first!r} is too short to stand alone"
+        assert not BARE_POLARITY.match(
+            first
+        ), f"{topic_id}: {question!r} is answered {first!r}; say what it affirms in full"
+    assert (
+        len(first.split()) >= 4
+    ), f"{topic_id}: the first sentence {first!r} is too short to stand alone"

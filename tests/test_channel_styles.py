@@ -106,19 +106,35 @@ def test_sms_gets_a_faq_link_instead_of_the_source_numbered_options_and_no_contr
     monkeypatch.setenv("PUBLIC_URL", "https://help.example.org/")
     [message] = cs.render("twilio", answer())
     assert message["text"] == (
-        "The district pays. Free for parents.\nMore: https://help.example.org/faq/#cost\n\n"
+        "The district pays. Free for parents.\nMore: https://help.example.org/faq/#cost\n"
         "Reply 1, 2 or 3:\n1. Who attends?\n2. How long does it take?\n"
         "3. Something else"
     )
     assert "buttons" not in message and "custom" not in message
 
 
-def test_sms_response_with_options_is_followed_by_the_numbered_list():
-    first, numbered = cs.render("twilio", response_with_options())
-    assert first == {"text": "Did you mean one of these?", "utter_action": "utter_clarify"}
-    assert numbered == {
-        "text": "Reply 1, 2 or 3:\n1. Who attends?\n2. How long does it take?\n" "3. Something else"
+def test_sms_response_with_options_ends_with_the_numbered_list_in_the_same_message():
+    [message] = cs.render("twilio", response_with_options())
+    assert message == {
+        "text": "Did you mean one of these?\nReply 1, 2 or 3:\n1. Who attends?\n"
+        "2. How long does it take?\n3. Something else",
+        "utter_action": "utter_clarify",
     }
+
+
+def test_sms_options_too_long_for_the_last_message_follow_it():
+    long_text = "A sentence about mediation. " * 56  # 1,568 characters: one full SMS message
+    [reply] = cs.render(
+        "twilio", {"text": long_text.strip(), "custom": {"reply": {"options": OPTIONS}}}
+    )
+    first, numbered = reply["text"].rsplit("\n\n", 1)
+    assert numbered.startswith("Reply 1, 2 or 3:\n1. Who attends?") and len(first) <= 1600
+
+
+def test_sms_lists_of_more_than_three_options_ask_for_a_range():
+    options = [{"title": f"Topic {i}", "payload": f"/ask_{i}"} for i in range(1, 10)]
+    assert cs.numbered_options(options).startswith("Reply 1-9:\n1. Topic 1\n")
+    assert cs.numbered_options(options[:2]).startswith("Reply 1 or 2:\n")
 
 
 @pytest.mark.parametrize("channel", ["rest", "socketio", "telegram", "facebook", "slack"])

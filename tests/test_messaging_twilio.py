@@ -31,21 +31,34 @@ def test_sms_question_gets_answer_source_and_numbered_options_in_order(twilio, k
     fake.clear()
     sender = "+1415555" + str(uuid.uuid4().int)[:4]
     assert inbound(servers, sender, "is mediation free?") == 204
-    notice, *bodies = sent_bodies(fake, sender, 3)
+    notice, *bodies = sent_bodies(fake, sender, 2)
     assert notice == kb.notice.sms and segments(notice) == 1  # once, first, one segment
     assert fake.calls[0]["body"]["From"] == NUMBER
     related = [kb.topic(t).title for t in kb.topic("cost").related]
-    # The answer and a short link to its FAQ entry in one message, then the options.
-    assert bodies == [
-        to_gsm7(kb.topic("cost").answer) + "\nMore: http://localhost:5005/faq/#cost",
-        "Reply 1, 2 or 3:\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(related, 1)),
-    ]
+    # The answer, a short link to its FAQ entry and the options in one message: the
+    # first related topics that fit in the segments the answer costs anyway.
+    answer = to_gsm7(kb.topic("cost").answer) + "\nMore: http://localhost:5005/faq/#cost"
+    assert bodies == [answer + "\nReply 1 or 2:\n" + f"1. {related[0]}\n2. {related[1]}"]
+    assert segments(bodies[0]) == segments(answer)
     assert all(is_gsm7(b) for b in [notice, *bodies])
     # A reply of just the number picks that option.
     fake.clear()
     assert inbound(servers, sender, "2") == 204
-    bodies = sent_bodies(fake, sender, 2)
+    bodies = sent_bodies(fake, sender, 1)
     assert bodies[0].startswith(to_gsm7(kb.topic(kb.topic("cost").related[1]).answer))
+
+
+def test_sms_greeting_and_all_its_starting_topics_fit_in_one_segment(twilio, kb):
+    servers, fake = twilio
+    fake.clear()
+    sender = "+1415555" + str(uuid.uuid4().int)[:4]
+    assert inbound(servers, sender, "hi") == 204
+    notice, greeting = sent_bodies(fake, sender, 2)
+    assert notice == kb.notice.sms
+    assert "not legal advice" not in greeting  # the notice just said it
+    starters = [kb.topic(t).title for t in kb.starter_topics]
+    assert greeting.endswith("\n".join(f"{i}. {t}" for i, t in enumerate(starters, 1)))
+    assert f"Reply 1-{len(starters)}:" in greeting and segments(greeting) == 1
 
 
 def test_whatsapp_through_twilio(twilio, kb):
@@ -85,17 +98,17 @@ def test_photo_or_location_gets_a_polite_only_text_reply(twilio, kb, extra):
     assert notice == kb.notice.sms and "only read text" in body
 
 
-def test_sms_menu_lists_the_areas_with_numbered_starting_topics(twilio, kb):
+def test_sms_menu_lists_every_area_by_its_first_topic_in_one_message(twilio, kb):
     servers, fake = twilio
     fake.clear()
     sender = "+1415555" + str(uuid.uuid4().int)[:4]
     assert inbound(servers, sender, "menu") == 204
-    bodies = sent_bodies(fake, sender, 3)
-    assert bodies[0] == kb.notice.sms
-    text = "\n".join(bodies[1:])
-    assert all(area.title in text for area in kb.areas)
-    numbered = next(b for b in bodies if b.startswith("Reply 1"))
-    assert numbered.count("\n") == len(kb.areas)
+    notice, menu = sent_bodies(fake, sender, 2)
+    assert notice == kb.notice.sms
+    starters = [kb.topic(area.topics[0]).title for area in kb.areas]
+    assert menu.startswith("Ask in your own words")
+    assert menu.endswith("\n".join(f"{i}. {t}" for i, t in enumerate(starters, 1)))
+    assert segments(menu) <= 2  # the areas are not listed twice (names, then topics)
     # "3" then asks the third area's first topic.
     fake.clear()
     assert inbound(servers, sender, "3") == 204
