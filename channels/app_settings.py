@@ -88,6 +88,14 @@ def allowed_origins(env: Optional[Mapping[str, str]] = None) -> List[str]:
     return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
 
 
+def socketio_source_in_text(env: Optional[Mapping[str, str]] = None) -> bool:
+    """Whether every socket.io client gets the source line and the FAQ link in the text, as
+    REST clients do (``SOCKETIO_SOURCE_IN_TEXT=1``): for a site whose chat widget drops
+    custom frames, such as rasa-webchat. Off by default: our widget shows both itself."""
+    env = os.environ if env is None else env
+    return (env.get("SOCKETIO_SOURCE_IN_TEXT") or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def enabled(env: Optional[Mapping[str, str]] = None) -> List[AppChannel]:
     env = os.environ if env is None else env
     return [app for app in APPS if all(env.get(var) for _, var in app.required)]

@@ -8,7 +8,12 @@ Differences from Rasa's ``SocketIOInput``:
 - a malformed event (not an object, no or a bad session id) is answered with one line
   in the log, not a traceback, and a message asking the page to reload;
 - socket.io frames are capped, so a huge message cannot reach the server, and metadata
-  over the size or depth limit (``channels/message_limits.py``) is dropped.
+  over the size or depth limit (``channels/message_limits.py``) is dropped;
+- a message that is ``null`` is a widget's start (rasa-webchat sends its ``initPayload``
+  even when that is null): the greeting, not "I didn't get any words there";
+- a client that drops custom frames (rasa-webchat, named in its ``customData``, or every
+  client with ``SOCKETIO_SOURCE_IN_TEXT=1``) gets the source line and the FAQ link in
+  the text (``channels/styles.py``, style ``socketio_text``).
 """
 
 from __future__ import annotations
@@ -23,16 +28,21 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from channels.app_settings import allowed_origins
+from channels.app_settings import allowed_origins, socketio_source_in_text
 from channels.client_tag import tagged
+from channels.input_guard import GREET_PAYLOAD
 from channels.message_limits import metadata_problem
-from channels.styles import RenderedOutput
+from channels.styles import SOCKETIO_TEXT, RenderedOutput
+from contract import CLIENT_NAME, TEXT_ONLY_CLIENTS
 
 logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 MAX_FRAME_BYTES = 64 * 1024
 STALE_SESSION_TEXT = "Sorry, this chat lost its place. Please reload the page and ask again."
+# Where rasa-webchat sends its ``customData`` with each message (Rasa reads ``metadata``):
+# read as the message's metadata when there is none.
+WEBCHAT_METADATA_KEY = "customData"
 
 
 def valid_session_id(value: Any) -> bool:
@@ -43,11 +53,23 @@ def new_session_id() -> Text:
     return uuid.uuid4().hex  # uuid4 draws from os.urandom
 
 
+def shows_text_only(metadata: Dict[Text, Any]) -> bool:
+    """Whether the client named itself as one that drops custom frames."""
+    name = metadata.get(CLIENT_NAME)
+    return isinstance(name, str) and name in TEXT_ONLY_CLIENTS
+
+
 class SocketIOChannelOutput(RenderedOutput, SocketIOOutput):
     """Rasa's socket.io output; replies as the widget takes them (``channels/styles.py``):
-    texts without the source line, quick replies, the contract under ``data``."""
+    texts without the source line, quick replies, the contract under ``data``; for a
+    client that shows only text, style ``socketio_text``."""
 
     style = "socketio"
+
+    def __init__(self, sio: Any, bot_message_evt: Text, text_only: bool = False) -> None:
+        super().__init__(sio, bot_message_evt)
+        if text_only:
+            self.style = SOCKETIO_TEXT
 
 
 class SocketIOChannel(SocketIOInput):
@@ -60,6 +82,7 @@ class SocketIOChannel(SocketIOInput):
     def __init__(self, *args: Any, origins: Optional[List[Text]] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.origins = origins if origins is not None else allowed_origins()
+        self.source_in_text = socketio_source_in_text()
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SocketIOChannel":
@@ -87,13 +110,12 @@ class SocketIOChannel(SocketIOInput):
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any) -> None:
-            output = SocketIOChannelOutput(sio, self.bot_message_evt)
             session_id = data.get("session_id") if isinstance(data, dict) else None
             if not valid_session_id(session_id):
                 logger.warning("socketio.message.refused sid=%s: no valid session id", sid)
                 await sio.emit(self.bot_message_evt, {"text": STALE_SESSION_TEXT}, room=sid)
                 return
-            metadata = data.get(self.metadata_key) or {}
+            metadata = data.get(self.metadata_key) or data.get(WEBCHAT_METADATA_KEY) or {}
             if isinstance(metadata, str):
                 try:
                     metadata = json.loads(metadata)
@@ -101,8 +123,13 @@ class SocketIOChannel(SocketIOInput):
                     metadata = {}
             if metadata_problem(metadata):
                 metadata = {}
+            output = SocketIOChannelOutput(
+                sio, self.bot_message_evt, self.source_in_text or shows_text_only(metadata)
+            )
             environ = sio.get_environ(sid, namespace=self.namespace) or {}
             text = data.get("message")
+            if text is None:  # rasa-webchat's initPayload: null
+                text = GREET_PAYLOAD
             await on_new_message(
                 UserMessage(
                     text if isinstance(text, str) else "",

@@ -23,6 +23,7 @@ from channels.app_settings import public_url
 from channels.sms import segments, to_gsm7
 
 REPLY = "reply"  # the key of a channel-neutral reply in a message's ``custom``
+SOCKETIO_TEXT = "socketio_text"  # the style of a socket.io client that shows only text
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class ChannelStyle:
     max_button_title: int  # characters
     max_chars: int  # per message
     markup: str  # "plain" | "slack"
-    web_client: bool = False  # our own clients: they get the custom contract object
+    web_client: bool = False  # web clients: they get the custom contract object
     button_options: Tuple[Tuple[str, str], ...] = ()  # passed to the connector with buttons
     source_in_text: bool = True  # the source line ends the text (else the client shows it)
     # The key the contract travels under: Rasa's socket.io output emits a custom message as
@@ -43,6 +44,9 @@ class ChannelStyle:
     # SMS: every text in GSM-7; instead of the long source line a link to the topic's FAQ
     # entry with the answer (none with "tell me more"); the help contacts' short form.
     sms: bool = False
+    # A client that shows only text and buttons: the topic's FAQ link follows the source
+    # line, as a message of its own, and of the custom object only the reply's event is sent.
+    text_only: bool = False
 
 
 STYLES: Dict[str, ChannelStyle] = {
@@ -57,6 +61,13 @@ STYLES: Dict[str, ChannelStyle] = {
         web_client=True,
         source_in_text=False,
         custom_key="data",
+    ),
+    # A socket.io client that drops custom frames (rasa-webchat, which names itself in its
+    # ``customData``, or every client with SOCKETIO_SOURCE_IN_TEXT=1: channels/socketio.py).
+    # It gets the source line and the FAQ link in the text; the event under "data" too, so
+    # the page can act on "conversation_erased" (README, "Using rasa-webchat").
+    SOCKETIO_TEXT: ChannelStyle(
+        True, 10, 80, 10_000, "plain", web_client=True, custom_key="data", text_only=True
     ),
     # Inline keyboards: keep a phone-sized list; Rasa sends text without parse_mode, so no
     # escaping is needed. 4096 characters per message.
@@ -79,8 +90,8 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 HELP_ANCHOR = "help"  # the help contacts' section on the FAQ page (webapp/faq.py)
 
 
-def faq_link(anchor: str) -> str:
-    return f"{public_url()}/faq/#{anchor}"
+def faq_link(anchor: str, page: str = "/faq/") -> str:
+    return f"{public_url()}{page}#{anchor}"
 
 
 def style_for(channel: Optional[str]) -> ChannelStyle:
@@ -202,9 +213,10 @@ def render(channel: Optional[str], message: Dict[str, Any]) -> List[Dict[str, An
     A response's own text comes first, as the domain has it; then the reply's parts with
     the source line (unless the client shows it from the contract), in the app's markup,
     split within its size. Options are the app's buttons on the last message, or a
-    numbered list at the end of the parts (its own message after a bare response). Our own
-    web clients get the contract (under ``custom_key``) on the last message; messaging apps
-    get none, which their connectors would try to send as an app message."""
+    numbered list at the end of the parts (its own message after a bare response). Web
+    clients get the contract (under ``custom_key``) on the last message, a text-only one
+    only the reply's event; messaging apps get none, which their connectors would try to
+    send as an app message."""
     style = style_for(channel)
     rendered = _render(style, channel, message)
     if style.sms:
@@ -215,7 +227,7 @@ def render(channel: Optional[str], message: Dict[str, Any]) -> List[Dict[str, An
 def _sms_contacts(contacts: Dict[str, Any]) -> str:
     """The help contacts by SMS: their short lines and a link to the full list; when they
     were just sent, a one-line pointer to that list."""
-    link = faq_link(contacts.get("anchor") or HELP_ANCHOR)
+    link = faq_link(contacts.get("anchor") or HELP_ANCHOR, contacts.get("page") or "/faq/")
     if contacts.get("again"):
         return f"The people who can help are listed here: {link}"
     return "\n".join([*contacts.get("short", []), f"Full list: {link}"])
@@ -238,6 +250,8 @@ def _render(
             parts[-1] = f"{parts[-1]}\nMore: {faq_link(topic['topic'])}"
     elif parts and reply.get("source") and style.source_in_text:
         parts.append(reply["source"])
+        if style.text_only and topic:  # its own message: a lone line break may not show
+            parts.append(f"Read this in the FAQ: {faq_link(topic['topic'])}")
     options = list(reply.get("options") or [])
     if style.sms and topic and topic.get("kind") == "details":
         options = []  # "tell me more" on SMS: the options just sent are not paid for twice
@@ -261,7 +275,8 @@ def _render(
     rendered[0] = {**extra, **rendered[0]}
     if options and style.native_buttons:
         rendered[-1].update(buttons=fit_buttons(style, options), **dict(style.button_options))
-    web_custom = {**(topic or {}), **({"event": reply["event"]} if reply.get("event") else {})}
+    event = {"event": reply["event"]} if reply.get("event") else {}
+    web_custom = event if style.text_only else {**(topic or {}), **event}
     if web_custom and style.web_client:
         rendered[-1]["custom"] = {style.custom_key: web_custom} if style.custom_key else web_custom
     return rendered

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pytest
+
 from channels import app_settings
 
 TWILIO = {"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t", "TWILIO_NUMBER": "+15005550006"}
@@ -77,3 +79,12 @@ def test_the_secret_shapes_catch_real_looking_secrets():
         "auth_token: " + "f" * 32,
     ):
         assert SECRET_SHAPES.search(sample), sample
+
+
+@pytest.mark.parametrize(
+    "value, on",
+    [(None, False), ("", False), ("0", False), ("no", False), ("1", True), (" TRUE ", True)],
+)
+def test_socketio_source_in_text_is_off_unless_set(value, on):
+    env = {} if value is None else {"SOCKETIO_SOURCE_IN_TEXT": value}
+    assert app_settings.socketio_source_in_text(env) is on

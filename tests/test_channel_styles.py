@@ -102,6 +102,25 @@ def test_the_widget_gets_no_source_line_and_the_contract_under_data():
     assert message["buttons"] == OPTIONS and message["custom"] == {"data": CONTRACT}
 
 
+def test_a_text_only_socketio_client_gets_the_source_and_faq_link_and_only_the_event(monkeypatch):
+    """rasa-webchat drops custom frames: what our widget draws from the contract is text."""
+    monkeypatch.setenv("PUBLIC_URL", "https://help.example.org/")
+    [message] = cs.render(cs.SOCKETIO_TEXT, answer())
+    assert message["text"] == (
+        "The district pays. Free for parents.\n\nSource: the article\n\n"
+        "Read this in the FAQ: https://help.example.org/faq/#cost"
+    )
+    assert message["buttons"] == OPTIONS and "custom" not in message
+    erased = {
+        "text": "Deleted.",
+        "custom": {cs.REPLY: {"parts": [], "options": [], "event": "conversation_erased"}},
+    }
+    assert cs.render(cs.SOCKETIO_TEXT, erased) == [
+        {"text": "Deleted.", "custom": {"data": {"event": "conversation_erased"}}}
+    ]
+    assert cs.render("socketio", erased)[0]["custom"] == {"data": {"event": "conversation_erased"}}
+
+
 def test_sms_gets_a_faq_link_instead_of_the_source_numbered_options_and_no_contract(monkeypatch):
     monkeypatch.setenv("PUBLIC_URL", "https://help.example.org/")
     [message] = cs.render("twilio", answer())

@@ -224,6 +224,10 @@ def test_talk_to_a_person_gives_the_help_contacts(stack, page, kb):
     log = page.locator(".iep-chat-log").inner_text()
     for contact in kb.help_contacts:
         assert contact.name in log
+    # The "- " lines are drawn as a list, one item per contact.
+    items = page.locator(".iep-msg-bot", has_text=last).locator("ul > li").all_inner_texts()
+    assert len(items) == len(kb.help_contacts)
+    assert all(item.startswith(c.name) for item, c in zip(items, kb.help_contacts)), items
     assert page.locator(".iep-msg-user").last.inner_text().strip() == "Talk to a person"
 
 
