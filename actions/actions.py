@@ -14,7 +14,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import followups, input_checks, rendering
-from contract.nlu import AMBIGUITY_THRESHOLD, ANSWER_THRESHOLD
+from contract.nlu import AMBIGUITY_THRESHOLD, ANSWER_THRESHOLD, SIBLING_LEAD
 from knowledge_base import KnowledgeBase
 from knowledge_base import default as default_kb
 from knowledge_base import states as state_names
@@ -93,6 +93,11 @@ def offer(
     return [SlotSet(OFFERED_TOPICS, list(topic_ids))]
 
 
+def parent_state(tracker: Tracker) -> Optional[str]:
+    """The postal code of the state the parent named, if any."""
+    return state_names.known_state(tracker.get_slot(US_STATE))
+
+
 def decline(
     dispatcher: CollectingDispatcher, tracker: Tracker, response: str = "utter_out_of_scope"
 ) -> List[EventType]:
@@ -101,8 +106,9 @@ def decline(
     if (tracker.latest_message.get("intent") or {}).get("name") == "choose_option":
         kind = "readable"  # a bare "2" with no list to pick from: read, just not covered
     dispatcher.utter_message(response=_INPUT_PROBLEM_RESPONSES.get(kind, response))
+    again = fallback_stage(tracker) == DECLINED
     dispatcher.utter_message(
-        **rendering.help_contacts_message(KB, again=fallback_stage(tracker) == DECLINED)
+        **rendering.help_contacts_message(KB, again=again, state=parent_state(tracker))
     )
     return [SlotSet(OFFERED_TOPICS, []), SlotSet(FALLBACK_STAGE, DECLINED)]
 
@@ -161,13 +167,22 @@ def answers_by_confidence(tracker: Tracker) -> List[Tuple[str, float]]:
 
 
 def one_clear_answer(tracker: Tracker) -> Optional[str]:
-    """The topic whose intents together clear the answer bar, well ahead of the next."""
+    """The topic whose intents together clear the answer bar, well ahead of the next.
+
+    When the runner-up is one of the leading topic's related topics (offered under its
+    answer, one tap away), the two together may clear the bar: "once i sign can the school
+    just ignore it" split between "is it binding?" (0.46) and its sibling "enforcing it
+    without a lawyer" (0.36) gets the first, with the second as an option."""
     ranked = answers_by_confidence(tracker)
     if not ranked:
         return None
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     topic, confidence = ranked[0]
-    if confidence >= ANSWER_THRESHOLD and confidence - runner_up >= AMBIGUITY_THRESHOLD:
+    runner_up, runner_up_confidence = ranked[1] if len(ranked) > 1 else ("", 0.0)
+    lead = confidence - runner_up_confidence
+    if confidence >= ANSWER_THRESHOLD and lead >= AMBIGUITY_THRESHOLD:
+        return topic
+    sibling = runner_up in KB.topic(topic).related
+    if sibling and lead >= SIBLING_LEAD and confidence + runner_up_confidence >= ANSWER_THRESHOLD:
         return topic
     return None
 

@@ -27,7 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import callback_limit, followups, input_checks, rendering
-from actions.actions import KB, decline, send_with_options
+from actions.actions import KB, decline, parent_state, send_with_options
 from actions.domain_options import domain_buttons
 from actions.handoff_mail import (
     CallbackRequest,
@@ -215,9 +215,9 @@ def offer_callback(
     return events
 
 
-def _contacts_after(dispatcher: CollectingDispatcher, response: str) -> None:
+def _contacts_after(dispatcher: CollectingDispatcher, tracker: Tracker, response: str) -> None:
     dispatcher.utter_message(response=response)
-    dispatcher.utter_message(**rendering.help_contacts_message(KB))
+    dispatcher.utter_message(**rendering.help_contacts_message(KB, state=parent_state(tracker)))
 
 
 class ActionSubmitCallback(Action):
@@ -236,15 +236,15 @@ class ActionSubmitCallback(Action):
         contact = tracker.get_slot(CONTACT)
         settings = mail_settings()
         if stopped == "cancelled":
-            _contacts_after(dispatcher, "utter_callback_cancelled")
+            _contacts_after(dispatcher, tracker, "utter_callback_cancelled")
         elif stopped == NO_INBOX:
-            _contacts_after(dispatcher, "utter_human_handoff")
+            _contacts_after(dispatcher, tracker, "utter_human_handoff")
         elif stopped in REFUSALS:
-            _contacts_after(dispatcher, REFUSALS[stopped])
+            _contacts_after(dispatcher, tracker, REFUSALS[stopped])
         elif stopped or tracker.get_slot(CONSENT) is not True or not contact:
-            _contacts_after(dispatcher, "utter_callback_declined")
+            _contacts_after(dispatcher, tracker, "utter_callback_declined")
         elif settings is None:
-            _contacts_after(dispatcher, "utter_human_handoff")
+            _contacts_after(dispatcher, tracker, "utter_human_handoff")
         else:
             await self._send(dispatcher, tracker, settings, contact)
         return reset
@@ -261,7 +261,7 @@ class ActionSubmitCallback(Action):
         keys = limit_keys(tracker)
         scope = callback_limit.limiter().acquire(keys)
         if scope is not None:
-            _contacts_after(dispatcher, REFUSALS[limited(scope)])
+            _contacts_after(dispatcher, tracker, REFUSALS[limited(scope)])
             return
         request = CallbackRequest(
             contact=contact,
@@ -279,7 +279,7 @@ class ActionSubmitCallback(Action):
                 log_tag(tracker.sender_id),
                 type(error).__name__,
             )
-            _contacts_after(dispatcher, "utter_callback_failed")
+            _contacts_after(dispatcher, tracker, "utter_callback_failed")
         else:
             logger.info("handoff.sent conversation=%s", log_tag(tracker.sender_id))
             dispatcher.utter_message(response="utter_callback_sent", contact=contact)

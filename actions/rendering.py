@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
+from actions import local_help
 from channels.styles import REPLY
+from contract import STATE_DIRECTORY_PATH
 from knowledge_base import KnowledgeBase, Topic
 from knowledge_base.intents import payload_for_topic
+from knowledge_base.loader import contact_list
 from knowledge_base.states import NAMES as STATE_NAMES
-from knowledge_base.states import name_of, possessive
+from knowledge_base.states import name_of
 
 SOMETHING_ELSE_PAYLOAD = "/something_else"
 # "Tell me more" about a topic whose short answer is already all the source says.
@@ -84,15 +87,17 @@ def state_note(kb: KnowledgeBase, topic: Topic, state: Optional[str]) -> Optiona
             "name": name,
             "verified": False,
             "source": None,
-            "text": f"Rules can differ by state: {possessive(state)} special education "
-            f"dispute resolution office can confirm how this works there.",
+            "text": local_help.state_office_line(kb, state, topic.id),
         }
+    text = f"{note.note} (Source: {reference_titles(kb, note.references)})"
+    if topic.id in local_help.WHO_TO_CONTACT_TOPICS:
+        text = f"{text} {local_help.contact_sentence(kb, state)}"
     return {
         "state": state,
         "name": name,
         "verified": True,
         "source": reference_titles(kb, note.references),
-        "text": f"{note.note} (Source: {reference_titles(kb, note.references)})",
+        "text": text,
     }
 
 
@@ -174,14 +179,20 @@ def reply_message(
     return {**kwargs, "json_message": {REPLY: reply}}
 
 
-def help_contacts_message(kb: KnowledgeBase, again: bool = False) -> Message:
-    """The help contacts: the domain response with the full list, and in the reply the
-    short lines (SMS shows those with a link to the full list) and ``again`` when they
-    were sent in answer to the previous message too (SMS then only points to the list)."""
-    message = reply_message(response="utter_help_contacts", contacts=kb.help_contacts_text())
+def help_contacts_message(
+    kb: KnowledgeBase, again: bool = False, state: Optional[str] = None
+) -> Message:
+    """The help contacts: the domain response with the full list (the organisation's own
+    first, then, the parent's state known, that state's office and parent center), and in
+    the reply the short lines (SMS shows those with a link to the full list: the state's
+    entry in the FAQ's state directory when known) and ``again`` when they were sent in
+    answer to the previous message too (SMS then only points to the list)."""
+    contacts = contact_list(local_help.contacts(kb, state))
+    message = reply_message(response="utter_help_contacts", contacts=contacts)
     message["json_message"][REPLY]["contacts"] = {
-        "short": kb.help_contacts_short(),
-        "anchor": "help",
+        "short": local_help.short_contacts(kb, state),
+        "page": STATE_DIRECTORY_PATH if state else "/faq/",
+        "anchor": state or "help",
         "again": again,
     }
     return message

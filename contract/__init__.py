@@ -14,3 +14,14 @@ CLIENT_TAG = "client_tag"
 # widget deletes this browser's copy too (site/widget/src/chat.js keeps its own copy of
 # the name).
 CONVERSATION_ERASED = "conversation_erased"
+
+# The FAQ's state directory page (webapp/faq_states.py), one anchor per state ("#PA"): the
+# chat's help contacts link to it when the parent's state is known.
+STATE_DIRECTORY_PATH = "/faq/states/"
+
+# A web client may name itself in its metadata (rasa-webchat: ``customData: {"client":
+# "rasa-webchat"}``, sent with every message). The socket.io channel gives a client named
+# in TEXT_ONLY_CLIENTS the source line and the FAQ link in the text, since it drops the
+# custom frame they otherwise travel in (README, "Using rasa-webchat instead of our widget").
+CLIENT_NAME = "client"
+TEXT_ONLY_CLIENTS = frozenset({"rasa-webchat"})

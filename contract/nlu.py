@@ -12,3 +12,7 @@ from __future__ import annotations
 ANSWER_THRESHOLD = 0.60
 # Two intents closer than this are ambiguous.
 AMBIGUITY_THRESHOLD = 0.05
+# A topic whose runner-up is one of its related topics (offered under its answer) is
+# answered when the two together clear ANSWER_THRESHOLD and it leads by at least this
+# much: twice the ambiguity margin, since the pair splits one question between them.
+SIBLING_LEAD = 0.10

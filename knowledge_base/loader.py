@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import yaml
 from pydantic import ValidationError
@@ -23,15 +23,26 @@ from knowledge_base.schema import (
     Followups,
     HelpContact,
     Notice,
+    Organisation,
     Reference,
     RegulationSection,
+    StateDirectories,
     StateNote,
+    StateOffices,
     Topic,
 )
+from knowledge_base.states import NAMES as STATE_NAMES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = REPO_ROOT / "data" / "knowledge_base.yml"
 PATH_ENV = "IEP_KB_PATH"
+
+
+def contact_list(contacts: Iterable[Tuple[str, str]]) -> str:
+    """(who, how) pairs as "- who: how" lines: a list in any markdown (rasa-webchat's too)
+    and plain enough for the apps without markup; lines of "•" ran together into one
+    paragraph in markdown."""
+    return "\n".join(f"- {who}: {how}" for who, how in contacts)
 
 
 class KnowledgeBaseError(ValueError):
@@ -79,6 +90,9 @@ class KnowledgeBase:
     followups: Followups
     state_notes: Tuple[StateNote, ...]
     help_contacts: Tuple[HelpContact, ...]
+    state_directories: StateDirectories
+    state_offices: Dict[str, StateOffices]  # by postal code; only checked rows
+    organisation: Optional[Organisation]
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -100,9 +114,9 @@ class KnowledgeBase:
         )
 
     def help_contacts_text(self) -> str:
-        """The human-help contacts as a short bulleted list: the chat's, and the Rasa
-        server's own reply when the action server cannot be reached."""
-        return "\n".join(f"• {c.name}: {c.how}" for c in self.help_contacts)
+        """The human-help contacts as a short bulleted list: the chat's when no state is
+        known, and the Rasa server's own reply when the action server cannot be reached."""
+        return contact_list((c.name, c.how) for c in self.help_contacts)
 
     def help_contacts_short(self) -> List[str]:
         """One short line per contact, for SMS (which links the full list)."""
@@ -217,6 +231,12 @@ def _cross_references(data: schema.KnowledgeBaseFile) -> Iterator[str]:
             _check(errors, ref in topics, f"{where}.topics", f"unknown topic {ref!r}")
         for ref in note.references:
             _check(errors, ref in references, f"{where}.references", f"unknown reference {ref!r}")
+    seen_states = set()
+    for row in data.state_offices:
+        where = f"state_offices[{row.state}]"
+        _check(errors, row.state in STATE_NAMES, f"{where}.state", "unknown postal code")
+        _check(errors, row.state not in seen_states, f"{where}.state", "listed twice")
+        seen_states.add(row.state)
     yield from errors
 
 
@@ -252,6 +272,9 @@ def _index(path: Path, data: schema.KnowledgeBaseFile) -> KnowledgeBase:
         followups=data.followups,
         state_notes=tuple(data.state_notes),
         help_contacts=tuple(data.help_contacts),
+        state_directories=data.state_directories,
+        state_offices={row.state: row for row in data.state_offices},
+        organisation=data.organisation,
     )
 
 

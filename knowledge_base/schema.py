@@ -8,9 +8,11 @@ shares one instance between requests.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Dict, List, Literal, Optional, Tuple
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Extra, Field, constr, validator
+from pydantic import BaseModel, Extra, Field, constr, root_validator, validator
 
 MAX_ANSWER_WORDS = 60
 MAX_TITLE_CHARS = 40
@@ -189,6 +191,112 @@ class StateNote(Model):
         return _at_most_words(note, MAX_STATE_NOTE_WORDS)
 
 
+PHONE = r"^[0-9A-Za-z()+.\- ,]{7,40}$"
+EVIDENCE_WORDS = 30
+
+
+def _web_address(url: str) -> str:
+    if not url.startswith(("https://", "http://")):
+        raise ValueError("must be an http(s):// address")
+    return url
+
+
+class CheckedEntry(Model):
+    """A name and address seen on a published page: where it was checked, when, and what
+    the page said. Nothing in the state table is a guess."""
+
+    name: str
+    url: str
+    checked_at: str
+    checked_on: date
+    evidence: str
+    # Anything a reader should know about the page (an old copy, a partner that runs it).
+    caution: Optional[str] = None
+
+    @validator("url", "checked_at")
+    def _address(cls, url):  # noqa: N805
+        return _web_address(url)
+
+    @validator("evidence")
+    def _short_evidence(cls, text):  # noqa: N805
+        return _at_most_words(text, EVIDENCE_WORDS)
+
+
+class DisputeOffice(CheckedEntry):
+    """The State education agency's dispute resolution office: its page on the agency's
+    own site, and its phone only where that page prints one."""
+
+    phone: Optional[constr(regex=PHONE)] = None  # type: ignore[valid-type]
+
+    @validator("phone")
+    def _digits(cls, phone):  # noqa: N805
+        if phone is not None and sum(c.isdigit() for c in phone) < 7:
+            raise ValueError("a phone number needs at least 7 digits")
+        return phone
+
+    @validator("checked_at")
+    def _checked_on_its_own_site(cls, checked_at, values):  # noqa: N805
+        url = values.get("url")
+        if url and urlsplit(url).hostname != urlsplit(checked_at).hostname:
+            raise ValueError("the office's page must be checked on the agency's own site")
+        return checked_at
+
+
+class ParentCenter(CheckedEntry):
+    """The state's Parent Training and Information Center."""
+
+    # Where a state has several centers: the part of the state this one serves.
+    serves: Optional[str] = None
+
+
+class StateOffices(Model):
+    """Who a parent in one state can call: the dispute resolution office and the PTI."""
+
+    state: str = Field(..., regex=r"^[A-Z]{2}$")
+    office: Optional[DisputeOffice] = None
+    parent_center: Optional[ParentCenter] = None
+
+    @root_validator(skip_on_failure=True)
+    def _something_checked(cls, values):  # noqa: N805
+        if not values.get("office") and not values.get("parent_center"):
+            raise ValueError("a row needs a checked office or parent center (else leave it out)")
+        return values
+
+
+class Directory(Model):
+    """A national directory a parent is sent to when a state's row is missing."""
+
+    name: str
+    url: str
+
+    @validator("url")
+    def _https(cls, url):  # noqa: N805
+        if not url.startswith("https://"):
+            raise ValueError("must be an https:// address")
+        return url
+
+
+class StateDirectories(Model):
+    office: Directory
+    parent_center: Directory
+
+
+class Organisation(Model):
+    """The organisation running this assistant: its own contacts come first in help."""
+
+    name: str
+    phone: Optional[constr(regex=PHONE)] = None  # type: ignore[valid-type]
+    email: Optional[constr(regex=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")] = None  # type: ignore[valid-type]
+    url: Optional[str] = None
+    hours: Optional[str] = None
+
+    @root_validator(skip_on_failure=True)
+    def _reachable(cls, values):  # noqa: N805
+        if not (values.get("phone") or values.get("email") or values.get("url")):
+            raise ValueError("give at least a phone, an e-mail or a web address")
+        return values
+
+
 class AreaEntry(Model):
     id: str
     title: str
@@ -230,6 +338,9 @@ class KnowledgeBaseFile(Model):
     followups: DefaultFollowups
     state_notes: List[StateNote] = []
     help_contacts: List[HelpContact] = Field(..., min_items=1)
+    state_directories: StateDirectories
+    state_offices: List[StateOffices] = []
+    organisation: Optional[Organisation] = None
 
 
 # Keys that name an entry of a list, so errors can say topics[cost] instead of topics[3].
@@ -240,5 +351,6 @@ ENTRY_KEYS: Dict[str, str] = {
     "regulations": "section",
     "references": "id",
     "state_notes": "state",
+    "state_offices": "state",
     "parts": "id",
 }

@@ -26,6 +26,7 @@ from actions.rendering import notice_text  # noqa: E402
 from knowledge_base import KnowledgeBase, load  # noqa: E402
 from service.retention import retention_days  # noqa: E402
 from webapp.faq import faq_document, faq_html  # noqa: E402
+from webapp.faq_states import state_directory_html  # noqa: E402
 
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 WIDGET_SRC = ROOT / "site" / "widget" / "src"
@@ -79,6 +80,10 @@ def build(output: Path, rasa_url: str) -> None:
             encoding="utf-8",
         )
     (output / "faq" / "index.html").write_text(faq_html(kb, rasa_url), encoding="utf-8")
+    (output / "faq" / "states").mkdir(parents=True, exist_ok=True)
+    (output / "faq" / "states" / "index.html").write_text(
+        state_directory_html(kb), encoding="utf-8"
+    )
     (output / "faq.json").write_text(
         json.dumps(faq_document(kb), indent=1, ensure_ascii=False), encoding="utf-8"
     )

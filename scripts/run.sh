@@ -34,6 +34,7 @@ done
 # Messaging apps are on only when their environment variables are set (README).
 CHANNELS="$("$VENV_PY" -m channels.app_settings "$CREDENTIALS")"
 step build-site "$VENV_PY" scripts/build_site.py "$SITE_ROOT" --rasa-url "$RASA_URL"
+ORGANISATION="$("$VENV_PY" -m actions.local_help)"
 
 "$VENV_PY" -m service.supervisor_config service/supervisord.conf "$SUPERVISOR_CONF"
 "$VENV/bin/supervisord" -c "$SUPERVISOR_CONF" >>"$LOGS/supervisord.out" 2>&1 &
@@ -72,5 +73,6 @@ For the organisation:
   Insights report: $( [ -n "${INSIGHTS_TOKEN:-}" ] && echo "http://localhost:$SITE_PORT/insights/ (sign in with INSIGHTS_TOKEN)" || echo "off (set INSIGHTS_TOKEN; or run make report)")
   Callback requests: $( [ -n "${HANDOFF_INBOX:-}" ] && [ -n "${SMTP_HOST:-}" ] && [ -n "${SMTP_FROM:-}" ] && echo "e-mailed to $HANDOFF_INBOX via $SMTP_HOST" || echo "off (set HANDOFF_INBOX, SMTP_HOST, SMTP_FROM)")
   Conversations kept: ${RETENTION_DAYS:-90} days after the last message (RETENTION_DAYS)
+  Your own contacts in "talk to a person": $ORGANISATION
 MSG
 wait "$SUPERVISOR_PID"

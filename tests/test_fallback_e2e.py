@@ -37,9 +37,11 @@ def said(messages) -> str:
 
 def test_unsure_question_by_sms_lists_two_topics_and_something_else_by_number(kb):
     messages, events = run_action(actions.ActionHandleLowConfidence(), "fallback_unsure_sms")
-    assert responses(messages)[0] == "utter_clarify" and not messages[0].get("buttons")
-    assert messages[1]["text"] == (
-        "Reply 1, 2 or 3:\n1. "
+    # One SMS: the question and its numbered choices (a parent pays per message).
+    [message] = messages
+    assert responses(messages)[0] == "utter_clarify" and not message.get("buttons")
+    assert message["text"].endswith(
+        "?\nReply 1, 2 or 3:\n1. "
         + kb.topic("caucus").title
         + "\n2. "
         + kb.topic("resolution_meeting").title
@@ -90,7 +92,7 @@ def test_the_question_after_something_else_has_no_apology(kb):
 def test_sms_number_not_on_the_list_shows_the_same_choices_again(kb):
     messages, events = run_action(actions.ActionChooseOption(), "fallback_sms_7_after_clarify")
     assert responses(messages)[0] == "utter_which_option"
-    assert messages[1]["text"].endswith("\n3. Something else")
+    assert messages[0]["text"].endswith("\n3. Something else")
     assert slots_set(events)["fallback_stage"] == "clarifying"
 
 
@@ -153,10 +155,10 @@ def test_sms_unclear_then_3_then_unclear_again_gets_the_help_contacts(twilio, kb
     sender = "+1415557" + str(uuid.uuid4().int)[:4]
     fake.clear()
     assert inbound(servers, sender, UNCLEAR) == 204
-    notice, *bodies = sent_bodies(fake, sender, 3)
+    notice, clarify = sent_bodies(fake, sender, 2)
     assert notice == kb.notice.sms
-    assert bodies[0] == "I'm not sure I understood. Did you mean one of these?"
-    options = bodies[-1]
+    question, options = clarify.split("\n", 1)
+    assert question == "I'm not sure I understood. Did you mean one of these?"
     assert options.startswith("Reply 1, 2 or 3:\n1. ") and options.endswith("\n3. Something else")
 
     fake.clear()

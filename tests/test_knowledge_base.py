@@ -60,6 +60,14 @@ FIXED_TOPIC_IDS = (
     "state_complaint",
     "section_504",
     "early_intervention",
+    # Issue 20: the questions parents ask next.
+    "how_soon",
+    "what_can_be_mediated",
+    "agreement_requests",
+    "district_lawyer",
+    "private_mediator",
+    "services_while_waiting",
+    "enforce_without_lawyer",
 )
 
 ARTICLE = Path(

@@ -16,6 +16,8 @@ from typing import Any, Dict, List
 from actions.rendering import article_citation, reference_titles, source_line
 from knowledge_base import KnowledgeBase, Topic
 from knowledge_base.states import name_of
+from webapp.faq_states import PAGE_PATH as STATES_PAGE
+from webapp.faq_states import state_directory
 from webapp.linkify import linkify
 
 FAQ_SCHEMA_VERSION = 2
@@ -85,6 +87,7 @@ def faq_document(kb: KnowledgeBase) -> Dict[str, Any]:
             for area in kb.areas
         ],
         "help_contacts": [{"name": c.name, "how": c.how} for c in kb.help_contacts],
+        "state_directory": state_directory(kb),
     }
 
 
@@ -244,7 +247,9 @@ regulations ({regulations}) and the guidance named under each answer.</p>
 <nav class="faq-toc-nav" aria-label="Topics"><ul class="faq-toc">{toc}</ul></nav>
 {sections}
 <section class="faq-help" id="help" aria-labelledby="h-help">
-<h2 id="h-help">Talk to a person</h2><ul>{contacts}</ul></section>
+<h2 id="h-help">Talk to a person</h2><ul>{contacts}</ul>
+<p><a href="{STATES_PAGE}">Who to contact in your state</a>: every state's dispute
+resolution office and Parent Training and Information Center.</p></section>
 </main>
 <div class="faq-print-notice" aria-hidden="true"><p>{disclaimer}</p></div>
 <script src="/faq/faq.js" defer></script>
