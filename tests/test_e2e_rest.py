@@ -219,6 +219,42 @@ def test_request_for_a_person_gets_the_contacts(servers, kb):
     assert topics == [] and kb.help_contacts[0].name in text
 
 
+def test_a_parent_who_named_a_state_is_given_its_office_and_parent_center(servers, kb):
+    """Issue 20: "talk to a person" and "how do I ask for mediation" name the office (its
+    page and phone) and the parent center from the checked state table."""
+    sender = new_sender()
+    servers.ask(sender, "we live in Pennsylvania")
+    office, center = kb.state_offices["PA"].office, kb.state_offices["PA"].parent_center
+    _, text = topic_and_text(servers.ask(sender, "can I talk to a real person please"))
+    assert office.name in text and office.phone in text and center.name in text
+    assert "- Pennsylvania's dispute resolution office: " in text  # one list item each
+    topics, text = topic_and_text(servers.ask(sender, "how do I ask for mediation?"))
+    assert topics == ["request_mediation"] and office.url in text and center.url in text
+
+
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        ("the district is bringing their attorney and i cant afford one", "district_lawyer"),
+        ("how long until we get a mediation date after i ask", "how_soon"),
+        ("what kinds of problems can we take to mediation", "what_can_be_mediated"),
+        ("what can i ask for in the mediation agreement", "agreement_requests"),
+        ("can we hire a private mediator instead", "private_mediator"),
+        (
+            "he has been home for weeks with no services while we wait for mediation",
+            "services_while_waiting",
+        ),
+        (
+            "they signed the agreement and ignore it, how do i enforce it myself",
+            "enforce_without_lawyer",
+        ),
+    ],
+)
+def test_the_next_questions_parents_ask_get_their_own_topic(servers, kb, question, topic):
+    topics, text = topic_and_text(servers.ask(new_sender(), question))
+    assert topics == [topic] and kb.topic(topic).answer in text and "Source:" in text
+
+
 @pytest.mark.parametrize(
     "bad_input",
     [

@@ -130,3 +130,25 @@ def test_tell_me_more_by_sms_does_not_repeat_the_options(kb):
         "Reply 1" in m.get("text", "") or m.get("buttons")
         for m in render("telegram", {"custom": message["json_message"]})
     )
+
+
+def test_sms_help_for_a_named_state_gives_its_phone_and_links_its_directory_entry(monkeypatch):
+    """By SMS, the help contacts of a parent who named Pennsylvania: the office's phone in
+    a short line, the parent center by name, and the link to the FAQ's state entry."""
+    from actions import rendering
+    from channels.styles import render
+    from knowledge_base import load
+
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    kb = load()
+    message = rendering.help_contacts_message(kb, state="PA")
+    shaped = {
+        "text": message["contacts"],
+        "utter_action": "utter_help_contacts",
+        "custom": message["json_message"],
+    }
+    [sms] = render("twilio", shaped)
+    row = kb.state_offices["PA"]
+    assert f"PA dispute resolution office: {row.office.phone}" in sms["text"]
+    assert f"PA parent center: {row.parent_center.name}" in sms["text"]
+    assert sms["text"].endswith("Full list: http://localhost:5005/faq/states/#PA")

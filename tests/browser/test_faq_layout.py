@@ -164,3 +164,32 @@ def test_the_search_box_is_on_the_first_phone_screen(site, browser):
         )
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width, height", [(320, 640), (1280, 800)])
+def test_the_state_directory_is_accessible_and_fits_a_phone(site, browser, width, height):
+    """/faq/states/: every state has its anchor, axe finds nothing, nothing scrolls
+    sideways at 320 px (the long agency addresses are link targets, not text)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(site.url("/faq/states/#PA"))
+        page.wait_for_load_state("load")
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        assert [(v["id"], v["impact"]) for v in result["violations"]] == []
+        sizes = page.evaluate(
+            "({scroll: document.documentElement.scrollWidth,"
+            " client: document.documentElement.clientWidth})"
+        )
+        assert sizes["scroll"] <= sizes["client"], sizes
+        kb = load()
+        office = kb.state_offices["PA"].office
+        link = page.locator(f"#PA a[href='{office.url}']")
+        assert link.inner_text() == office.name
+        assert page.locator("section.faq-state").count() == 52
+        # The FAQ's help section links here.
+        page.goto(site.url("/faq/"))
+        assert page.locator("#help a[href='/faq/states/']").count() == 1
+    finally:
+        context.close()
