@@ -55,8 +55,10 @@ def test_timelines_answers_its_question_mediation_does_not_pause_the_filing_limi
     assert re.match(r"Mediation doesn't pause", answer)
     assert "two years" in answer and "one-year limit for a State complaint" in answer
     assert "keep running" in answer
-    # The only extension: the State's 60-day decision deadline, when both agree to mediate.
-    assert re.search(r"Only a State complaint's 60-day decision deadline can be extended", answer)
+    # The State's 60-day decision deadline may be extended when both agree to mediate (not
+    # "only": agreeing to keep mediating after day 30 also moves the hearing's clock).
+    assert re.search(r"A State complaint's 60-day decision deadline can be extended", answer)
+    assert "Only a State complaint" not in answer
     _cites(kb, "timelines", "300.507(a)(2)", "300.511(e)", "300.153(c)", "300.152(b)(1)(ii)")
     # The exceptions to the two-year limit, and mediation is not one of them.
     assert "mediating isn't one of those exceptions" in topic.details
