@@ -110,8 +110,9 @@ def test_stay_put_answer_names_the_hearing_decision_and_the_discipline_exception
 
 def test_outcome_no_agreement_gives_both_routes_with_their_limits(kb):
     topic = kb.topic("outcome_no_agreement")
-    assert re.search(r"due process complaint, filed within two years", topic.answer)
-    past_year = r"State complaint asks the State to investigate something\s+from the past year"
+    two_years = r"due process complaint \(within two years of\s+when you knew or should have known"
+    assert re.search(two_years, topic.answer)
+    past_year = r"State complaint has the State\s+investigate a violation in the past year"
     assert re.search(past_year, topic.answer)
     assert re.search(r"keep running while you mediate", topic.details)
     _cites(kb, "outcome_no_agreement", "300.507(a)(2)", "300.511(e)", "300.153(c)")
