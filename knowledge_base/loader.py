@@ -73,6 +73,7 @@ class Area:
     id: str
     title: str
     topics: Tuple[str, ...]
+    es_title: str = ""  # the title in Spanish
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,16 @@ def _cross_references(data: schema.KnowledgeBaseFile) -> Iterator[str]:
                 f"{where}.related",
                 f"unknown or self-referencing topic {ref!r}",
             )
+        for field, english in (("details", topic.details), ("federal_note", topic.federal_note)):
+            spanish = getattr(topic.es, field)
+            _check(
+                errors,
+                bool(spanish) == bool(english),
+                f"{where}.es.{field}",
+                "missing Spanish form"
+                if english
+                else "Spanish form of an English field that is empty",
+            )
         for kind in FOLLOWUP_KINDS:
             followup = topic.followups.get(kind)
             _check(
@@ -246,9 +257,15 @@ def _with_retention(notice: Notice) -> Notice:
     from service.retention import retention_days
 
     days = str(retention_days())
-    return notice.copy(
-        update={k: getattr(notice, k).replace("{retention_days}", days) for k in ("privacy", "sms")}
-    )
+
+    def filled(text: Any) -> Any:
+        return text.copy(
+            update={
+                k: getattr(text, k).replace("{retention_days}", days) for k in ("privacy", "sms")
+            }
+        )
+
+    return filled(notice).copy(update={"es": filled(notice.es)})
 
 
 def _index(path: Path, data: schema.KnowledgeBaseFile) -> KnowledgeBase:
@@ -258,7 +275,8 @@ def _index(path: Path, data: schema.KnowledgeBaseFile) -> KnowledgeBase:
             parts[part.id] = SourcePart(part.id, part.summary, section.title, position)
     topics = {t.id: t for t in data.topics}
     areas = tuple(
-        Area(a.id, a.title, tuple(t.id for t in data.topics if t.area == a.id)) for a in data.areas
+        Area(a.id, a.title, tuple(t.id for t in data.topics if t.area == a.id), a.es.title)
+        for a in data.areas
     )
     return KnowledgeBase(
         path=path,

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Extra, Field, constr, root_validator, validator
 
 MAX_ANSWER_WORDS = 60
+# Spanish says the same in more words (the issue's limit for Spanish answers).
+MAX_SPANISH_ANSWER_WORDS = 70
 MAX_TITLE_CHARS = 40
 MAX_STATE_NOTE_WORDS = 50
 FOLLOWUP_KINDS = ("if_fails", "binding", "use_mediation")
@@ -135,6 +137,21 @@ class Followups(Model):
         return getattr(self, kind, None)
 
 
+class SpanishTopic(Model):
+    """A topic's parent-facing text in Spanish: the same facts, hedges and sources (the
+    citations are the English entry's), written for a parent, not translated word for word."""
+
+    title: str = Field(..., max_length=MAX_TITLE_CHARS)
+    question: str
+    answer: str
+    details: Optional[str] = None  # present exactly when the English has details
+    federal_note: Optional[str] = None  # the note's text; its citation is the English one
+
+    @validator("answer")
+    def _short(cls, answer):  # noqa: N805
+        return _at_most_words(answer, MAX_SPANISH_ANSWER_WORDS)
+
+
 class Topic(Model):
     """One knowledge-base entry: a question a parent asks and its answer."""
 
@@ -148,6 +165,7 @@ class Topic(Model):
     federal_note: Optional[FederalNote] = None
     related: Tuple[str, ...]
     followups: Followups = Followups()
+    es: SpanishTopic
 
     class Config:
         min_anystr_length = 0  # details may be empty
@@ -173,6 +191,14 @@ class Topic(Model):
         return self.source.regulation
 
 
+class SpanishNote(Model):
+    note: str
+
+    @validator("note")
+    def _short(cls, note):  # noqa: N805
+        return _at_most_words(note, MAX_STATE_NOTE_WORDS)
+
+
 class StateNote(Model):
     """A verified rule of one state for some topics, with where it comes from."""
 
@@ -181,6 +207,7 @@ class StateNote(Model):
     note: str
     references: Tuple[str, ...]
     confidence: SourceKind
+    es: SpanishNote
 
     @validator("topics", "references")
     def _some_ids(cls, ids):  # noqa: N805
@@ -263,11 +290,16 @@ class StateOffices(Model):
         return values
 
 
+class SpanishName(Model):
+    name: str
+
+
 class Directory(Model):
     """A national directory a parent is sent to when a state's row is missing."""
 
     name: str
     url: str
+    es: SpanishName
 
     @validator("url")
     def _https(cls, url):  # noqa: N805
@@ -297,9 +329,20 @@ class Organisation(Model):
         return values
 
 
+class SpanishTitle(Model):
+    title: str
+
+
 class AreaEntry(Model):
     id: str
     title: str
+    es: SpanishTitle
+
+
+class SpanishContact(Model):
+    name: str
+    how: str
+    short: Optional[str] = Field(None, max_length=90)
 
 
 class HelpContact(Model):
@@ -309,6 +352,25 @@ class HelpContact(Model):
     how: str
     # One short line for SMS (the full list is linked): the name and what they do.
     short: Optional[str] = Field(None, max_length=90)
+    es: SpanishContact
+
+
+SMS_SEGMENT = 160
+RETENTION_PLACEHOLDER = "{retention_days}"
+
+
+class SpanishNotice(Model):
+    disclaimer: str
+    privacy: str
+    sms: str
+
+    @validator("sms")
+    def _one_segment(cls, sms):  # noqa: N805
+        # Filled with a 4-digit retention, accents and ¿ ¡ kept: one segment either way.
+        filled = sms.replace(RETENTION_PLACEHOLDER, "9999")
+        if len(filled) > SMS_SEGMENT:
+            raise ValueError(f"{len(filled)} characters filled in, at most {SMS_SEGMENT}")
+        return sms
 
 
 class Notice(Model):
@@ -317,7 +379,8 @@ class Notice(Model):
     disclaimer: str
     privacy: str
     # The same in one SMS segment (160 GSM-7 characters): SMS parents pay per message.
-    sms: constr(max_length=160)  # type: ignore[valid-type]
+    sms: constr(max_length=SMS_SEGMENT)  # type: ignore[valid-type]
+    es: SpanishNotice
 
 
 class DefaultFollowups(Followups):
