@@ -28,6 +28,7 @@ KB: KnowledgeBase = default_kb()
 LAST_TOPIC = "last_topic"
 OFFERED_TOPICS = "offered_topics"
 US_STATE = "us_state"
+LANGUAGE = "language"
 SECOND_QUESTION = "second_question"
 FALLBACK_STAGE = "fallback_stage"
 WIDGET_CHANNEL = "socketio"  # our chat widget's channel
@@ -59,7 +60,7 @@ def answer_topic(
     is known, and remember it for follow-ups."""
     render = rendering.details_message if details else rendering.answer_message
     state = state_names.known_state(state or tracker.get_slot(US_STATE))
-    dispatcher.utter_message(**render(KB, topic_id, state))
+    dispatcher.utter_message(**render(KB, topic_id, state, parent_language(tracker)))
     return [
         SlotSet(LAST_TOPIC, topic_id),
         SlotSet(OFFERED_TOPICS, list(KB.topic(topic_id).related)),
@@ -86,16 +87,34 @@ def send_with_options(
 
 
 def offer(
-    dispatcher: CollectingDispatcher, response: str, topic_ids: List[str], **kwargs: Any
+    dispatcher: CollectingDispatcher,
+    response: str,
+    topic_ids: List[str],
+    language: str = rendering.ENGLISH,
+    **kwargs: Any,
 ) -> List[EventType]:
     """Send a fixed response with topic options, remembering them for "the second one"."""
-    send_with_options(dispatcher, response, rendering.topic_buttons(KB, topic_ids), **kwargs)
+    buttons = rendering.topic_buttons(KB, topic_ids, language)
+    send_with_options(dispatcher, response, buttons, language=language, **kwargs)
     return [SlotSet(OFFERED_TOPICS, list(topic_ids))]
 
 
 def parent_state(tracker: Tracker) -> Optional[str]:
     """The postal code of the state the parent named, if any."""
     return state_names.known_state(tracker.get_slot(US_STATE))
+
+
+def state_display(tracker: Tracker, state: str) -> str:
+    """The state's name as the parent's language writes it ("Pensilvania")."""
+    if parent_language(tracker) == rendering.SPANISH:
+        return state_names.spanish_name(state)
+    return state_names.name_of(state)
+
+
+def parent_language(tracker: Tracker) -> str:
+    """The conversation's language (the `language` slot, filled by the language detector)."""
+    language = tracker.get_slot(LANGUAGE)
+    return rendering.SPANISH if language == rendering.SPANISH else rendering.ENGLISH
 
 
 def decline(
@@ -105,10 +124,14 @@ def decline(
     kind = input_checks.classify(tracker.latest_message.get("text") or "")
     if (tracker.latest_message.get("intent") or {}).get("name") == "choose_option":
         kind = "readable"  # a bare "2" with no list to pick from: read, just not covered
+    if kind == "other_language" and parent_language(tracker) == rendering.SPANISH:
+        kind = "readable"  # Spanish is read: not covered is said in Spanish
     dispatcher.utter_message(response=_INPUT_PROBLEM_RESPONSES.get(kind, response))
     again = fallback_stage(tracker) == DECLINED
     dispatcher.utter_message(
-        **rendering.help_contacts_message(KB, again=again, state=parent_state(tracker))
+        **rendering.help_contacts_message(
+            KB, again=again, state=parent_state(tracker), language=parent_language(tracker)
+        )
     )
     return [SlotSet(OFFERED_TOPICS, []), SlotSet(FALLBACK_STAGE, DECLINED)]
 
@@ -193,7 +216,9 @@ def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     "What would you like to know?", or when no two topics are plausible, gets the help
     contacts."""
     text = tracker.latest_message.get("text") or ""
-    readable = input_checks.classify(text) == "readable"
+    kind = input_checks.classify(text)
+    spanish = parent_language(tracker) == rendering.SPANISH
+    readable = kind == "readable" or (kind == "other_language" and spanish)
     first_miss = fallback_stage(tracker) not in (CLARIFYING, ASKED_AGAIN)
     clear = one_clear_answer(tracker) if readable and first_miss else None
     if clear:
@@ -201,7 +226,8 @@ def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     candidates = followups.top_topics(tracker.latest_message.get("intent_ranking") or [], KB.topics)
     if not first_miss or len(candidates) < 2 or not readable:
         return decline(dispatcher, tracker)
-    send_with_options(dispatcher, "utter_clarify", rendering.clarify_buttons(KB, candidates))
+    buttons = rendering.clarify_buttons(KB, candidates, parent_language(tracker))
+    send_with_options(dispatcher, "utter_clarify", buttons)
     return [SlotSet(OFFERED_TOPICS, candidates), SlotSet(FALLBACK_STAGE, CLARIFYING)]
 
 
@@ -231,7 +257,7 @@ class ActionAnswerTopic(Action):
         events = answer_topic(dispatcher, tracker, topic_id)
         also = second_question(tracker, topic_id)
         if also:  # two questions in one message: the second is one tap away
-            events += offer(dispatcher, "utter_second_question", [also])
+            events += offer(dispatcher, "utter_second_question", [also], parent_language(tracker))
         return events
 
 
@@ -277,10 +303,10 @@ class ActionSetState(Action):
         last = tracker.get_slot(LAST_TOPIC)
         if last in KB.topics:  # the question just answered, now with the state's note
             dispatcher.utter_message(
-                response="utter_state_set_with_topic", state=state_names.name_of(state)
+                response="utter_state_set_with_topic", state=state_display(tracker, state)
             )
             return answer_topic(dispatcher, tracker, last, state=state) + [SlotSet(US_STATE, state)]
-        dispatcher.utter_message(response="utter_state_set", state=state_names.name_of(state))
+        dispatcher.utter_message(response="utter_state_set", state=state_display(tracker, state))
         return [SlotSet(US_STATE, state)]
 
 
@@ -307,7 +333,9 @@ class ActionAcknowledgeDispute(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        return offer(dispatcher, "utter_dispute_ack", list(KB.starter_topics))
+        return offer(
+            dispatcher, "utter_dispute_ack", list(KB.starter_topics), parent_language(tracker)
+        )
 
 
 class ActionSessionStart(Action):
@@ -340,7 +368,12 @@ class ActionMoreDetail(Action):
     ) -> List[EventType]:
         topic_id = tracker.get_slot(LAST_TOPIC)
         if topic_id not in KB.topics:
-            return offer(dispatcher, "utter_more_about_what", list(KB.starter_topics))
+            return offer(
+                dispatcher,
+                "utter_more_about_what",
+                list(KB.starter_topics),
+                parent_language(tracker),
+            )
         return answer_topic(dispatcher, tracker, topic_id, details=True)
 
 
@@ -364,12 +397,11 @@ class ActionChooseOption(Action):
         if index is not None:
             return answer_topic(dispatcher, tracker, offered[index])
         if clarifying:  # a number not on the list: the same choices again
-            send_with_options(
-                dispatcher, "utter_which_option", rendering.clarify_buttons(KB, offered)
-            )
+            buttons = rendering.clarify_buttons(KB, offered, parent_language(tracker))
+            send_with_options(dispatcher, "utter_which_option", buttons)
             return [SlotSet(OFFERED_TOPICS, offered), SlotSet(FALLBACK_STAGE, CLARIFYING)]
         if offered:
-            return offer(dispatcher, "utter_which_option", offered)
+            return offer(dispatcher, "utter_which_option", offered, parent_language(tracker))
         # Nothing was offered, so this was probably not a pick from a list at all
         # (say "can it be at 4?"): treat it as a question NLU was unsure about.
         return clarify_or_decline(dispatcher, tracker)
@@ -384,7 +416,7 @@ class ActionGreet(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        return offer(dispatcher, "utter_greet", list(KB.starter_topics))
+        return offer(dispatcher, "utter_greet", list(KB.starter_topics), parent_language(tracker))
 
 
 class ActionShowMenu(Action):
@@ -396,8 +428,13 @@ class ActionShowMenu(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        language = parent_language(tracker)
         return offer(
-            dispatcher, "utter_menu", rendering.area_starters(KB), areas=rendering.menu_text(KB)
+            dispatcher,
+            "utter_menu",
+            rendering.area_starters(KB),
+            language,
+            areas=rendering.menu_text(KB, language),
         )
 
 

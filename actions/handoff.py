@@ -27,7 +27,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import callback_limit, followups, input_checks, rendering
-from actions.actions import KB, decline, parent_state, send_with_options
+from actions.actions import KB, decline, parent_language, parent_state, send_with_options
 from actions.domain_options import domain_buttons
 from actions.handoff_mail import (
     CallbackRequest,
@@ -217,7 +217,11 @@ def offer_callback(
 
 def _contacts_after(dispatcher: CollectingDispatcher, tracker: Tracker, response: str) -> None:
     dispatcher.utter_message(response=response)
-    dispatcher.utter_message(**rendering.help_contacts_message(KB, state=parent_state(tracker)))
+    dispatcher.utter_message(
+        **rendering.help_contacts_message(
+            KB, state=parent_state(tracker), language=parent_language(tracker)
+        )
+    )
 
 
 class ActionSubmitCallback(Action):

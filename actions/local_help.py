@@ -14,7 +14,9 @@ from typing import List, Optional, Tuple
 
 from knowledge_base import KnowledgeBase
 from knowledge_base.schema import DisputeOffice, ParentCenter
-from knowledge_base.states import name_of, possessive
+from knowledge_base.states import name_of, possessive, spanish_name
+
+ENGLISH, SPANISH = "en", "es"
 
 Contact = Tuple[str, str]  # (who, how to reach them and what they do)
 
@@ -39,72 +41,110 @@ def organisation_contact(kb: KnowledgeBase) -> Optional[Contact]:
     return org.name, how
 
 
-def office_contact(kb: KnowledgeBase, state: str) -> Contact:
+def _name(state: str, language: str) -> str:
+    """The state's name as a sentence says it, in the parent's language."""
+    return spanish_name(state) if language == SPANISH else name_of(state)
+
+
+def office_contact(kb: KnowledgeBase, state: str, language: str = ENGLISH) -> Contact:
     """The state's dispute resolution office with its page and phone, or where to find it."""
     found = office(kb, state)
+    who = kb.phrase(
+        "office_contact_name",
+        language,
+        state_possessive=possessive(state),
+        state=_name(state, language),
+    )
     if found is None:
         directory = kb.state_directories.office
-        return (
-            f"{possessive(state)} dispute resolution office",
-            "runs mediation and answers process questions; find it on the state education "
-            f"department's website, or through {directory.name}: {directory.url}",
+        return who, kb.phrase(
+            "office_contact_how_unknown",
+            language,
+            directory=_directory_name(directory, language),
+            url=directory.url,
         )
     phone = f", {found.phone}" if found.phone else ""
-    return (
-        f"{possessive(state)} dispute resolution office",
-        f"{found.name}: runs mediation and answers process questions; {found.url}{phone}",
+    return who, kb.phrase(
+        "office_contact_how", language, name=found.name, url=found.url, phone=phone
     )
 
 
-def parent_center_contact(kb: KnowledgeBase, state: str) -> Contact:
+def parent_center_contact(kb: KnowledgeBase, state: str, language: str = ENGLISH) -> Contact:
     """The state's Parent Training and Information Center, or where to find it."""
     found = parent_center(kb, state)
+    who = kb.phrase(
+        "center_contact_name",
+        language,
+        state_possessive=possessive(state),
+        state=_name(state, language),
+    )
     if found is None:
         directory = kb.state_directories.parent_center
-        return (
-            f"{possessive(state)} Parent Training and Information Center",
-            f"free help for parents; find yours through {directory.name}: {directory.url}",
+        return who, kb.phrase(
+            "center_contact_how_unknown",
+            language,
+            directory=_directory_name(directory, language),
+            url=directory.url,
         )
-    serves = f" (serves {found.serves})" if found.serves else ""
-    return (
-        f"{possessive(state)} Parent Training and Information Center",
-        f"{found.name}{serves}: free help for parents, including getting ready for mediation; "
-        f"{found.url}",
+    serves = (
+        f" ({kb.phrase('center_serves', language, serves=_serves(found, language))})"
+        if found.serves
+        else ""
+    )
+    return who, kb.phrase(
+        "center_contact_how", language, name=found.name, serves=serves, url=found.url
     )
 
 
-def contacts(kb: KnowledgeBase, state: Optional[str]) -> List[Contact]:
+def _serves(center: ParentCenter, language: str) -> str:
+    return (center.serves_es if language == SPANISH else center.serves) or ""
+
+
+def _directory_name(directory, language: str) -> str:
+    return directory.es.name if language == SPANISH else directory.name
+
+
+def contacts(kb: KnowledgeBase, state: Optional[str], language: str = ENGLISH) -> List[Contact]:
     """Everyone a parent can turn to, in order: the organisation, then (the state known)
     that state's office and PTI in place of the generic ones, then the rest."""
     found: List[Contact] = []
     own = organisation_contact(kb)
     if own:
         found.append(own)
-    generic = [(c.name, c.how) for c in kb.help_contacts]
+    spanish = language == SPANISH
+    generic = [(c.es.name, c.es.how) if spanish else (c.name, c.how) for c in kb.help_contacts]
     if state:
         # The knowledge base lists the generic office first and the PTI second.
-        found += [office_contact(kb, state), parent_center_contact(kb, state)] + generic[2:]
+        found += [
+            office_contact(kb, state, language),
+            parent_center_contact(kb, state, language),
+        ] + generic[2:]
     else:
         found += generic
     return found
 
 
-def short_contacts(kb: KnowledgeBase, state: Optional[str]) -> List[str]:
+def short_contacts(kb: KnowledgeBase, state: Optional[str], language: str = ENGLISH) -> List[str]:
     """One line each for SMS: who, and a phone where there is one (the link lists the rest)."""
     lines: List[str] = []
     org = kb.organisation
     if org is not None:
         lines.append(f"{org.name}: {org.phone or org.email or org.url}")
-    generic = kb.help_contacts_short()
+    if language == SPANISH:
+        generic = [c.es.short or c.es.name for c in kb.help_contacts]
+    else:
+        generic = kb.help_contacts_short()
     if not state:
         return lines + generic
     found = office(kb, state)
     if found is not None and found.phone:
-        lines.append(f"{state} dispute resolution office: {found.phone}")
+        lines.append(kb.phrase("sms_office", language, code=state, phone=found.phone))
     else:
         lines.append(generic[0])
     center = parent_center(kb, state)
-    lines.append(f"{state} parent center: {center.name}" if center else generic[1])
+    lines.append(
+        kb.phrase("sms_center", language, code=state, name=center.name) if center else generic[1]
+    )
     return lines + generic[2:]
 
 
@@ -115,44 +155,60 @@ WHO_TO_CONTACT_TOPICS = frozenset(
 )
 
 
-def state_office_line(kb: KnowledgeBase, state: str, topic_id: str = "") -> str:
+def state_office_line(
+    kb: KnowledgeBase, state: str, topic_id: str = "", language: str = ENGLISH
+) -> str:
     """What follows an answer when the state is known but has no checked rule for the
     topic: who can confirm how it works there, named when the table has them (with the
     page, phone and parent center for the "who do I contact" topics)."""
     if topic_id in WHO_TO_CONTACT_TOPICS:
-        return contact_sentence(kb, state)
+        return contact_sentence(kb, state, language)
     found = office(kb, state)
     if found is None:
-        who = f"{possessive(state)} special education dispute resolution office"
+        who = kb.phrase(
+            "office_of_state",
+            language,
+            state_possessive=possessive(state),
+            state=_name(state, language),
+        )
     else:
-        who = _the(found.name)
-    return f"Rules can differ by state: {who} can confirm how this works there."
+        who = _the(found.name) if language != SPANISH else found.name
+    return kb.phrase("rules_differ", language, who=who)
 
 
-def contact_sentence(kb: KnowledgeBase, state: str) -> str:
+def contact_sentence(kb: KnowledgeBase, state: str, language: str = ENGLISH) -> str:
     """'In Pennsylvania, contact <office>: <page>, <phone>. Free help: <center>, <site>.'"""
     directories = kb.state_directories
     found, center = office(kb, state), parent_center(kb, state)
+    name = _name(state, language)
     if found is not None:
         phone = f", {found.phone}" if found.phone else ""
-        line = f"In {name_of(state)}, contact {_the(found.name)}: {found.url}{phone}."
+        office_name = _the(found.name) if language != SPANISH else found.name
+        line = kb.phrase(
+            "contact_office", language, state=name, office=office_name, url=found.url, phone=phone
+        )
     else:
-        line = (
-            f"In {name_of(state)}, look for the special education dispute resolution office "
-            "on the state education department's website; "
-            f"{directories.office.name}, has more: {directories.office.url}."
+        line = kb.phrase(
+            "contact_unknown_office",
+            language,
+            state=name,
+            directory=_directory_name(directories.office, language),
+            url=directories.office.url,
         )
     if center is not None and center.serves:
-        return (
-            f"{line} Free help: {center.name}, {center.url} (serves {center.serves}; "
-            f"elsewhere: {directories.parent_center.url})."
+        help_line = kb.phrase(
+            "free_help_region",
+            language,
+            center=center.name,
+            url=center.url,
+            serves=_serves(center, language),
+            directory_url=directories.parent_center.url,
         )
-    if center is not None:
-        return f"{line} Free help: {center.name}, {center.url}."
-    return (
-        f"{line} Free help: your Parent Training and Information Center, through "
-        f"{directories.parent_center.url}."
-    )
+    elif center is not None:
+        help_line = kb.phrase("free_help", language, center=center.name, url=center.url)
+    else:
+        help_line = kb.phrase("free_help_directory", language, url=directories.parent_center.url)
+    return f"{line} {help_line}"
 
 
 def _the(name: str) -> str:

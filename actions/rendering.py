@@ -22,10 +22,7 @@ from knowledge_base.states import NAMES as STATE_NAMES
 from knowledge_base.states import name_of
 
 SOMETHING_ELSE_PAYLOAD = "/something_else"
-# "Tell me more" about a topic whose short answer is already all the source says.
-NO_MORE_DETAILS = (
-    "That's all I know on this one; I'd rather not add guesses. These related questions go further:"
-)
+ENGLISH, SPANISH = "en", "es"  # the `language` slot's values (domain.yml)
 
 Message = Dict[str, Any]
 
@@ -62,8 +59,9 @@ def reference_titles(kb: KnowledgeBase, reference_ids: Iterable[str]) -> str:
     return "; ".join(kb.references[r].title for r in reference_ids)
 
 
-def source_line(kb: KnowledgeBase, topic: Topic) -> str:
-    """One short plain line saying where the answer comes from."""
+def source_line(kb: KnowledgeBase, topic: Topic, language: str = ENGLISH) -> str:
+    """One short plain line saying where the answer comes from (the same sources in both
+    languages: their titles are names)."""
     bits = []
     if topic.article_refs:
         bits.append(f"“{kb.article.title}” ({article_citation(kb, topic)})")
@@ -71,10 +69,17 @@ def source_line(kb: KnowledgeBase, topic: Topic) -> str:
         bits.append(regulation_citation(topic))
     if topic.source.references:
         bits.append(reference_titles(kb, topic.source.references))
-    return "Source: " + "; ".join(bits)
+    return kb.phrase("source", language, sources="; ".join(bits))
 
 
-def state_note(kb: KnowledgeBase, topic: Topic, state: Optional[str]) -> Optional[Dict[str, Any]]:
+def title_of(kb: KnowledgeBase, topic_id: str, language: str = ENGLISH) -> str:
+    topic = kb.topic(topic_id)
+    return topic.es.title if language == SPANISH else topic.title
+
+
+def state_note(
+    kb: KnowledgeBase, topic: Topic, state: Optional[str], language: str = ENGLISH
+) -> Optional[Dict[str, Any]]:
     """What the knowledge base says about this topic in the parent's state: its verified
     note with the source, or else that rules vary and who can confirm. Never a guess."""
     if not state or state not in STATE_NAMES:
@@ -87,38 +92,44 @@ def state_note(kb: KnowledgeBase, topic: Topic, state: Optional[str]) -> Optiona
             "name": name,
             "verified": False,
             "source": None,
-            "text": local_help.state_office_line(kb, state, topic.id),
+            "text": local_help.state_office_line(kb, state, topic.id, language),
         }
-    text = f"{note.note} (Source: {reference_titles(kb, note.references)})"
+    text = note.es.note if language == SPANISH else note.note
+    sources = reference_titles(kb, note.references)
+    text = f"{text} ({kb.phrase('source', language, sources=sources)})"
     if topic.id in local_help.WHO_TO_CONTACT_TOPICS:
-        text = f"{text} {local_help.contact_sentence(kb, state)}"
-    return {
-        "state": state,
-        "name": name,
-        "verified": True,
-        "source": reference_titles(kb, note.references),
-        "text": text,
-    }
+        text = f"{text} {local_help.contact_sentence(kb, state, language)}"
+    return {"state": state, "name": name, "verified": True, "source": sources, "text": text}
 
 
-def topic_buttons(kb: KnowledgeBase, topic_ids: Iterable[str]) -> List[Dict[str, str]]:
+def topic_buttons(
+    kb: KnowledgeBase, topic_ids: Iterable[str], language: str = ENGLISH
+) -> List[Dict[str, str]]:
     """Quick replies whose payload asks that topic directly."""
-    return [{"title": kb.topic(t).title, "payload": payload_for_topic(t)} for t in topic_ids]
+    return [
+        {"title": title_of(kb, t, language), "payload": payload_for_topic(t)} for t in topic_ids
+    ]
 
 
-def topic_custom(kb: KnowledgeBase, topic: Topic, kind: str) -> Dict[str, Any]:
-    """The contract object: everything a client needs to show a topic answer."""
+def topic_custom(
+    kb: KnowledgeBase, topic: Topic, kind: str, language: str = ENGLISH
+) -> Dict[str, Any]:
+    """The contract object: everything a client needs to show a topic answer, in the
+    parent's language."""
     note = topic.federal_note
+    spanish = language == SPANISH
+    note_text = (topic.es.federal_note if spanish else note.text) if note else None
     return {
         "topic": topic.id,
         "kind": kind,
-        "title": topic.title,
-        "question": topic.question,
+        "language": language,
+        "title": topic.es.title if spanish else topic.title,
+        "question": topic.es.question if spanish else topic.question,
         "area": topic.area,
-        "answer": topic.answer,
-        "details": topic.details,
+        "answer": topic.es.answer if spanish else topic.answer,
+        "details": (topic.es.details or "") if spanish else topic.details,
         "source": {
-            "text": source_line(kb, topic),
+            "text": source_line(kb, topic, language),
             "article": {
                 "title": kb.article.title,
                 "url": kb.article.url,
@@ -152,9 +163,9 @@ def topic_custom(kb: KnowledgeBase, topic: Topic, kind: str) -> Dict[str, Any]:
                 for r in topic.source.references
             ],
         },
-        "federal_note": {"text": note.text, "citation": note.citation} if note else None,
+        "federal_note": {"text": note_text, "citation": note.citation} if note else None,
         "related": [
-            {"topic": t, "title": kb.topic(t).title, "payload": payload_for_topic(t)}
+            {"topic": t, "title": title_of(kb, t, language), "payload": payload_for_topic(t)}
             for t in topic.related
         ],
         "faq_anchor": f"#{topic.id}",
@@ -167,6 +178,7 @@ def reply_message(
     source: Optional[str] = None,
     topic: Optional[Dict[str, Any]] = None,
     event: Optional[str] = None,
+    language: str = ENGLISH,
     **kwargs: Any,
 ) -> Message:
     """``dispatcher.utter_message`` arguments for one channel-neutral reply (see
@@ -174,23 +186,25 @@ def reply_message(
     domain response and its variables, whose text comes first. ``event`` tells our web
     clients something happened that they act on (``contract.CONVERSATION_ERASED``)."""
     reply = {"parts": list(parts), "source": source, "options": list(options), "topic": topic}
+    if language != ENGLISH:
+        reply["language"] = language  # the channels' own phrases follow it (SMS: "Responda")
     if event:
         reply["event"] = event
     return {**kwargs, "json_message": {REPLY: reply}}
 
 
 def help_contacts_message(
-    kb: KnowledgeBase, again: bool = False, state: Optional[str] = None
+    kb: KnowledgeBase, again: bool = False, state: Optional[str] = None, language: str = ENGLISH
 ) -> Message:
     """The help contacts: the domain response with the full list (the organisation's own
     first, then, the parent's state known, that state's office and parent center), and in
     the reply the short lines (SMS shows those with a link to the full list: the state's
     entry in the FAQ's state directory when known) and ``again`` when they were sent in
     answer to the previous message too (SMS then only points to the list)."""
-    contacts = contact_list(local_help.contacts(kb, state))
-    message = reply_message(response="utter_help_contacts", contacts=contacts)
+    contacts = contact_list(local_help.contacts(kb, state, language))
+    message = reply_message(response="utter_help_contacts", contacts=contacts, language=language)
     message["json_message"][REPLY]["contacts"] = {
-        "short": local_help.short_contacts(kb, state),
+        "short": local_help.short_contacts(kb, state, language),
         "page": STATE_DIRECTORY_PATH if state else "/faq/",
         "anchor": state or "help",
         "again": again,
@@ -199,57 +213,82 @@ def help_contacts_message(
 
 
 def _topic_message(
-    kb: KnowledgeBase, topic: Topic, body: str, kind: str, state: Optional[str] = None
+    kb: KnowledgeBase,
+    topic: Topic,
+    body: str,
+    kind: str,
+    state: Optional[str] = None,
+    language: str = ENGLISH,
 ) -> Message:
     """The federal answer, then the parent's state's note, the source line, related
     topics as options and the contract object."""
-    local = state_note(kb, topic, state)
-    contract = topic_custom(kb, topic, kind)
+    local = state_note(kb, topic, state, language)
+    contract = topic_custom(kb, topic, kind, language)
     contract["state_note"] = local
     parts = [body] + ([local["text"]] if local else [])
-    return reply_message(parts, topic_buttons(kb, topic.related), source_line(kb, topic), contract)
+    return reply_message(
+        parts,
+        topic_buttons(kb, topic.related, language),
+        source_line(kb, topic, language),
+        contract,
+        language=language,
+    )
 
 
-def answer_message(kb: KnowledgeBase, topic_id: str, state: Optional[str] = None) -> Message:
+def answer_message(
+    kb: KnowledgeBase, topic_id: str, state: Optional[str] = None, language: str = ENGLISH
+) -> Message:
     """The short answer to a topic, with related topics as quick replies."""
     topic = kb.topic(topic_id)
-    return _topic_message(kb, topic, topic.answer, "answer", state)
+    answer = topic.es.answer if language == SPANISH else topic.answer
+    return _topic_message(kb, topic, answer, "answer", state, language)
 
 
-def details_message(kb: KnowledgeBase, topic_id: str, state: Optional[str] = None) -> Message:
+def details_message(
+    kb: KnowledgeBase, topic_id: str, state: Optional[str] = None, language: str = ENGLISH
+) -> Message:
     """'Tell me more': the details and the federal-law note of a topic."""
     topic = kb.topic(topic_id)
-    parts = [topic.details] if topic.details else []
+    spanish = language == SPANISH
+    details = (topic.es.details or "") if spanish else topic.details
+    parts = [details] if details else []
     if topic.federal_note:
+        text = topic.es.federal_note if spanish else topic.federal_note.text
         parts.append(
-            f"What federal law says: {topic.federal_note.text} " f"({topic.federal_note.citation})"
+            kb.phrase(
+                "federal_law", language, text=text or "", citation=topic.federal_note.citation
+            )
         )
-    parts = parts or [NO_MORE_DETAILS]
-    return _topic_message(kb, topic, "\n\n".join(parts), "details", state)
+    parts = parts or [kb.phrase("no_more_details", language)]
+    return _topic_message(kb, topic, "\n\n".join(parts), "details", state, language)
 
 
-def notice_text(kb: KnowledgeBase) -> str:
+def notice_text(kb: KnowledgeBase, language: str = ENGLISH) -> str:
     """The line every conversation starts with: not legal advice, and what is kept."""
-    return f"{kb.notice.disclaimer} {kb.notice.privacy}"
+    notice = kb.notice.es if language == SPANISH else kb.notice
+    return f"{notice.disclaimer} {notice.privacy}"
 
 
-def notice_message(kb: KnowledgeBase) -> Message:
+def notice_message(kb: KnowledgeBase, language: str = ENGLISH) -> Message:
     """The notice, with its one-segment form for SMS in the reply (``sms_text``)."""
-    message = reply_message(text=notice_text(kb))
-    message["json_message"][REPLY]["sms_text"] = kb.notice.sms
+    message = reply_message(text=notice_text(kb, language), language=language)
+    sms = kb.notice.es.sms if language == SPANISH else kb.notice.sms
+    message["json_message"][REPLY]["sms_text"] = sms
     return message
 
 
-def clarify_buttons(kb: KnowledgeBase, topic_ids: Sequence[str]) -> List[Dict[str, str]]:
+def clarify_buttons(
+    kb: KnowledgeBase, topic_ids: Sequence[str], language: str = ENGLISH
+) -> List[Dict[str, str]]:
     """Readable choices for a low-confidence guess, plus a way out."""
-    return topic_buttons(kb, topic_ids) + [
-        {"title": "Something else", "payload": SOMETHING_ELSE_PAYLOAD}
+    return topic_buttons(kb, topic_ids, language) + [
+        {"title": kb.phrase("something_else", language), "payload": SOMETHING_ELSE_PAYLOAD}
     ]
 
 
-def menu_text(kb: KnowledgeBase) -> str:
+def menu_text(kb: KnowledgeBase, language: str = ENGLISH) -> str:
     """The areas the assistant covers, one per line."""
-    return "\n".join(f"• {a.title}" for a in kb.areas)
+    return "\n".join(f"• {a.es_title if language == SPANISH else a.title}" for a in kb.areas)
 
 
 def area_starters(kb: KnowledgeBase) -> List[str]:

@@ -21,6 +21,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from channels.app_settings import public_url
 from channels.sms import segments, to_gsm7
+from knowledge_base import default as default_knowledge_base
 
 REPLY = "reply"  # the key of a channel-neutral reply in a message's ``custom``
 SOCKETIO_TEXT = "socketio_text"  # the style of a socket.io client that shows only text
@@ -110,16 +111,23 @@ def fit_buttons(style: ChannelStyle, buttons: Sequence[Dict[str, Any]]) -> List[
     ]
 
 
-def numbered_options(buttons: Sequence[Dict[str, Any]]) -> str:
+def _phrase(key: str, language: str, **values: str) -> str:
+    """A phrase of the knowledge base in the reply's language (``reply["language"]``)."""
+    return default_knowledge_base().phrase(key, language, **values)
+
+
+def numbered_options(buttons: Sequence[Dict[str, Any]], language: str = "en") -> str:
     """'Reply 1, 2 or 3:' (or 'Reply 1-9:' for longer lists) and one numbered line per
     option, for apps without buttons."""
     numbers = [str(i) for i in range(1, len(buttons) + 1)]
     if len(numbers) > 3:
         ask = f"{numbers[0]}-{numbers[-1]}"
+    elif len(numbers) == 1:
+        ask = numbers[0]
     else:
-        ask = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " or " + numbers[-1]
+        ask = ", ".join(numbers[:-1]) + f" {_phrase('or', language)} " + numbers[-1]
     lines = [f"{n}. {b['title']}" for n, b in zip(numbers, buttons)]
-    return f"Reply {ask}:\n" + "\n".join(lines)
+    return _phrase("reply_options", language, numbers=ask) + "\n" + "\n".join(lines)
 
 
 def format_text(style: ChannelStyle, text: str) -> str:
@@ -224,13 +232,13 @@ def render(channel: Optional[str], message: Dict[str, Any]) -> List[Dict[str, An
     return rendered
 
 
-def _sms_contacts(contacts: Dict[str, Any]) -> str:
+def _sms_contacts(contacts: Dict[str, Any], language: str = "en") -> str:
     """The help contacts by SMS: their short lines and a link to the full list; when they
     were just sent, a one-line pointer to that list."""
     link = faq_link(contacts.get("anchor") or HELP_ANCHOR, contacts.get("page") or "/faq/")
     if contacts.get("again"):
-        return f"The people who can help are listed here: {link}"
-    return "\n".join([*contacts.get("short", []), f"Full list: {link}"])
+        return _phrase("contacts_again", language, url=link)
+    return "\n".join([*contacts.get("short", []), _phrase("full_list", language, url=link)])
 
 
 def _render(
@@ -244,20 +252,22 @@ def _render(
     }
     parts = [p for p in reply.get("parts") or [] if p]
     topic = reply.get("topic")
+    language = str(reply.get("language") or "en")
     if style.sms and parts and topic:
         # A short link in the answer's own message; "tell me more" adds none.
         if topic.get("kind") == "answer":
-            parts[-1] = f"{parts[-1]}\nMore: {faq_link(topic['topic'])}"
+            more = _phrase("more_link", language, url=faq_link(topic["topic"]))
+            parts[-1] = f"{parts[-1]}\n{more}"
     elif parts and reply.get("source") and style.source_in_text:
         parts.append(reply["source"])
         if style.text_only and topic:  # its own message: a lone line break may not show
-            parts.append(f"Read this in the FAQ: {faq_link(topic['topic'])}")
+            parts.append(_phrase("read_in_faq", language, url=faq_link(topic["topic"])))
     options = list(reply.get("options") or [])
     if style.sms and topic and topic.get("kind") == "details":
         options = []  # "tell me more" on SMS: the options just sent are not paid for twice
     texts = [message["text"]] if message.get("text") else []
     if style.sms and texts and reply.get("contacts"):
-        texts[0] = _sms_contacts(reply["contacts"])
+        texts[0] = _sms_contacts(reply["contacts"], language)
     if style.sms and texts and reply.get("sms_text"):
         texts[0] = reply["sms_text"]  # the knowledge base's one-segment form
     if parts:
@@ -267,9 +277,11 @@ def _render(
             # Only an answer's related topics may be cut to fit: a menu or a "Did you
             # mean" list is the choice itself.
             trim = style.sms and bool(topic) and (topic or {}).get("kind") == "answer"
-            texts[-1] = _with_options(style, texts[-1], options[: style.max_buttons], trim)
+            texts[-1] = _with_options(
+                style, texts[-1], options[: style.max_buttons], trim, language
+            )
         else:
-            texts.append(numbered_options(options[: style.max_buttons]))
+            texts.append(numbered_options(options[: style.max_buttons], language))
     # The message's own fields (a response's name and variables) stay on the first one.
     rendered = [{"text": text} for text in texts] or [{"text": ""}]
     rendered[0] = {**extra, **rendered[0]}
@@ -286,7 +298,11 @@ MIN_SMS_OPTIONS = 2  # fewer would leave an SMS parent no real choice of what to
 
 
 def _with_options(
-    style: ChannelStyle, text: str, options: Sequence[Dict[str, Any]], trim: bool = False
+    style: ChannelStyle,
+    text: str,
+    options: Sequence[Dict[str, Any]],
+    trim: bool = False,
+    language: str = "en",
 ) -> str:
     """The numbered options in the text's last message when they fit in it, else after it.
 
@@ -296,19 +312,19 @@ def _with_options(
     ``MIN_SMS_OPTIONS``), only those are listed; the others stay one "menu" away."""
     head, _, last = text.rpartition("\n\n")
     if trim:
-        options = _options_within_segments(last, options)
-    numbered = numbered_options(options)
+        options = _options_within_segments(last, options, language)
+    numbered = numbered_options(options, language)
     if len(last) + 1 + len(numbered) <= style.max_chars:
         return f"{head}\n\n{last}\n{numbered}" if head else f"{last}\n{numbered}"
     return f"{text}\n\n{numbered}"
 
 
 def _options_within_segments(
-    text: str, options: Sequence[Dict[str, Any]]
+    text: str, options: Sequence[Dict[str, Any]], language: str = "en"
 ) -> Sequence[Dict[str, Any]]:
     paid = segments(to_gsm7(text))
     for count in range(len(options), MIN_SMS_OPTIONS - 1, -1):
-        if segments(to_gsm7(f"{text}\n{numbered_options(options[:count])}")) <= paid:
+        if segments(to_gsm7(f"{text}\n{numbered_options(options[:count], language)}")) <= paid:
             return options[:count]
     return options
 

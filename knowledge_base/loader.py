@@ -24,6 +24,7 @@ from knowledge_base.schema import (
     HelpContact,
     Notice,
     Organisation,
+    Phrase,
     Reference,
     RegulationSection,
     StateDirectories,
@@ -94,6 +95,13 @@ class KnowledgeBase:
     state_directories: StateDirectories
     state_offices: Dict[str, StateOffices]  # by postal code; only checked rows
     organisation: Optional[Organisation]
+    phrases: Dict[str, Phrase]
+
+    def phrase(self, key: str, language: str = "en", **values: str) -> str:
+        """A phrase in the parent's language, its {placeholders} filled in."""
+        phrase = self.phrases[key]
+        text = phrase.es if language == "es" else phrase.en
+        return text.format(**values) if values else text
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -293,6 +301,7 @@ def _index(path: Path, data: schema.KnowledgeBaseFile) -> KnowledgeBase:
         state_directories=data.state_directories,
         state_offices={row.state: row for row in data.state_offices},
         organisation=data.organisation,
+        phrases=dict(data.phrases),
     )
 
 

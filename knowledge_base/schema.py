@@ -274,6 +274,13 @@ class ParentCenter(CheckedEntry):
 
     # Where a state has several centers: the part of the state this one serves.
     serves: Optional[str] = None
+    serves_es: Optional[str] = None  # the same in Spanish (required with serves)
+
+    @validator("serves_es", always=True)
+    def _spanish_with_english(cls, serves_es, values):  # noqa: N805
+        if bool(serves_es) != bool(values.get("serves")):
+            raise ValueError("serves and serves_es go together")
+        return serves_es
 
 
 class StateOffices(Model):
@@ -389,6 +396,13 @@ class DefaultFollowups(Followups):
     use_mediation: str
 
 
+class Phrase(Model):
+    """A short phrase the code puts around the knowledge base's texts, in both languages."""
+
+    en: str
+    es: str
+
+
 class KnowledgeBaseFile(Model):
     """The whole file."""
 
@@ -404,6 +418,7 @@ class KnowledgeBaseFile(Model):
     state_directories: StateDirectories
     state_offices: List[StateOffices] = []
     organisation: Optional[Organisation] = None
+    phrases: Dict[str, Phrase]
 
 
 # Keys that name an entry of a list, so errors can say topics[cost] instead of topics[3].

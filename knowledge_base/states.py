@@ -126,6 +126,58 @@ ALIASES: Dict[str, str] = {
     "vt.": "VT",
     "r.i.": "RI",
 }
+# How Spanish-speaking parents name states (issue 21), with and without accents.
+SPANISH_NAMES: Dict[str, str] = {
+    "nueva york": "NY",
+    "nueva jersey": "NJ",
+    "nuevo méxico": "NM",
+    "nuevo mexico": "NM",
+    "nuevo hampshire": "NH",
+    "carolina del norte": "NC",
+    "carolina del sur": "SC",
+    "dakota del norte": "ND",
+    "dakota del sur": "SD",
+    "virginia occidental": "WV",
+    "pensilvania": "PA",
+    "tejas": "TX",
+    "luisiana": "LA",
+    "misuri": "MO",
+    "misisipi": "MS",
+    "hawái": "HI",
+    "hawai": "HI",
+    "oregón": "OR",
+    "míchigan": "MI",
+    "kansás": "KS",
+    "arkansás": "AR",
+    "distrito de columbia": "DC",
+    "washington d. c.": "DC",
+    "islas vírgenes": "VI",
+    "islas virgenes": "VI",
+    "samoa americana": "AS",
+}
+ALIASES.update(SPANISH_NAMES)
+# How a Spanish sentence names a state, where it differs from the English name.
+_SPANISH_PREFERRED: Dict[str, str] = {
+    "NY": "Nueva York",
+    "NJ": "Nueva Jersey",
+    "NM": "Nuevo México",
+    "NH": "Nuevo Hampshire",
+    "NC": "Carolina del Norte",
+    "SC": "Carolina del Sur",
+    "ND": "Dakota del Norte",
+    "SD": "Dakota del Sur",
+    "WV": "Virginia Occidental",
+    "PA": "Pensilvania",
+    "LA": "Luisiana",
+    "MO": "Misuri",
+    "MS": "Misisipi",
+    "HI": "Hawái",
+    "OR": "Oregón",
+    "DC": "el Distrito de Columbia",
+    "VI": "las Islas Vírgenes de EE. UU.",
+    "AS": "Samoa Americana",
+    "MP": "las Islas Marianas del Norte",
+}
 # Postal codes that are also common English words: only a message of just the code counts.
 _WORDLIKE_CODES = {
     "IN",
@@ -145,6 +197,7 @@ _WORDLIKE_CODES = {
     "GA",
     "MO",
     "MI",
+    "IA",  # Spanish "una IA" (an AI)
 }
 
 
@@ -244,3 +297,8 @@ def possessive(code: str) -> str:
     """ "Pennsylvania's", used in "<State>'s dispute resolution office"."""
     name = NAMES[code]
     return name[0].upper() + name[1:] + "'s"
+
+
+def spanish_name(code: str) -> str:
+    """'Pensilvania' for 'PA'; the English name where Spanish uses it ('Texas')."""
+    return _SPANISH_PREFERRED.get(code) or NAMES[code]

@@ -34,6 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from nlu_components import questions
+from nlu_components.languages import ENGLISH, example_language
 from nlu_components.mediation_words import names_mediation
 from nlu_components.minilm import shared_encoder
 from nlu_components.minilm_featurizer import MiniLMFeaturizer
@@ -142,7 +143,12 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         return row / max(1.0, float(np.linalg.norm(row)))
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        # English examples only: Spanish ones train SpanishIntentClassifier (MiniLM is English).
+        examples = [
+            e
+            for e in training_data.intent_examples
+            if e.get(INTENT) and e.get(TEXT) and example_language(e.data) == ENGLISH
+        ]
         self.vectorizer = TfidfVectorizer(
             analyzer="char_wb",
             sublinear_tf=True,

@@ -58,9 +58,10 @@ def test_clarify_buttons_end_with_something_else(kb):
 def test_tell_me_more_without_details_says_so_and_offers_related_topics(kb):
     topic = next(t for t in kb.topics.values() if not t.details and not t.federal_note)
     reply = reply_of(rendering.details_message(kb, topic.id))
-    assert reply["parts"] == [rendering.NO_MORE_DETAILS] and reply["topic"]["kind"] == "details"
+    no_more = kb.phrase("no_more_details")
+    assert reply["parts"] == [no_more] and reply["topic"]["kind"] == "details"
     [message] = shown(rendering.details_message(kb, topic.id), "rest")
-    assert message["text"].startswith(rendering.NO_MORE_DETAILS)
+    assert message["text"].startswith(no_more)
     assert message["custom"]["topic"] == topic.id
     assert len(message["buttons"]) == len(topic.related)
 
