@@ -228,6 +228,22 @@ def main() -> int:
             )
             rescore_with_label_updates(eval_dir, results)
             score_field(f"http://localhost:{rasa_port}", eval_dir, work)
+            spanish = eval_dir / "dev_questions_es.tsv"
+            if spanish.exists():
+                # Issue 21: the Spanish dev set beside the English one, judged the same way.
+                print(f"Spanish dev questions ({spanish.name}):")
+                sys.stdout.flush()
+                subprocess.run(
+                    [
+                        sys.executable,
+                        str(eval_dir / "score.py"),
+                        "--url",
+                        f"http://localhost:{rasa_port}",
+                        "--questions",
+                        str(spanish),
+                    ],
+                    check=False,
+                )
         else:
             print(f"accuracy: skipped, no score.py in {eval_dir}")
     finally:
