@@ -530,3 +530,22 @@ class ActionFeedback(Action):
         elif tracker.get_latest_input_channel() != WIDGET_CHANNEL:
             dispatcher.utter_message(response="utter_feedback_thanks")
         return []
+
+
+class ActionSetLanguage(Action):
+    """ "en español" / "English please": the conversation's language from now on, said in
+    that language (issue 21)."""
+
+    def name(self) -> Text:
+        return "action_set_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        language = rendering.SPANISH if intent == "switch_to_spanish" else rendering.ENGLISH
+        response = (
+            "utter_language_spanish" if language == rendering.SPANISH else "utter_language_english"
+        )
+        dispatcher.utter_message(response=response)
+        return [SlotSet(LANGUAGE, language)]

@@ -83,3 +83,12 @@ def test_spanish_state_names_and_the_language_helpers():
     assert not long_enough("ok si") and long_enough("es gratis la mediacion?")
     assert example_language({"metadata": {"intent": {"language": "es"}}}) == SPANISH
     assert example_language({"metadata": None}) == ENGLISH
+
+
+def test_the_parent_can_switch_language_both_ways(servers):
+    sender = "sw-" + uuid.uuid4().hex[:8]
+    servers.ask(sender, "hi there")
+    assert _text(servers.ask(sender, "en español por favor")).startswith("De acuerdo, seguimos")
+    assert _text(servers.ask(sender, "ok")).startswith("Muy bien.")
+    assert _text(servers.ask(sender, "english please")).startswith("Sure, English from now on")
+    assert _text(servers.ask(sender, "ok")).startswith("Good.")
