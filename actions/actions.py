@@ -14,6 +14,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import followups, input_checks, rendering
+from contract import LANGUAGE
 from contract.nlu import AMBIGUITY_THRESHOLD, ANSWER_THRESHOLD, SIBLING_LEAD
 from knowledge_base import KnowledgeBase
 from knowledge_base import default as default_kb
@@ -28,7 +29,6 @@ KB: KnowledgeBase = default_kb()
 LAST_TOPIC = "last_topic"
 OFFERED_TOPICS = "offered_topics"
 US_STATE = "us_state"
-LANGUAGE = "language"
 SECOND_QUESTION = "second_question"
 FALLBACK_STAGE = "fallback_stage"
 WIDGET_CHANNEL = "socketio"  # our chat widget's channel

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
+from contract import ENGLISH, SPANISH
 from knowledge_base import KnowledgeBase
 from knowledge_base.schema import DisputeOffice, ParentCenter
 from knowledge_base.states import name_of, possessive, spanish_name
-
-ENGLISH, SPANISH = "en", "es"
 
 Contact = Tuple[str, str]  # (who, how to reach them and what they do)
 

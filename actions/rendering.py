@@ -14,7 +14,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from actions import local_help
 from channels.styles import REPLY
-from contract import STATE_DIRECTORY_PATH
+from contract import ENGLISH, SPANISH, STATE_DIRECTORY_PATH
 from knowledge_base import KnowledgeBase, Topic
 from knowledge_base.intents import payload_for_topic
 from knowledge_base.loader import contact_list
@@ -22,7 +22,6 @@ from knowledge_base.states import NAMES as STATE_NAMES
 from knowledge_base.states import name_of
 
 SOMETHING_ELSE_PAYLOAD = "/something_else"
-ENGLISH, SPANISH = "en", "es"  # the `language` slot's values (domain.yml)
 
 Message = Dict[str, Any]
 

@@ -15,6 +15,12 @@ CLIENT_TAG = "client_tag"
 # the name).
 CONVERSATION_ERASED = "conversation_erased"
 
+# The conversation's languages (issue 21): the `language` slot's values and the entity
+# the language detector adds (nlu_components/language_detector.py fills the slot from it).
+ENGLISH = "en"
+SPANISH = "es"
+LANGUAGE = "language"
+
 # The FAQ's state directory page (webapp/faq_states.py), one anchor per state ("#PA"): the
 # chat's help contacts link to it when the parent's state is known.
 STATE_DIRECTORY_PATH = "/faq/states/"

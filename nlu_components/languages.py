@@ -15,11 +15,10 @@ import re
 import unicodedata
 from typing import Any, Mapping, Optional
 
-ENGLISH = "en"
-SPANISH = "es"
+from contract import ENGLISH, LANGUAGE, SPANISH
+
 LANGUAGES = (ENGLISH, SPANISH)
-# The entity the detector adds when it is sure; the `language` slot is filled from it.
-LANGUAGE_ENTITY = "language"
+LANGUAGE_ENTITY = LANGUAGE  # the entity the detector adds; the `language` slot is filled from it
 # Below this many letters a message says too little to tell its language.
 MIN_LETTERS = 12
 MIN_WORDS = 3
