@@ -53,8 +53,9 @@ BAD_TEXTS: Dict[str, BadText] = {
         "My son has autism and the school keeps cutting his services. " * (MAX_MESSAGE_CHARS // 50),
         "shorten",
     ),
+    # Spanish is answered in Spanish now (issue 21); another language is told which two are.
     "another language": BadText(
-        "¿La mediación es gratis para los padres? No entiendo nada.", "only answer in English"
+        "Посредничество бесплатное для родителей? Я ничего не понимаю.", "English or Spanish"
     ),
     "typed restart": BadText("/restart", "", NOTICE),
     "typed session start": BadText("/session_start", "", NOTICE),
