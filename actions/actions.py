@@ -20,7 +20,11 @@ from knowledge_base import KnowledgeBase
 from knowledge_base import default as default_kb
 from knowledge_base import states as state_names
 from nlu_components import questions
+from nlu_components.languages import starting_language
 from nlu_components.mediation_words import names_mediation
+
+# Rasa's slot holding the metadata of the message that started the conversation.
+SESSION_METADATA = "session_started_metadata"
 
 # Loaded when the action server imports this module: a malformed knowledge base
 # stops the server at start-up instead of failing a parent's question later.
@@ -348,13 +352,16 @@ class ActionSessionStart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        dispatcher.utter_message(**rendering.notice_message(KB))
+        metadata = tracker.get_slot(SESSION_METADATA) or {}
+        language = starting_language(metadata, tracker.get_slot(LANGUAGE))
+        dispatcher.utter_message(**rendering.notice_message(KB, language or rendering.ENGLISH))
         carried = [
             SlotSet(name, value)
             for name, value in tracker.current_slot_values().items()
-            if value is not None and name != "session_started_metadata"
+            if value is not None and name not in (SESSION_METADATA, LANGUAGE)
         ]
-        return [SessionStarted(), *carried, ActionExecuted("action_listen")]
+        chosen = [SlotSet(LANGUAGE, language)] if language else []
+        return [SessionStarted(), *carried, *chosen, ActionExecuted("action_listen")]
 
 
 class ActionMoreDetail(Action):

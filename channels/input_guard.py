@@ -38,8 +38,10 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, Set, Text
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from channels.message_limits import MAX_MESSAGE_CHARS, MAX_RAW_CHARS, metadata_problem
+from contract import LANGUAGE
 from contract.conversations import ConversationNotSaved, conversation_key, log_tag
 from knowledge_base.intents import TOPIC_INTENT_PREFIX
+from nlu_components.languages import LANGUAGE_GUESS, client_language, guess_language
 
 logger = logging.getLogger(__name__)
 
@@ -263,7 +265,19 @@ class GuardedHandler:
                 message.text, message.parse_data = "", forced_parse(NO_WORDS_INTENT, "")
         else:
             message.text = text
+            self.add_language_guess(message)
         return message
+
+    @staticmethod
+    def add_language_guess(message: UserMessage) -> None:
+        """The words' language for the notice Rasa sends before NLU reads them (the
+        client's own setting, when it gives one, wins: nlu_components/languages.py)."""
+        metadata = dict(message.metadata or {})
+        if client_language(metadata.get(LANGUAGE)) is None:
+            guess = guess_language(message.text)
+            if guess is not None:
+                metadata[LANGUAGE_GUESS] = guess
+                message.metadata = metadata
 
     async def __call__(self, message: UserMessage) -> None:
         recipient = message.sender_id

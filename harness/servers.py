@@ -119,8 +119,13 @@ class Servers:
             proc.terminate()
             proc.wait(timeout=30)
 
-    def ask(self, sender: str, text: str) -> List[Dict[str, Any]]:
-        body = json.dumps({"sender": sender, "message": text}).encode()
+    def ask(
+        self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None
+    ) -> List[Dict[str, Any]]:
+        payload: Dict[str, Any] = {"sender": sender, "message": text}
+        if metadata is not None:
+            payload["metadata"] = metadata
+        body = json.dumps(payload).encode()
         request = urllib.request.Request(
             f"http://localhost:{self.rasa_port}/webhooks/rest/webhook",
             body,

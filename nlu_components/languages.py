@@ -53,3 +53,62 @@ def sure_language(probability_spanish: float, sure: float) -> Optional[str]:
     if probability_spanish <= 1.0 - sure:
         return ENGLISH
     return None
+
+
+# --- A first message's language, before NLU has read it --------------------------------
+# Rasa starts a conversation (and sends the notice) before it parses the first message,
+# so the notice's language cannot come from the detector. The channels hand a hint over in
+# the message's metadata instead: the client's own setting (the widget's language,
+# Telegram's language_code) under ``language``, or else a guess from the words under
+# ``language_guess`` (a wrong guess costs one notice in the other language; the detector
+# decides every answer).
+LANGUAGE_GUESS = "language_guess"
+
+# Frequent words that belong to one language only (accents folded). Words both languages
+# use ("a", "no", "me", "son", "con", "pan"...) are left out.
+_SPANISH_WORDS = frozenset(
+    "hola buenas buenos dias tardes noches gracias necesito ayuda ayudar quiero puedo puede "
+    "pueden tengo tiene tienen hijo hija hijos ninos nino nina escuela distrito mediacion "
+    "mediador reunion derechos abogado gratis cuesta cuanto cuando donde quien cual como "
+    "que porque por para los las del una unos unas es esta estoy estan hay pero tambien "
+    "muy mas sobre mi mis su sus nuestro usted ustedes yo ellos nos lo le les se el la y "
+    "de en al ser hacer saber pasa si eso esto aqui ahora todavia nada algo sin entre".split()
+)
+_ENGLISH_WORDS = frozenset(
+    "hi hello hey thanks thank please the is are was were be been of to and in my our your "
+    "what how can could do does did for with it if have has had will would should school "
+    "district child son daughter kid kids mediation mediator meeting rights lawyer free "
+    "cost when where who which why that this there about from not you we they i am help "
+    "need want know get go happens".split()
+)
+
+
+def guess_language(text: str) -> Optional[str]:
+    """ "es" or "en" when a message's words lean clearly one way, else None ("ok", "IEP")."""
+    words = _WORDS.findall(fold(text))
+    spanish = sum(word in _SPANISH_WORDS for word in words)
+    english = sum(word in _ENGLISH_WORDS for word in words)
+    if spanish > english:
+        return SPANISH
+    if english > spanish:
+        return ENGLISH
+    return None
+
+
+def client_language(value: Any) -> Optional[str]:
+    """A client's language setting ("es", "es-MX", "en_US") as "es"/"en", or None."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    return code if code in LANGUAGES else None
+
+
+def starting_language(metadata: Mapping[str, Any], carried: Optional[str]) -> Optional[str]:
+    """The language a conversation (re)starts in: the client's setting, else the one the
+    conversation already had (carried over), else the first message's guess; None when
+    nothing tells (the notice is then in English and the slot stays unset)."""
+    return (
+        client_language(metadata.get(LANGUAGE))
+        or client_language(carried)
+        or client_language(metadata.get(LANGUAGE_GUESS))
+    )

@@ -42,7 +42,6 @@ from nlu_components.minilm_featurizer import MiniLMFeaturizer
 logger = logging.getLogger(__name__)
 MODEL_FILE = "logistic_intent_classifier.joblib"
 SECOND_QUESTION_ENTITY = "second_question"
-TOPIC_INTENT_PREFIX = "ask_"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -226,37 +225,11 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
     def _read_questions(
         self, text: str, ranking: List[Dict[str, Any]]
     ) -> Tuple[List[Dict[str, Any]], Optional[str]]:
-        """The ranking to use for the message, and a second topic question, if any.
-
-        Two clear questions about different topics: the first one asked is answered and
-        the second offered. One clear question inside an unclear message: it decides."""
+        """The ranking to use for the message, and a second topic question, if any
+        (``questions.choose_ranking``)."""
         rankings = self._question_rankings(text)
         logger.debug("question segments: %s", [r[0] for r in rankings])
-        asked = [
-            r
-            for r in rankings
-            if r[0]["name"].startswith(TOPIC_INTENT_PREFIX)
-            and r[0]["confidence"] >= float(self.config["question_confident"])
-        ]
-        if not asked:
-            return ranking, None
-        distinct: List[List[Dict[str, Any]]] = []
-        for r in asked:
-            if all(r[0]["name"] != d[0]["name"] for d in distinct):
-                distinct.append(r)
-        clear = [
-            r
-            for r in distinct
-            if r[0]["confidence"] >= float(self.config["second_question_confident"])
-        ]
-        if len(clear) >= 2:
-            return clear[0], clear[1][0]["name"]
-        unclear = ranking[0]["confidence"] < float(self.config["whole_message_confident"])
-        if unclear or ranking[0]["name"] in self.config["story_intents"]:
-            ranking = max(asked, key=lambda r: r[0]["confidence"])
-        primary = ranking[0]["name"]
-        second = next((r[0]["name"] for r in clear if r[0]["name"] != primary), None)
-        return ranking, second if primary.startswith(TOPIC_INTENT_PREFIX) else None
+        return questions.choose_ranking(ranking, rankings, self.config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.classifier is None or not messages:

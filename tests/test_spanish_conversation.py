@@ -12,7 +12,16 @@ import pytest
 
 from harness.servers import MODEL, Servers
 from knowledge_base.states import find_states, spanish_name
-from nlu_components.languages import ENGLISH, SPANISH, example_language, fold, long_enough
+from nlu_components import questions
+from nlu_components.languages import (
+    ENGLISH,
+    SPANISH,
+    example_language,
+    fold,
+    guess_language,
+    long_enough,
+    starting_language,
+)
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
@@ -92,3 +101,77 @@ def test_the_parent_can_switch_language_both_ways(servers):
     assert _text(servers.ask(sender, "ok")).startswith("Muy bien.")
     assert _text(servers.ask(sender, "english please")).startswith("Sure, English from now on")
     assert _text(servers.ask(sender, "ok")).startswith("Good.")
+
+
+def test_a_first_message_in_spanish_gets_the_notice_in_spanish(servers, kb):
+    # Rasa sends the notice before NLU reads the message: the channel's guess decides it.
+    messages = servers.ask("es-" + uuid.uuid4().hex[:8], "hola, necesito ayuda, cuanto cuesta la mediacion?")
+    text = _text(messages)
+    assert kb.notice.es.disclaimer in text and kb.notice.disclaimer not in text
+    assert _topics(messages) == ["cost"]
+
+
+def test_the_clients_language_setting_decides_the_notice_and_the_conversation(servers, kb):
+    # A Spanish page's widget says so in the metadata; "ok" alone names no language.
+    sender = "es-" + uuid.uuid4().hex[:8]
+    text = _text(servers.ask(sender, "ok", metadata={"language": "es-MX"}))
+    assert kb.notice.es.disclaimer in text and kb.notice.disclaimer not in text
+    messages = servers.ask(sender, "cost")  # one word: too short to tell, Spanish stays
+    assert kb.topic("cost").es.answer in _text(messages)
+
+
+def test_an_english_first_message_keeps_the_english_notice(servers, kb):
+    text = _text(servers.ask("en-" + uuid.uuid4().hex[:8], "is mediation free?"))
+    assert kb.notice.disclaimer in text and kb.notice.es.disclaimer not in text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("hola, necesito ayuda con la mediacion para mi hijo, es gratis?", SPANISH),
+        ("que pasa si no llegamos a un acuerdo", SPANISH),
+        ("the school won't test my daughter, what do I do", ENGLISH),
+        ("ok", None),
+        ("IEP", None),
+    ],
+)
+def test_the_first_message_guess(text, expected):
+    assert guess_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    "metadata, carried, expected",
+    [
+        ({"language": "es-MX"}, "en", SPANISH),  # the client's setting wins
+        ({"language": "fr"}, SPANISH, SPANISH),  # an unknown setting is ignored
+        ({"language_guess": "en"}, SPANISH, SPANISH),  # the parent's choice beats a guess
+        ({"language_guess": "es"}, None, SPANISH),
+        ({}, None, None),  # nothing tells: the notice in English, the slot unset
+    ],
+)
+def test_the_language_a_conversation_starts_in(metadata, carried, expected):
+    assert starting_language(metadata, carried) == expected
+
+
+def test_a_long_spanish_story_is_answered_by_the_question_inside_it(servers, kb):
+    story = (
+        "Buenas tardes. Mi hijo tiene 8 años y autismo, va en segundo grado. La escuela no "
+        "quiere darle mas horas de terapia de lenguaje y ya tuvimos tres juntas del IEP sin "
+        "llegar a nada. Mi esposo trabaja y yo no trabajo. Tengo que pagar algo por la mediacion?"
+    )
+    messages = servers.ask("es-" + uuid.uuid4().hex[:8], story)
+    assert _topics(messages) == ["cost"]
+    assert kb.topic("cost").es.answer in _text(messages)
+
+
+def test_spanish_sentences_and_questions():
+    story = "Mi niña va en 3er grado. ¿Cómo funciona la mediación? la escuela dijo que si. Hay un juez?"
+    assert questions.spanish_segments(story) == [
+        "Mi niña va en 3er grado.",
+        "¿Cómo funciona la mediación?",
+        "la escuela dijo que si.",
+        "Hay un juez?",
+    ]
+    assert questions.is_spanish_question(fold("¿Cómo funciona"))
+    assert questions.is_spanish_question("se puede pedir mediacion en california")
+    assert not questions.is_spanish_question("la escuela dijo que si.")
