@@ -1,6 +1,7 @@
 """The FAQ in Spanish (issue 21, item 4): /es/faq/ and /es/faq/states/ from the knowledge
 base's Spanish forms, under the same anchors as the English pages; hreflang links both
-ways; faq.json names its language; no English answer text on the Spanish page."""
+ways; faq.json names its language; no English answer text on the Spanish page; the
+chat's FAQ links follow the reply's language."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from html import unescape
 
 import pytest
 
+from actions.rendering import answer_message, help_contacts_message, topic_custom
+from channels import styles
 from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS
 from knowledge_base.states import spanish_name
 from scripts.build_site import build
@@ -199,3 +202,22 @@ def test_built_site_serves_both_languages(tmp_path, kb):
     states = (out / "es" / "faq" / "states" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="es">' in states and ">Pensilvania</h2>" in states
     assert '<html lang="en">' in (out / "faq" / "states" / "index.html").read_text()
+
+
+def test_a_spanish_reply_links_to_the_spanish_faq(kb, monkeypatch):
+    monkeypatch.setenv("PUBLIC_URL", "https://help.example.org")
+    spanish = {"custom": answer_message(kb, "cost", language=SPANISH)["json_message"]}
+    [sms] = styles.render("twilio", spanish)
+    assert "https://help.example.org/es/faq/#cost" in sms["text"]
+    text_only = styles.render(styles.SOCKETIO_TEXT, spanish)
+    assert any("https://help.example.org/es/faq/#cost" in m.get("text", "") for m in text_only)
+    english = {"custom": answer_message(kb, "cost")["json_message"]}
+    [english_sms] = styles.render("twilio", english)
+    assert "https://help.example.org/faq/#cost" in english_sms["text"]
+    assert topic_custom(kb, kb.topic("cost"), "answer", SPANISH)["faq_page"] == "/es/faq/"
+    assert topic_custom(kb, kb.topic("cost"), "answer")["faq_page"] == "/faq/"
+    contacts = help_contacts_message(kb, state="PA", language=SPANISH)["json_message"]["reply"]
+    assert contacts["contacts"]["page"] == "/es/faq/states/"
+    contacts = help_contacts_message(kb, language=SPANISH)["json_message"]["reply"]
+    assert contacts["contacts"]["page"] == "/es/faq/"
+    assert help_contacts_message(kb)["json_message"]["reply"]["contacts"]["page"] == "/faq/"
