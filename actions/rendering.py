@@ -14,7 +14,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from actions import local_help
 from channels.styles import REPLY
-from contract import ENGLISH, SPANISH, STATE_DIRECTORY_PATH
+from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS
 from knowledge_base import KnowledgeBase, Topic
 from knowledge_base.intents import payload_for_topic
 from knowledge_base.loader import contact_list
@@ -168,6 +168,8 @@ def topic_custom(
             for t in topic.related
         ],
         "faq_anchor": f"#{topic.id}",
+        # The FAQ page in the reply's language; the anchor is the same on both.
+        "faq_page": FAQ_PATHS.get(language, FAQ_PATHS[ENGLISH]),
     }
 
 
@@ -202,9 +204,10 @@ def help_contacts_message(
     answer to the previous message too (SMS then only points to the list)."""
     contacts = contact_list(local_help.contacts(kb, state, language))
     message = reply_message(response="utter_help_contacts", contacts=contacts, language=language)
+    pages = STATE_DIRECTORY_PATHS if state else FAQ_PATHS  # in the parent's language
     message["json_message"][REPLY]["contacts"] = {
         "short": local_help.short_contacts(kb, state, language),
-        "page": STATE_DIRECTORY_PATH if state else "/faq/",
+        "page": pages.get(language, pages[ENGLISH]),
         "anchor": state or "help",
         "again": again,
     }

@@ -21,6 +21,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from channels.app_settings import public_url
 from channels.sms import segments, to_gsm7
+from contract import ENGLISH, FAQ_PATHS
 from knowledge_base import default as default_knowledge_base
 
 REPLY = "reply"  # the key of a channel-neutral reply in a message's ``custom``
@@ -93,6 +94,11 @@ HELP_ANCHOR = "help"  # the help contacts' section on the FAQ page (webapp/faq.p
 
 def faq_link(anchor: str, page: str = "/faq/") -> str:
     return f"{public_url()}{page}#{anchor}"
+
+
+def topic_faq_link(topic_id: str, language: str) -> str:
+    """The topic's entry on the FAQ page in the reply's language (/es/faq/#cost)."""
+    return faq_link(topic_id, FAQ_PATHS.get(language, FAQ_PATHS[ENGLISH]))
 
 
 def style_for(channel: Optional[str]) -> ChannelStyle:
@@ -256,12 +262,13 @@ def _render(
     if style.sms and parts and topic:
         # A short link in the answer's own message; "tell me more" adds none.
         if topic.get("kind") == "answer":
-            more = _phrase("more_link", language, url=faq_link(topic["topic"]))
+            more = _phrase("more_link", language, url=topic_faq_link(topic["topic"], language))
             parts[-1] = f"{parts[-1]}\n{more}"
     elif parts and reply.get("source") and style.source_in_text:
         parts.append(reply["source"])
         if style.text_only and topic:  # its own message: a lone line break may not show
-            parts.append(_phrase("read_in_faq", language, url=faq_link(topic["topic"])))
+            url = topic_faq_link(topic["topic"], language)
+            parts.append(_phrase("read_in_faq", language, url=url))
     options = list(reply.get("options") or [])
     if style.sms and topic and topic.get("kind") == "details":
         options = []  # "tell me more" on SMS: the options just sent are not paid for twice

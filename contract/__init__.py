@@ -25,6 +25,11 @@ LANGUAGE = "language"
 # chat's help contacts link to it when the parent's state is known.
 STATE_DIRECTORY_PATH = "/faq/states/"
 
+# The FAQ and its state directory in each language (webapp/faq.py): the same anchors in
+# both, so a Spanish reply's "Read this in the FAQ" link is the Spanish page + "#<topic>".
+FAQ_PATHS = {ENGLISH: "/faq/", SPANISH: "/es/faq/"}
+STATE_DIRECTORY_PATHS = {ENGLISH: STATE_DIRECTORY_PATH, SPANISH: "/es/faq/states/"}
+
 # A web client may name itself in its metadata (rasa-webchat: ``customData: {"client":
 # "rasa-webchat"}``, sent with every message). The socket.io channel gives a client named
 # in TEXT_ONLY_CLIENTS the source line and the FAQ link in the text, since it drops the

@@ -6,7 +6,8 @@ Copies site/ (filling in where the assistant runs), bundles and minifies the wid
 (site/widget/src/, ES modules) into widget/iep-chat.js, its CSS, and the socket.io browser
 client (from node_modules, installed at set-up: no CDN) into vendor/socket.io.min.js, with
 esbuild, and writes faq/index.html and faq.json from the knowledge base, so the FAQ never
-copies answer text. widget/help-contacts.json holds the knowledge base's help contacts, so
+copies answer text (and their Spanish forms, es/faq/index.html and es/faq.json:
+``write_faq``). widget/help-contacts.json holds the knowledge base's help contacts, so
 the widget can show them when the assistant is down.
 """
 
@@ -23,9 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.rendering import notice_text  # noqa: E402
+from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS  # noqa: E402
 from knowledge_base import KnowledgeBase, load  # noqa: E402
 from service.retention import retention_days  # noqa: E402
-from webapp.faq import faq_document, faq_html  # noqa: E402
+from webapp.faq import JSON_PATHS, faq_document, faq_html  # noqa: E402
 from webapp.faq_states import state_directory_html  # noqa: E402
 
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
@@ -67,6 +69,24 @@ def help_contacts_document(kb) -> dict:
     return {"help_contacts": [{"name": c.name, "how": c.how} for c in kb.help_contacts]}
 
 
+def write_faq(output: Path, kb: KnowledgeBase, rasa_url: str) -> None:
+    """The FAQ page, its state directory and its JSON in each language: /faq/, /faq.json
+    and /es/faq/, /es/faq.json (the same anchors in both)."""
+
+    def write(url_path: str, content: str) -> None:
+        target = output / url_path.strip("/")
+        if url_path.endswith("/"):
+            target = target / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+
+    for language in (ENGLISH, SPANISH):
+        write(FAQ_PATHS[language], faq_html(kb, rasa_url, language))
+        write(STATE_DIRECTORY_PATHS[language], state_directory_html(kb, language))
+        document = faq_document(kb, language)
+        write(JSON_PATHS[language], json.dumps(document, indent=1, ensure_ascii=False))
+
+
 def build(output: Path, rasa_url: str) -> None:
     """Write the whole site into ``output`` (replacing what was there)."""
     if output.exists():
@@ -79,14 +99,7 @@ def build(output: Path, rasa_url: str) -> None:
             path.read_text(encoding="utf-8").replace(RASA_URL_PLACEHOLDER, rasa_url),
             encoding="utf-8",
         )
-    (output / "faq" / "index.html").write_text(faq_html(kb, rasa_url), encoding="utf-8")
-    (output / "faq" / "states").mkdir(parents=True, exist_ok=True)
-    (output / "faq" / "states" / "index.html").write_text(
-        state_directory_html(kb), encoding="utf-8"
-    )
-    (output / "faq.json").write_text(
-        json.dumps(faq_document(kb), indent=1, ensure_ascii=False), encoding="utf-8"
-    )
+    write_faq(output, kb, rasa_url)
     (output / "widget" / "help-contacts.json").write_text(
         json.dumps(help_contacts_document(kb), indent=1, ensure_ascii=False), encoding="utf-8"
     )
