@@ -6,6 +6,7 @@ Kept free of Rasa imports so the rules are easy to test on their own.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 # The intent <-> topic naming lives with the knowledge base (the Rasa server needs it too).
@@ -44,9 +45,36 @@ _ORDINALS = {
     "6th": 5,
     "six": 5,
     "6": 5,
+    # Spanish (issue 21), both genders; never "un"/"una", which are mostly "a".
+    "primero": 0,
+    "primera": 0,
+    "primer": 0,
+    "uno": 0,
+    "segundo": 1,
+    "segunda": 1,
+    "dos": 1,
+    "tercero": 2,
+    "tercera": 2,
+    "tercer": 2,
+    "tres": 2,
+    "cuarto": 3,
+    "cuarta": 3,
+    "cuatro": 3,
+    "quinto": 4,
+    "quinta": 4,
+    "cinco": 4,
+    "sexto": 5,
+    "sexta": 5,
+    "seis": 5,
 }
-_LAST = {"last", "final", "latter"}
+_LAST = {"last", "final", "latter", "ultimo", "ultima"}  # Spanish "último", accent folded
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents ("Última" -> "ultima"), so Spanish words stay whole."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def pick_option(text: str, count: int) -> Optional[int]:
@@ -56,7 +84,7 @@ def pick_option(text: str, count: int) -> Optional[int]:
     """
     if count <= 0:
         return None
-    words = _WORD.findall((text or "").lower())
+    words = _WORD.findall(_folded(text))
     for word in words:
         if word in _LAST:
             return count - 1

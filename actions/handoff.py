@@ -7,7 +7,10 @@ is typed and the contact is stored only redacted (``service/tracker_store.py``).
 Every answer is taken as typed and checked here: a "no" to consent stops and shows the
 contacts, "cancel" stops at any step, and a reply with no e-mail or phone gets a clear
 re-ask. By SMS the number the parent is texting from is offered as the contact. All texts
-are domain responses.
+are domain responses, in the conversation's language (issue 21): the questions' Spanish
+variants, their Spanish buttons, and the words they promise ("cancelar", "omitir", "sí",
+"no") are also matched here, whatever the NLU made of so short a reply. The e-mail says
+which language the parent used, so that staff can reply in it.
 
 Requests are limited per conversation, per web client and in all (``actions/callback_limit.py``,
 issue 18): checked when the parent asks, before consent, and again just before sending; past
@@ -19,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+import unicodedata
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -56,8 +60,19 @@ LIMITED, BUSY = "limited", "busy"
 REFUSALS = {LIMITED: "utter_callback_limited", BUSY: "utter_callback_busy"}
 FORM_SLOTS = (CONSENT, QUESTION, NAME, CONTACT, STOPPED)
 SMS_CHANNEL = "twilio"
-# Replies that mean "no name, please": the name is optional.
-SKIP_WORDS = frozenset({"skip", "no", "none", "no name", "rather not", "pass", "n/a", "-"})
+# Replies that mean "no name, please": the name is optional. Compared folded (lower case,
+# no accents, no end punctuation: ``folded``). Spanish: utter_ask_callback_name promises
+# "omitir".
+SKIP_WORDS = frozenset(
+    {"skip", "no", "none", "no name", "rather not", "pass", "n/a", "-"}
+    | {"omitir", "omita", "saltar", "salta", "ninguno", "sin nombre", "prefiero no", "paso"}
+)
+# Whole replies that stop the form at any step, whatever the NLU made of them: the words
+# the questions promise ("cancel", "cancelar") and their plain neighbours.
+CANCEL_WORDS = frozenset({"cancel", "stop", "cancelar", "cancela", "cancele", "parar"})
+# Whole replies that answer the consent question, in either language ("si" is "sí" folded).
+YES_WORDS = frozenset({"yes", "y", "si"})
+NO_WORDS = frozenset({"no", "n"})
 CANCEL_MAX_WORDS = 6  # "cancel" is a short reply; a long question that says "stop" is not
 
 
@@ -66,14 +81,24 @@ def stop(reason: str) -> Dict[Text, Any]:
     return {STOPPED: reason, "requested_slot": None}
 
 
+def folded(text: str) -> str:
+    """A short reply as compared with the word lists: lower case, accents and the
+    punctuation around it dropped, spaces collapsed ("¡Sí!" -> "si")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.split()).strip(".!?¡¿ ")
+
+
 def is_cancel(tracker: Tracker, deny_too: bool = True) -> bool:
-    """Whether the parent's reply is "cancel", "stop", or (where a no can only mean that)
-    "no" / "never mind"."""
+    """Whether the parent's reply is "cancel"/"cancelar", "stop", or (where a no can only
+    mean that) "no" / "never mind"."""
     message = tracker.latest_message
-    words = (message.get("text") or "").split()
+    text = message.get("text") or ""
+    if folded(text) in CANCEL_WORDS:
+        return True
     intent = (message.get("intent") or {}).get("name")
     stopping = {"cancel", "deny"} if deny_too else {"cancel"}
-    return intent in stopping and len(words) <= CANCEL_MAX_WORDS
+    return intent in stopping and len(text.split()) <= CANCEL_MAX_WORDS
 
 
 def by_sms(tracker: Tracker) -> bool:
@@ -118,9 +143,10 @@ class ValidateCallbackForm(FormValidationAction):
             return {CONSENT: None, **stop("cancelled")}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         pick = followups.pick_option(str(value or ""), 2) if intent == "choose_option" else None
-        if intent == "affirm" or pick == 0:
+        word = folded(str(tracker.latest_message.get("text") or ""))
+        if word in YES_WORDS or (word not in NO_WORDS and (intent == "affirm" or pick == 0)):
             return {CONSENT: True}
-        if intent == "deny" or pick == 1:
+        if word in NO_WORDS or intent == "deny" or pick == 1:
             return {CONSENT: False, **stop("declined")}
         dispatcher.utter_message(response="utter_callback_consent_unclear")
         return {CONSENT: None}
@@ -141,7 +167,7 @@ class ValidateCallbackForm(FormValidationAction):
         if is_cancel(tracker, deny_too=False):  # "no" here means no name
             return {NAME: None, **stop("cancelled")}
         text = " ".join(str(value or "").split())[:100]
-        if text.lower().strip(".! ") in SKIP_WORDS or not text:
+        if folded(text) in SKIP_WORDS or not text:
             return {NAME: ""}
         return {NAME: text}
 
@@ -181,8 +207,9 @@ class ActionAskCallbackConsent(Action):
         if scope is not None:
             ended = stop(limited(scope))
             return [*(SlotSet(slot, value) for slot, value in ended.items()), ActiveLoop(None)]
-        response = "utter_ask_callback_consent"
-        send_with_options(dispatcher, response, domain_buttons(domain, response))
+        response, language = "utter_ask_callback_consent", parent_language(tracker)
+        buttons = domain_buttons(domain, response, language)
+        send_with_options(dispatcher, response, buttons, language=language)
         return []
 
 
@@ -196,8 +223,9 @@ class ActionAskCallbackContact(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         if by_sms(tracker):
-            response = "utter_ask_callback_contact_sms"
-            send_with_options(dispatcher, response, domain_buttons(domain, response))
+            response, language = "utter_ask_callback_contact_sms", parent_language(tracker)
+            buttons = domain_buttons(domain, response, language)
+            send_with_options(dispatcher, response, buttons, language=language)
         else:
             dispatcher.utter_message(response="utter_ask_callback_contact")
         return []
@@ -210,8 +238,8 @@ def offer_callback(
     if mail_settings() is None:
         return decline(dispatcher, tracker, response="utter_human_handoff")
     events = decline(dispatcher, tracker, response="utter_human_handoff_org")
-    offer = "utter_offer_callback"
-    send_with_options(dispatcher, offer, domain_buttons(domain, offer))
+    offer, language = "utter_offer_callback", parent_language(tracker)
+    send_with_options(dispatcher, offer, domain_buttons(domain, offer, language), language=language)
     return events
 
 
@@ -273,6 +301,7 @@ class ActionSubmitCallback(Action):
             name=tracker.get_slot(NAME) or "",
             channel=tracker.get_latest_input_channel() or "unknown",
             conversation=transcript(tracker.events),
+            language=parent_language(tracker),
         )
         try:
             await asyncio.to_thread(send, settings, compose(settings, request))

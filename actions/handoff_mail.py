@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
+from contract import ENGLISH, LANGUAGE_NAMES, SPANISH
 from service.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 SEND_TIMEOUT = 2.5
 DEFAULT_PORT = 587
 SUBJECT = "Callback request from the IEP mediation assistant"
+# Before the subject of a request made in Spanish (issue 21), so staff can route it at a glance.
+SUBJECT_TAGS = {SPANISH: "[ES] "}
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class CallbackRequest:
     name: str
     channel: str
     conversation: List[str]
+    language: str = ENGLISH  # the conversation's, when the parent asked
 
 
 def _bot_text(event: Dict[str, Any]) -> str:
@@ -100,10 +104,19 @@ def transcript(events: Iterable[Dict[str, Any]]) -> List[str]:
     return lines
 
 
+def language_line(language: str) -> str:
+    """For staff, in English: the parent's language, and in which to answer when not English."""
+    name = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES[ENGLISH])
+    if language == SPANISH:
+        return f"Language: {name}. The parent wrote in Spanish: please reply in Spanish."
+    return f"Language: {name}"
+
+
 def compose(settings: MailSettings, request: CallbackRequest) -> EmailMessage:
-    """The e-mail: who to contact and how, their question, then the conversation."""
+    """The e-mail: who to contact, how and in which language, their question, then the
+    conversation."""
     message = EmailMessage()
-    message["Subject"] = SUBJECT
+    message["Subject"] = SUBJECT_TAGS.get(request.language, "") + SUBJECT
     message["From"] = settings.sender
     message["To"] = settings.inbox
     body = [
@@ -113,6 +126,7 @@ def compose(settings: MailSettings, request: CallbackRequest) -> EmailMessage:
         f"Name: {request.name or '(not given)'}",
         f"Contact: {request.contact}",
         f"Channel: {request.channel}",
+        language_line(request.language),
         "",
         "Question:",
         request.question,

@@ -15,7 +15,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import followups, rendering
-from actions.actions import KB, send_with_options
+from actions.actions import KB, parent_language, send_with_options
 from actions.domain_options import domain_buttons
 from contract import CONVERSATION_ERASED
 
@@ -46,7 +46,9 @@ class ActionAskErase(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        send_with_options(dispatcher, ASK_ERASE, domain_buttons(domain, ASK_ERASE))
+        language = parent_language(tracker)  # its Spanish buttons, and "Responda" by SMS
+        buttons = domain_buttons(domain, ASK_ERASE, language)
+        send_with_options(dispatcher, ASK_ERASE, buttons, language=language)
         return []
 
 

@@ -20,6 +20,10 @@ CONVERSATION_ERASED = "conversation_erased"
 ENGLISH = "en"
 SPANISH = "es"
 LANGUAGE = "language"
+# The languages in the order reports list them, and their names for the organisation's
+# staff (the insights report, the callback e-mail): English text, the Spanish name beside.
+LANGUAGES = (ENGLISH, SPANISH)
+LANGUAGE_NAMES = {ENGLISH: "English", SPANISH: "Spanish (español)"}
 
 # The FAQ's state directory page (webapp/faq_states.py), one anchor per state ("#PA"): the
 # chat's help contacts link to it when the parent's state is known.

@@ -15,6 +15,7 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 
+from contract import ENGLISH, LANGUAGES
 from insights.metrics import Question
 from nlu_components.minilm import shared_encoder
 
@@ -30,6 +31,7 @@ class Cluster:
     examples: List[str]
     kinds: Counter = field(default_factory=Counter)
     questions: List[Question] = field(default_factory=list)
+    language: str = ENGLISH
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -79,3 +81,15 @@ def cluster(questions: Sequence[Question]) -> List[Cluster]:
         )
     clusters.sort(key=lambda c: (-c.size, min(q.timestamp for q in c.questions)))
     return clusters
+
+
+def cluster_by_language(questions: Sequence[Question]) -> List[Cluster]:
+    """The groups of each language apart, English first (``contract.LANGUAGES``): a Spanish
+    question is never grouped with an English one, since its training examples go to another
+    file (data/nlu/es/) and its reader may be another person."""
+    groups: List[Cluster] = []
+    for language in LANGUAGES:
+        for group in cluster([q for q in questions if q.language == language]):
+            group.language = language
+            groups.append(group)
+    return groups

@@ -12,6 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from contract import LANGUAGE_NAMES, LANGUAGES, SPANISH
 from insights import charts
 from insights.clusters import Cluster
 from insights.metrics import Feedback, Insights
@@ -56,6 +57,42 @@ def _summary(insights: Insights) -> str:
         for name, value in figures
     )
     return f'<dl class="figures">{items}</dl>'
+
+
+def _count_and_share(part: int, whole: int) -> str:
+    return f"{part:,} ({_percent(part, whole)})" if whole else f"{part:,}"
+
+
+def _languages(insights: Insights) -> str:
+    """One column per language (it fits a phone): conversations, messages, and what became
+    of the questions asked in it."""
+    figures = [insights.languages[language] for language in LANGUAGES]
+    rows = [
+        ("conversations", [f"{f.conversations:,}" for f in figures]),
+        ("messages from parents", [f"{f.messages:,}" for f in figures]),
+        ("questions", [f"{f.questions:,}" for f in figures]),
+    ] + [
+        (name, [_count_and_share(f.outcomes[outcome], f.questions) for f in figures])
+        for name, outcome in (
+            ("answered", ANSWERED),
+            ("clarified", CLARIFIED),
+            ("declined", DECLINED),
+        )
+    ]
+    head = "".join(
+        f'<th scope="col" class="num">{escape(LANGUAGE_NAMES[language])}</th>'
+        for language in LANGUAGES
+    )
+    body = "".join(
+        f'<tr><th scope="row">{escape(name)}</th>'
+        + "".join(f'<td class="num">{escape(value)}</td>' for value in values)
+        + "</tr>"
+        for name, values in rows
+    )
+    return (
+        f'<table class="languages"><thead><tr><td></td>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 def _section(heading: str, anchor: str, body: str, note: str = "") -> str:
@@ -141,24 +178,45 @@ def _states(insights: Insights) -> str:
     return charts.bar_chart("Conversations per state named", rows)
 
 
+def _cluster_item(number: int, group: Cluster) -> str:
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(group.kinds.items()))
+    lang = f' lang="{group.language}"' if group.language == SPANISH else ""
+    examples = "".join(f"<li>{escape(text)}</li>" for text in group.examples)
+    return (
+        f'<li class="cluster" value="{number}"><p><strong>Group {number}: asked {group.size} '
+        f"time{'s' if group.size != 1 else ''}</strong> ({escape(kinds)})</p>"
+        f'<ul class="questions"{lang}>{examples}</ul></li>'
+    )
+
+
 def _clusters(clusters: List[Cluster], tsv_href: str) -> str:
+    """The groups of each language under their own heading; numbered across languages as
+    in the TSV's ``cluster`` column."""
     if not clusters:
         return _nothing("No question was declined or marked not helpful in this period.")
-    items = []
-    for number, group in enumerate(clusters, start=1):
-        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(group.kinds.items()))
-        examples = "".join(f"<li>{escape(text)}</li>" for text in group.examples)
-        items.append(
-            f'<li class="cluster"><p><strong>Group {number}: asked {group.size} '
-            f"time{'s' if group.size != 1 else ''}</strong> ({escape(kinds)})</p>"
-            f'<ul class="questions">{examples}</ul></li>'
+    parts = []
+    for language in LANGUAGES:
+        name = LANGUAGE_NAMES[language]
+        items = [
+            _cluster_item(number, group)
+            for number, group in enumerate(clusters, start=1)
+            if group.language == language
+        ]
+        asked = sum(group.size for group in clusters if group.language == language)
+        parts.append(
+            f'<h3 id="clusters-{language}">Questions in {escape(name)}: {asked:,}</h3>'
+            + (
+                f'<ol class="clusters">{"".join(items)}</ol>'
+                if items
+                else _nothing(f"None in {name}.")
+            )
         )
     download = (
         f'<p><a class="download" href="{escape(tsv_href)}" download>Download the declined '
         "questions (TSV)</a> to label them and add them to the training data "
-        "(docs/content-guide.md).</p>"
+        "(docs/content-guide.md; its language column says which: data/nlu/ or data/nlu/es/).</p>"
     )
-    return download + f'<ol class="clusters">{"".join(items)}</ol>'
+    return download + "".join(parts)
 
 
 def _period_form(insights: Insights, action: str) -> str:
@@ -190,6 +248,13 @@ def render(
     )
     p = insights.period
     sections = [
+        _section(
+            "By language",
+            "languages",
+            _languages(insights),
+            "Each question counts in the language the conversation was in when it was "
+            "asked; each conversation in the language it was in at its last message.",
+        ),
         _section("Conversations and messages", "volume", _volume(insights)),
         _section(
             "Answered, clarified, declined",
@@ -212,7 +277,7 @@ def render(
             "clusters",
             _clusters(clusters, tsv_href),
             "Declined questions and questions whose answer was marked not helpful, grouped "
-            "by meaning, largest group first.",
+            "by meaning within each language, largest group first.",
         ),
     ]
     return (

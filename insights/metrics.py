@@ -1,4 +1,9 @@
-"""The figures of a report, from the parent's turns in a period (insights/turns.py)."""
+"""The figures of a report, from the parent's turns in a period (insights/turns.py).
+
+Split by language too (issue 21): a question counts in the language it was asked in (the
+turn's), a conversation in the language it was in at its last message of the period (one
+that switched counts once, as the language it ended in).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
+from contract import ENGLISH, LANGUAGES
 from insights.period import Period, day_of
 from insights.turns import (
     ANSWERED,
@@ -47,6 +53,27 @@ class Question:
     kind: str  # "declined" or "not helpful"
     timestamp: float
     suggested_intent: str
+    language: str = ENGLISH
+
+
+@dataclass
+class LanguageFigures:
+    """Conversations, messages and what became of the questions, in one language."""
+
+    conversations: int = 0
+    messages: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+
+    @property
+    def questions(self) -> int:
+        return sum(self.outcomes[k] for k in (ANSWERED, CLARIFIED, DECLINED))
+
+    def share(self, outcome: str) -> float:
+        return self.outcomes[outcome] / self.questions if self.questions else 0.0
+
+
+def _every_language() -> Dict[str, LanguageFigures]:
+    return {language: LanguageFigures() for language in LANGUAGES}
 
 
 @dataclass
@@ -62,6 +89,8 @@ class Insights:
     states: Counter = field(default_factory=Counter)
     declined: List[Question] = field(default_factory=list)
     not_helpful: List[Question] = field(default_factory=list)
+    # Every language of ``contract.LANGUAGES``, in that order, even with nothing in it.
+    languages: Dict[str, LanguageFigures] = field(default_factory=_every_language)
 
     @property
     def questions(self) -> int:
@@ -112,7 +141,7 @@ def _record_feedback(insights: Insights, turns: List[Turn], index: int) -> None:
     entry.not_helpful_questions += [question] if question else []
     if asked and not asked.text.startswith("/"):
         insights.not_helpful.append(
-            Question(asked.text, "not helpful", asked.timestamp, f"ask_{topic}")
+            Question(asked.text, "not helpful", asked.timestamp, f"ask_{topic}", asked.language)
         )
 
 
@@ -120,11 +149,16 @@ def compute(turns: List[Turn], period: Period) -> Insights:
     """Every figure of the report for the turns that fall in ``period``."""
     insights = Insights(period)
     first_turn: Dict[Tuple[str, int], Turn] = {}
+    last_turn: Dict[Tuple[str, int], Turn] = {}
     states_of: Dict[Tuple[str, int], set] = defaultdict(set)
     for index, turn in enumerate(turns):
         if turn.timestamp not in period:
             continue
         first_turn.setdefault(turn.conversation, turn)
+        last_turn[turn.conversation] = turn
+        in_language = insights.languages.setdefault(turn.language, LanguageFigures())
+        in_language.messages += 1
+        in_language.outcomes[turn.outcome] += 1
         insights.messages += 1
         insights.per_day.setdefault(day_of(turn.timestamp), Volume()).messages += 1
         insights.per_channel.setdefault(turn.channel, Volume()).messages += 1
@@ -135,13 +169,17 @@ def compute(turns: List[Turn], period: Period) -> Insights:
             insights.topics[turn.topic] += 1
         elif turn.outcome == DECLINED:
             insights.declined.append(
-                Question(turn.text, "declined", turn.timestamp, suggested_intent(turn))
+                Question(
+                    turn.text, "declined", turn.timestamp, suggested_intent(turn), turn.language
+                )
             )
         if turn.intent == "feedback":
             _record_feedback(insights, turns, index)
     for turn in first_turn.values():
         insights.per_day[day_of(turn.timestamp)].conversations += 1
         insights.per_channel[turn.channel].conversations += 1
+    for turn in last_turn.values():
+        insights.languages[turn.language].conversations += 1
     insights.conversations = len(first_turn)
     insights.per_day = dict(sorted(insights.per_day.items()))
     insights.states = Counter(s for states in states_of.values() for s in states)

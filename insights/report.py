@@ -22,7 +22,8 @@ def build(engine: sa.engine.Engine, period: Period) -> Report:
     """The figures and the question groups for ``period``, from a read-only engine."""
     events = store.events_of_active_senders(engine, period.start, period.end)
     figures = metrics.compute(turns.read_turns(events), period)
-    return Report(figures, clusters.cluster(figures.declined + figures.not_helpful))
+    questions = figures.declined + figures.not_helpful
+    return Report(figures, clusters.cluster_by_language(questions))
 
 
 def build_from_config(period: Period, endpoints: Optional[Path] = None) -> Report:

@@ -16,7 +16,7 @@ from typing import Dict, List, Tuple
 from insights.clusters import Cluster
 from insights.period import Period, day_of
 
-COLUMNS = ("text", "suggested_intent", "count", "first_seen", "cluster")
+COLUMNS = ("text", "suggested_intent", "count", "first_seen", "cluster", "language")
 HEADER = """\
 # Questions the assistant declined ("that's not something I cover"), {since} to {until}.
 # How to use it (docs/content-guide.md, "Using the declined questions"):
@@ -24,11 +24,13 @@ HEADER = """\
 #     assistant's own best guess): one of our topics (its ask_<topic id>), a question we
 #     should keep declining (out_of_scope), or neither (delete the row).
 #  2. Copy each text, as "    - <text>", under that intent in the data/nlu/ file of its area
-#     (out_of_scope: data/nlu/out_of_scope.yml). A question no topic answers may need a new
-#     topic first (docs/content-guide.md, "Adding a topic").
+#     (out_of_scope: data/nlu/out_of_scope.yml); a row whose language is es goes to the
+#     file of the same name in data/nlu/es/ instead. A question no topic answers may need
+#     a new topic first (docs/content-guide.md, "Adding a topic").
 #  3. Run `make train`, then `make test`.
 # Columns: text (as the parent typed it, after redaction), suggested_intent, count (times
-# asked in the period), first_seen (UTC date), cluster (the group number in the report).
+# asked in the period), first_seen (UTC date), cluster (the group number in the report),
+# language (en English, es Spanish: the conversation's language when it was asked).
 # A text that began with =, +, -, @ or " has a ' added in front, so that the spreadsheet
 # shows it as text and never runs it as a formula: drop that ' when copying it to data/nlu/.
 """
@@ -42,7 +44,7 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def rows(clusters: List[Cluster]) -> List[Tuple[str, str, int, dt.date, int]]:
+def rows(clusters: List[Cluster]) -> List[Tuple[str, str, int, dt.date, int, str]]:
     """One row per distinct declined wording, in the report's cluster order."""
     out = []
     for number, group in enumerate(clusters, start=1):
@@ -53,7 +55,14 @@ def rows(clusters: List[Cluster]) -> List[Tuple[str, str, int, dt.date, int]]:
         for asked in sorted(by_wording.values(), key=lambda qs: (-len(qs), qs[0].timestamp)):
             first = min(asked, key=lambda q: q.timestamp)
             out.append(
-                (first.text, first.suggested_intent, len(asked), day_of(first.timestamp), number)
+                (
+                    first.text,
+                    first.suggested_intent,
+                    len(asked),
+                    day_of(first.timestamp),
+                    number,
+                    group.language,
+                )
             )
     return out
 

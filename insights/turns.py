@@ -11,6 +11,9 @@ the actions set (actions/actions.py):
 A ``us_state`` value that is no known state (stored before the slot refused them) is
 skipped.
 A conversation is one session of one sender (``session_started`` begins the next).
+A turn's language is the ``language`` slot's value once the parent's message was read (the
+language detector sets it on that message; a session starts in English, and the slot is
+carried over into it); any value but Spanish counts as English (issue 21).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from contract import ENGLISH, LANGUAGE, SPANISH
 from insights.store import StoredEvent
 from knowledge_base.states import known_state
 
@@ -41,6 +45,7 @@ class Turn:
     stage: Optional[str] = None
     declined: bool = False
     states: List[str] = field(default_factory=list)
+    language: str = ENGLISH
 
     @property
     def conversation(self) -> Tuple[str, int]:
@@ -93,20 +98,32 @@ def _apply(turn: Turn, event: StoredEvent) -> None:
             turn.declined = True
 
 
+def _language_set(event: StoredEvent) -> Optional[str]:
+    """The language a ``language`` slot event sets (None: not such an event)."""
+    if event.type_name != "slot" or event.data.get("name") != LANGUAGE:
+        return None
+    return SPANISH if event.data.get("value") == SPANISH else ENGLISH
+
+
 def read_turns(events: Iterable[StoredEvent]) -> List[Turn]:
     """The parent's turns, in storage order per sender (events come sorted by sender)."""
     turns: List[Turn] = []
-    sender, session, current = None, 0, None
+    sender, session, current, language = None, 0, None, ENGLISH
     for event in events:
         if event.sender_id != sender:
-            sender, session, current = event.sender_id, 0, None
+            sender, session, current, language = event.sender_id, 0, None, ENGLISH
         if event.type_name == "session_started":
-            session, current = session + 1, None
+            # Slots start again from their initial values; carried-over ones follow.
+            session, current, language = session + 1, None, ENGLISH
         elif event.type_name == "user":
             current = _user_turn(event, session)
+            current.language = language
             turns.append(current)
-        elif current is not None:
-            _apply(current, event)
+        else:
+            language = _language_set(event) or language
+            if current is not None:
+                current.language = language
+                _apply(current, event)
     return turns
 
 

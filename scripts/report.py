@@ -16,6 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from contract import LANGUAGE_NAMES
 from insights import html_report, tsv
 from insights.period import parse_period
 from insights.report import build_from_config
@@ -50,9 +51,16 @@ def main() -> int:
         f"report: {period.since} to {period.until}: {figures.conversations} conversations, "
         f"{figures.messages} messages, {figures.questions} questions "
         f"({figures.share(ANSWERED):.0%} answered, {figures.share(CLARIFIED):.0%} clarified, "
-        f"{figures.share(DECLINED):.0%} declined), {len(report.clusters)} question groups\n"
-        f"  {args.out / 'report.html'}\n  {args.out / TSV_NAME}"
+        f"{figures.share(DECLINED):.0%} declined), {len(report.clusters)} question groups"
     )
+    for language, part in figures.languages.items():
+        declined = part.outcomes[DECLINED]
+        print(
+            f"  {LANGUAGE_NAMES[language]}: {part.conversations} conversations, "
+            f"{part.messages} messages, {part.questions} questions "
+            f"({part.outcomes[ANSWERED]} answered, {declined} declined)"
+        )
+    print(f"  {args.out / 'report.html'}\n  {args.out / TSV_NAME}")
     return 0
 
 

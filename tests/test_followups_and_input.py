@@ -18,6 +18,14 @@ from actions import followups, input_checks
         ("the fifth one", 4, None),  # past the end of the list
         ("tell me about that", 4, None),
         ("the second one", 0, None),  # nothing was offered
+        # Spanish (issue 21)
+        ("la segunda", 4, 1),
+        ("el primero por favor", 4, 0),
+        ("y la última?", 4, 3),
+        ("Último", 3, 2),
+        ("opción tres", 4, 2),
+        ("quiero una cita", 4, None),  # "una" is "a", not "one"
+        ("la quinta", 4, None),
     ],
 )
 def test_pick_option(text, count, expected):

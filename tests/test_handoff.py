@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import smtplib
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -412,3 +413,145 @@ def test_only_requests_actually_e_mailed_count(sink, monkeypatch):
     for _ in range(3):
         assert submit() == ["utter_callback_sent"]
     assert submit()[0] == "utter_callback_limited"
+
+
+# Issue 21: the request in Spanish. The form's questions are the domain's Spanish variants
+# (chosen by the Rasa server from the `language` slot), their options the Spanish
+# variant's buttons, the words they promise work, and the e-mail tells staff the language.
+
+SPANISH = {"language": "es"}
+FORM_RESPONSES = [
+    "utter_human_handoff_org",
+    "utter_offer_callback",
+    "utter_ask_callback_consent",
+    "utter_callback_consent_unclear",
+    "utter_ask_callback_question",
+    "utter_ask_callback_name",
+    "utter_ask_callback_contact",
+    "utter_ask_callback_contact_sms",
+    "utter_callback_bad_contact",
+    "utter_callback_sent",
+    "utter_callback_failed",
+    "utter_callback_declined",
+    "utter_callback_cancelled",
+    "utter_callback_limited",
+    "utter_callback_busy",
+]
+
+
+def _spanish_variant(response: str) -> Dict[str, Any]:
+    [variant] = [
+        v
+        for v in DOMAIN["responses"][response]
+        if {"type": "slot", "name": "language", "value": "es"} in (v.get("condition") or [])
+    ]
+    return variant
+
+
+@pytest.mark.parametrize("response", FORM_RESPONSES)
+def test_every_text_of_the_request_has_a_spanish_variant_with_the_same_options(response):
+    english = DOMAIN["responses"][response][0]
+    spanish = _spanish_variant(response)
+    assert spanish["text"] != english["text"]
+    assert set(re.findall(r"{\w+}", spanish["text"])) == set(re.findall(r"{\w+}", english["text"]))
+    payloads = [b["payload"] for b in english.get("buttons", [])]
+    assert [b["payload"] for b in spanish.get("buttons", [])] == payloads
+    titles = {b["title"] for b in english.get("buttons", [])} - {"No"}
+    assert not titles & {b["title"] for b in spanish.get("buttons", [])}
+
+
+def test_the_consent_question_in_spanish_has_spanish_options(sink):
+    current = tracker("/request_callback", "request_callback", slots=SPANISH)
+    messages, _ = run(handoff.ActionAskCallbackConsent(), current)
+    assert responses(messages) == ["utter_ask_callback_consent"]
+    web = shown(messages, "rest")[-1]
+    assert web["buttons"] == [
+        {"title": "Sí, compártala", "payload": "/affirm"},
+        {"title": "No", "payload": "/deny"},
+    ]
+    sms = shown(messages, "twilio")[-1]["text"]
+    # (SMS spells it in GSM-7, without accents: channels/styles.py)
+    assert "Responda 1 o 2:" in sms and "1. Si, compartala" in sms and "Reply" not in sms
+    # English is unchanged.
+    messages, _ = run(handoff.ActionAskCallbackConsent(), tracker("/request_callback"))
+    assert "1. Yes, share it" in shown(messages, "twilio")[-1]["text"]
+
+
+def test_the_offer_and_the_sms_contact_question_in_spanish(sink):
+    current = tracker("hablar con una persona", "human_handoff", slots=SPANISH)
+    messages, _ = run(handoff_action(), current)
+    assert "1. Que la organizacion me contacte" in shown(messages, "twilio")[-1]["text"]
+    assert shown(messages, "rest")[-1]["buttons"] == [
+        {"title": "Que la organización me contacte", "payload": "/request_callback"}
+    ]
+    current = tracker(channel="twilio", slots=SPANISH)
+    messages, _ = run(handoff.ActionAskCallbackContact(), current)
+    sms = shown(messages, "twilio")[0]["text"]
+    assert "Responda 1:" in sms and "1. Usar este numero" in sms
+
+
+@pytest.mark.parametrize(
+    "text, intent, value, stopped",
+    [
+        ("sí", "nlu_fallback", True, None),
+        ("Si", "greet", True, None),
+        ("¡Sí!", "nlu_fallback", True, None),
+        ("no", "nlu_fallback", False, "declined"),
+        ("No.", "affirm", False, "declined"),  # the word, whatever the NLU made of it
+        ("cancelar", "nlu_fallback", None, "cancelled"),
+        ("Cancelar.", "deny", None, "cancelled"),
+    ],
+)
+def test_spanish_consent_words_work_whatever_the_nlu_says(text, intent, value, stopped):
+    result, said = validate("callback_consent", tracker(text, intent, slots=SPANISH))
+    assert result["callback_consent"] is value
+    assert result.get("callback_stopped") == stopped
+    assert said == []
+
+
+@pytest.mark.parametrize("slot", ["callback_question", "callback_name", "callback_contact"])
+def test_cancelar_stops_the_request_at_every_step(slot):
+    result, _ = validate(slot, tracker("cancelar", "nlu_fallback", slots=SPANISH))
+    assert result["callback_stopped"] == "cancelled" and result["requested_slot"] is None
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("omitir", ""),
+        ("Omitir.", ""),
+        ("saltar", ""),
+        ("prefiero no", ""),
+        ("ninguno", ""),
+        ("Silvia", "Silvia"),
+        ("Simón", "Simón"),  # a name that begins like "si" is a name
+        ("no omitir nada", "no omitir nada"),  # only a whole reply is the word
+    ],
+)
+def test_omitir_and_its_neighbours_skip_the_name(text, name):
+    result, _ = validate("callback_name", tracker(text, "nlu_fallback", slots=SPANISH))
+    assert result == {"callback_name": name}
+
+
+def test_a_question_that_merely_says_cancelar_is_kept():
+    typed = "quiero cancelar la reunion de mediacion, como lo hago?"
+    result, _ = validate("callback_question", tracker(typed, "ask_withdraw", slots=SPANISH))
+    assert result == {"callback_question": typed}
+
+
+def test_a_spanish_request_tells_staff_to_reply_in_spanish(sink):
+    current = tracker("maria@example.com", slots={**FILLED, **SPANISH}, events=EARLIER)
+    messages, _ = run(handoff.ActionSubmitCallback(), current)
+    assert responses(messages) == ["utter_callback_sent"]
+    [mail] = sink.wait_for(1)
+    assert mail["Subject"] == "[ES] Callback request from the IEP mediation assistant"
+    body = mail.get_content()
+    assert (
+        "Language: Spanish (español). The parent wrote in Spanish: please reply in Spanish." in body
+    )
+    # An English request says English, with no tag.
+    run(handoff.ActionSubmitCallback(), tracker("x", slots=FILLED, sender="parent-2"))
+    english = sink.wait_for(2)[1]
+    assert english["Subject"] == "Callback request from the IEP mediation assistant"
+    assert "Language: English\r\n" in english.get_content()
+    assert "Spanish" not in english.get_content()

@@ -115,3 +115,29 @@ def test_the_phone_number_is_stored_nowhere_and_replies_still_reach_it(sms):
     assert any(sender_id == conversation for sender_id, _ in rows)
     digits = sender[2:]
     assert not any(digits in sender_id or digits in data for sender_id, data in rows)
+
+
+def test_a_spanish_request_by_sms_is_asked_in_spanish_and_tagged_for_staff(sms):
+    """Issue 21: the options as "Responda 1 o 2" with their Spanish titles (in GSM-7, so
+    without the accents GSM-7 lacks), a typed "sí" and "omitir" understood, and the e-mail
+    marked Spanish."""
+    _, _, sink = sms
+    before = len(sink.messages)
+    sender = "+1415558" + str(uuid.uuid4().int)[:4]
+    assert "gratis" in say(sms, sender, "cuanto cuesta la mediacion con el distrito escolar?", 2)
+    offer = say(sms, sender, "quiero hablar con una persona de verdad por favor", 3)
+    assert "Responda 1:" in offer and "1. Que la organizacion me contacte" in offer
+    consent = say(sms, sender, "1", 1)
+    assert "Responda 1 o 2:" in consent and "1. Si, compartala" in consent
+    assert "preguntarles" in say(sms, sender, "sí", 1)
+    question = "Mi hijo tiene su reunion del IEP el 3 de mayo. Alguien me puede ayudar?"
+    assert "omitir" in say(sms, sender, question, 1)
+    contact_question = say(sms, sender, "omitir", 1)
+    assert "Responda 1 para usar el numero desde el que escribe" in contact_question
+    done = say(sms, sender, "1", 1)
+    assert f"con usted en {sender}" in done
+    mail = sink.wait_for(before + 1)[before]
+    assert mail["Subject"].startswith("[ES] ")
+    body = mail.get_content()
+    assert "please reply in Spanish" in body and f"Contact: {sender}" in body
+    assert "Name: (not given)" in body and question in body

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+from html import escape as escape_html
 
 import pytest
 
@@ -261,3 +262,107 @@ def test_tsv_cells_cannot_run_as_formulas_nor_start_new_cells_or_rows():
     assert cells["'-anything"][1] == "'=evil()"  # every text cell, the intent included
     comments = [line for line in lines if line.startswith("#")]
     assert any("drop that '" in line for line in comments)  # the owner is told
+
+
+def _spanish_events(t: float) -> list:
+    """Three conversations: Spanish from its first message, one carried over into a new
+    session in Spanish, one that switches from English to Spanish."""
+    return [
+        _event("es1", "session_started", t),
+        _slot("es1", t, "language", "en"),  # the initial value, carried over
+        _user("es1", t + 1, "¿la mediación es gratis?", "ask_cost", language="es"),
+        _slot("es1", t + 1, "language", "es"),
+        _slot("es1", t + 1, "last_topic", "cost"),
+        _user("es1", t + 2, "¿el autobús llega tarde?", "out_of_scope"),
+        _event("es1", "bot", t + 2, metadata={"utter_action": "utter_out_of_scope"}),
+        _event("es1", "session_started", t + 5000),
+        _slot("es1", t + 5000, "language", "es"),  # carried over: Spanish from the start
+        _user("es1", t + 5001, "hola", "greet"),
+        _user("en1", t, "is mediation free?", "ask_cost"),
+        _slot("en1", t, "last_topic", "cost"),
+        _user("en1", t + 1, "when does the bus come", "out_of_scope"),
+        _event("en1", "bot", t + 1, metadata={"utter_action": "utter_out_of_scope"}),
+        _user("en1", t + 2, "en español por favor", "switch_to_spanish"),
+        _slot("en1", t + 2, "language", "es"),
+        _user("en1", t + 3, "¿necesito un abogado?", "ask_attorneys"),
+        _slot("en1", t + 3, "last_topic", "attorneys"),
+        _user("xx", t, "hello", "greet"),
+        _slot("xx", t, "language", "fr"),  # no language the slot allows: English
+    ]  # fmt: skip
+
+
+def test_turns_and_figures_carry_the_conversations_language():
+    t = dt.datetime(2026, 11, 28, 10, tzinfo=dt.timezone.utc).timestamp()
+    turns = read_turns(_spanish_events(t))
+    assert [(turn.sender_id, turn.language) for turn in turns] == [
+        ("es1", "es"), ("es1", "es"), ("es1", "es"),
+        ("en1", "en"), ("en1", "en"), ("en1", "es"), ("en1", "es"),
+        ("xx", "en"),
+    ]  # fmt: skip
+    figures = compute(turns, Period(TODAY, TODAY))
+    english, spanish = figures.languages["en"], figures.languages["es"]
+    assert list(figures.languages) == ["en", "es"]
+    # en1 ended in Spanish: it counts once, there; its questions where they were asked.
+    assert (english.conversations, spanish.conversations) == (1, 3)
+    assert (english.messages, spanish.messages) == (3, 5)
+    assert (english.outcomes[ANSWERED], english.outcomes[DECLINED]) == (1, 1)
+    assert (spanish.outcomes[ANSWERED], spanish.outcomes[DECLINED]) == (2, 1)
+    assert spanish.questions == 3 and spanish.share(DECLINED) == pytest.approx(1 / 3)
+    assert [(q.text, q.language) for q in figures.declined] == [
+        ("¿el autobús llega tarde?", "es"),
+        ("when does the bus come", "en"),
+    ]
+    # Nothing in Spanish: the language is still there, with zeros.
+    only_english = compute([turns[3]], Period(TODAY, TODAY))
+    assert only_english.languages["es"].conversations == 0
+    assert only_english.languages["en"].conversations == 1
+
+
+def test_the_page_and_the_tsv_split_the_declined_questions_by_language(kb):
+    from insights.clusters import cluster_by_language
+    from insights.html_report import render
+
+    t = dt.datetime(2026, 11, 28, 10, tzinfo=dt.timezone.utc).timestamp()
+    figures = compute(read_turns(_spanish_events(t)), Period(TODAY, TODAY))
+    groups = cluster_by_language(figures.declined + figures.not_helpful)
+    assert [(g.language, [q.text for q in g.questions]) for g in groups] == [
+        ("en", ["when does the bus come"]),
+        ("es", ["¿el autobús llega tarde?"]),
+    ]
+    page = render(figures, groups, kb, tsv_href="declined.tsv")
+    table = page[page.index('<table class="languages">') : page.index("</table>")]
+    cells = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", table)
+    assert cells[:3] == ["", "English", "Spanish (español)"]
+    rows = {cells[i]: cells[i + 1 : i + 3] for i in range(3, len(cells), 3)}
+    assert rows["conversations"] == ["1", "3"]
+    assert rows["questions"] == ["2", "3"]
+    assert rows["answered"] == ["1 (50 %)", "2 (67 %)"]
+    assert rows["declined"] == ["1 (50 %)", "1 (33 %)"]
+    clusters = page[page.index('id="clusters"') :]
+    english = clusters[clusters.index('id="clusters-en"') : clusters.index('id="clusters-es"')]
+    spanish = clusters[clusters.index('id="clusters-es"') :]
+    assert "when does the bus come" in english and "autobús" not in english
+    assert escape_html("¿el autobús llega tarde?") in spanish and "bus come" not in spanish
+    assert '<li class="cluster" value="2">' in spanish and 'lang="es"' in spanish
+
+    text = tsv.declined_tsv(groups, Period(TODAY, TODAY))
+    lines = [line.split("\t") for line in text.splitlines()]
+    header, *data = [line for line in lines if not line[0].startswith("#")]
+    assert header[-1] == "language"
+    assert [(row[0], row[4], row[5]) for row in data] == [
+        ("when does the bus come", "1", "en"),
+        ("¿el autobús llega tarde?", "2", "es"),
+    ]
+    assert any("data/nlu/es/" in line[0] for line in lines if line[0].startswith("#"))
+
+
+def test_a_page_with_no_spanish_says_so(kb):
+    from insights.clusters import cluster_by_language
+    from insights.html_report import render
+
+    t = dt.datetime(2026, 11, 28, 10, tzinfo=dt.timezone.utc).timestamp()
+    turns = read_turns(_spanish_events(t))[3:5]  # en1's English turns only
+    figures = compute(turns, Period(TODAY, TODAY))
+    page = render(figures, cluster_by_language(figures.declined), kb, tsv_href="d.tsv")
+    assert "None in Spanish (español)." in page
+    assert "Questions in Spanish (español): 0" in page and "Questions in English: 1" in page

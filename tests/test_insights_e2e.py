@@ -49,6 +49,11 @@ GROUPS = {
     ],
 }
 UNCLEAR = "the deal with meetings"  # "Did you mean…" (as in test_fallback_e2e)
+# Issue 21: questions a Spanish-speaking parent asks; the first is answered (cost), the
+# second gets "Did you mean…", the third, a second miss, is declined.
+SPANISH_ANSWERED = "cuanto cuesta la mediacion con el distrito escolar?"
+SPANISH_UNCLEAR = "el autobus escolar de mi hijo siempre llega tarde, a quien llamo?"
+SPANISH_DECLINED = ["a quien le reclamo porque el camion de la escuela llega tarde todos los dias"]
 
 
 def feedback(helpful: str, topic: str) -> str:
@@ -67,7 +72,9 @@ REST_CONVERSATIONS: Dict[str, List[str]] = {
     "rest-c": [GROUPS["bus"][0], GROUPS["lunch"][0], GROUPS["camp"][0]],
     "rest-d": [GROUPS["bus"][1], GROUPS["lunch"][1]],
     "rest-e": [UNCLEAR],
+    "rest-es": [SPANISH_ANSWERED, SPANISH_UNCLEAR, *SPANISH_DECLINED],
 }
+SPANISH_SENDERS = {"rest-es"}
 SOCKETIO_CONVERSATIONS: Dict[str, List[str]] = {
     "a" * 32: ["can we meet online?", GROUPS["bus"][2], GROUPS["camp"][1]],
     "b" * 32: [
@@ -123,6 +130,11 @@ def test_counts_conversations_and_messages_per_channel(report):
         "rest": (len(REST_CONVERSATIONS), rest_messages),
         "socketio": (len(SOCKETIO_CONVERSATIONS), socketio_messages),
     }
+    spanish_messages = sum(len(REST_CONVERSATIONS[s]) for s in SPANISH_SENDERS)
+    assert {k: (v.conversations, v.messages) for k, v in figures.languages.items()} == {
+        "en": (figures.conversations - len(SPANISH_SENDERS), figures.messages - spanish_messages),
+        "es": (len(SPANISH_SENDERS), spanish_messages),
+    }
     [(day, volume)] = figures.per_day.items()
     assert day == dt.datetime.now(dt.timezone.utc).date()
     assert (volume.conversations, volume.messages) == (figures.conversations, figures.messages)
@@ -130,12 +142,16 @@ def test_counts_conversations_and_messages_per_channel(report):
 
 def test_outcomes_topics_feedback_and_states(report):
     figures = report.insights
-    assert figures.outcomes[ANSWERED] == 5
-    assert figures.outcomes[DECLINED] == 9
-    assert figures.outcomes[CLARIFIED] == 1
-    assert figures.questions == 15
-    assert figures.share(DECLINED) == pytest.approx(9 / 15)
-    assert figures.topics == {"cost": 2, "attorneys": 2, "remote_mediation": 1}
+    english = figures.languages["en"]
+    assert english.outcomes[ANSWERED] == 5
+    assert english.outcomes[DECLINED] == 9
+    assert english.outcomes[CLARIFIED] == 1
+    assert english.questions == 15
+    assert english.share(DECLINED) == pytest.approx(9 / 15)
+    spanish = figures.languages["es"]
+    assert [spanish.outcomes[k] for k in (ANSWERED, CLARIFIED, DECLINED)] == [1, 1, 1]
+    assert figures.questions == 15 + 3 and figures.outcomes[DECLINED] == 9 + 1
+    assert figures.topics == {"cost": 3, "attorneys": 2, "remote_mediation": 1}
     cost, attorneys = figures.feedback["cost"], figures.feedback["attorneys"]
     assert (cost.helpful, cost.not_helpful) == (1, 1)
     assert cost.not_helpful_questions == ["is mediation free?"]
@@ -164,6 +180,11 @@ def test_clusters_group_the_paraphrases(report):
     assert all(c.size <= 3 for c in report.clusters)
     not_helpful = {q.text for c in report.clusters for q in c.questions if q.kind == "not helpful"}
     assert not_helpful == {"is mediation free?", "PA mom here, do I need a lawyer for mediation?"}
+    # Spanish questions only in Spanish groups, after every English one.
+    spanish = [c for c in report.clusters if c.language == "es"]
+    assert {q.text for c in spanish for q in c.questions} == set(SPANISH_DECLINED)
+    assert report.clusters[-len(spanish) :] == spanish
+    assert all(q.language == "es" for c in spanish for q in c.questions)
 
 
 def test_make_report_writes_the_html_and_the_tsv(filled, tmp_path, kb):
@@ -190,7 +211,10 @@ def test_make_report_writes_the_html_and_the_tsv(filled, tmp_path, kb):
     )
     assert done.returncode == 0, done.stderr
     messages = sum(map(len, [*REST_CONVERSATIONS.values(), *SOCKETIO_CONVERSATIONS.values()]))
-    assert f"7 conversations, {messages} messages, 15 questions" in done.stdout
+    assert f"8 conversations, {messages} messages, 18 questions" in done.stdout
+    assert f"English: 7 conversations, {messages - 3} messages, 15 questions" in done.stdout
+    spanish = "Spanish (español): 1 conversations, 3 messages, 3 questions (1 answered, 1 declined)"
+    assert spanish in done.stdout
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<script" not in html and "style=" not in html
     assert html.count("<svg") >= 5
@@ -200,8 +224,11 @@ def test_make_report_writes_the_html_and_the_tsv(filled, tmp_path, kb):
     comments = [r for r in rows if r[0].startswith("#")]
     header, *data = [r for r in rows if not r[0].startswith("#")]
     assert comments and "make train" in " ".join(c[0] for c in comments)
-    assert header == ["text", "suggested_intent", "count", "first_seen", "cluster"]
-    assert sorted(r[0] for r in data) == sorted(t for texts in GROUPS.values() for t in texts)
+    assert header == ["text", "suggested_intent", "count", "first_seen", "cluster", "language"]
+    english = sorted(t for texts in GROUPS.values() for t in texts)
+    assert sorted(r[0] for r in data if r[5] == "en") == english
+    assert sorted(r[0] for r in data if r[5] == "es") == sorted(SPANISH_DECLINED)
+    assert "Spanish (español)" in html and SPANISH_DECLINED[0] in html
     assert {r[3] for r in data} == {str(dt.datetime.now(dt.timezone.utc).date())}
     for texts in GROUPS.values():
         assert len({r[4] for r in data if r[0] in texts}) == 1
@@ -313,6 +340,10 @@ def test_the_right_token_sets_an_hmac_cookie_and_shows_the_report(site, filled):
     assert "What parents asked" in body and "<script" not in body and "style=" not in body
     assert '<link rel="stylesheet" href="/insights/report.css">' in body
     assert "Group 1: asked 3 times" in body
+    languages = body[body.index('<table class="languages">') : body.index("</table>")]
+    assert '<th scope="col" class="num">Spanish (español)</th>' in languages
+    spanish = body[body.index('id="clusters-es"') :]
+    assert "Questions in Spanish (español): 1" in spanish and SPANISH_DECLINED[0] in spanish
     status, headers, tsv = _open(site, f"/insights/declined.tsv{query}", cookie=pair)
     assert status == 200
     assert headers["Content-Type"].startswith("text/tab-separated-values")

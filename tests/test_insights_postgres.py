@@ -63,7 +63,9 @@ def postgres():
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _tracker(sender: str, when: float, text: str, intent: str, declined: bool):
+def _tracker(
+    sender: str, when: float, text: str, intent: str, declined: bool, language: str = "en"
+):
     from rasa.shared.core.events import BotUttered, SessionStarted, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -71,6 +73,7 @@ def _tracker(sender: str, when: float, text: str, intent: str, declined: bool):
         SessionStarted(timestamp=when),
         UserUttered(text, {"name": intent, "confidence": 0.9}, input_channel="twilio",
                     timestamp=when + 1),
+        SlotSet("language", language, timestamp=when + 1),  # as the language detector sets it
     ]  # fmt: skip
     if declined:
         events.append(BotUttered("Sorry", metadata={"utter_action": "utter_out_of_scope"},
@@ -95,6 +98,11 @@ def endpoints(postgres, tmp_path_factory):
     asyncio.run(
         writer.save(_tracker("sms-2", noon, "when is the bus coming", "out_of_scope", True))
     )
+    asyncio.run(  # issue 21: a Spanish conversation
+        writer.save(
+            _tracker("sms-3", noon, "¿cuándo llega el autobús?", "out_of_scope", True, "es")
+        )
+    )
     writer.engine.dispose()
     path = tmp_path_factory.mktemp("pg") / "endpoints.yml"
     path.write_text(
@@ -111,10 +119,21 @@ def test_the_report_reads_postgresql(endpoints):
     day = dt.date(2026, 11, 20)
     report = build_from_config(Period(day, day), endpoints)
     figures = report.insights
-    assert (figures.conversations, figures.messages) == (2, 2)
-    assert figures.per_channel["twilio"].conversations == 2
-    assert (figures.outcomes[ANSWERED], figures.outcomes[DECLINED]) == (1, 1)
-    assert [q.text for q in figures.declined] == ["when is the bus coming"]
+    assert (figures.conversations, figures.messages) == (3, 3)
+    assert figures.per_channel["twilio"].conversations == 3
+    assert (figures.outcomes[ANSWERED], figures.outcomes[DECLINED]) == (1, 2)
+    assert [(q.text, q.language) for q in figures.declined] == [
+        ("when is the bus coming", "en"),
+        ("¿cuándo llega el autobús?", "es"),
+    ]
+    english, spanish = figures.languages["en"], figures.languages["es"]
+    assert (english.conversations, english.outcomes[ANSWERED], english.outcomes[DECLINED]) == (
+        2, 1, 1
+    )  # fmt: skip
+    assert (spanish.conversations, spanish.outcomes[ANSWERED], spanish.outcomes[DECLINED]) == (
+        1, 0, 1
+    )  # fmt: skip
+    assert [(c.language, c.size) for c in report.clusters] == [("en", 1), ("es", 1)]
     empty = build_from_config(
         Period(day + dt.timedelta(days=1), day + dt.timedelta(days=1)), endpoints
     )

@@ -26,9 +26,9 @@ REPO = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
 
 
-def run(action: Any, text: str, intent: str) -> tuple:
+def run(action: Any, text: str, intent: str, slots: Dict[str, Any] | None = None) -> tuple:
     latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
-    current = Tracker("p", {}, latest, [], False, None, {}, "action_listen")
+    current = Tracker("p", slots or {}, latest, [], False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, current, DOMAIN))
     return dispatcher.messages, events
@@ -42,6 +42,21 @@ def test_the_question_offers_delete_and_keep_as_buttons_or_numbers():
     assert "Yes, delete it" in str(web) and "No, keep it" in str(web)
     sms = shown(messages, "twilio")[-1]["text"]
     assert "1. Yes, delete it" in sms and "2. No, keep it" in sms
+
+
+def test_in_spanish_the_question_offers_the_spanish_options():
+    """Issue 21: the Spanish variant's buttons, and "Responda" by SMS (in GSM-7: "ó"
+    becomes "o", "é" is kept)."""
+    said = "borrar mi conversación"
+    messages, _ = run(ActionAskErase(), said, "erase_conversation", {"language": "es"})
+    web = shown(messages, "socketio")[-1]
+    assert [(b["title"], b["payload"]) for b in web["buttons"]] == [
+        ("Sí, bórrela", "/confirm_erase"),
+        ("No, consérvela", "/keep_conversation"),
+    ]
+    assert messages[0]["custom"]["reply"]["language"] == "es"  # for the channels' phrases
+    sms = shown(messages, "twilio")[-1]["text"]
+    assert "Responda 1 o 2:" in sms and "1. Si, borrela" in sms and "2. No, consérvela" in sms
 
 
 @pytest.mark.parametrize(

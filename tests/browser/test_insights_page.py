@@ -10,7 +10,7 @@ import pytest
 
 from harness import servers as harness_servers
 from harness.servers import Servers, Site
-from tests.test_insights_e2e import GROUPS, run_script
+from tests.test_insights_e2e import GROUPS, SPANISH_DECLINED, run_script
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -83,6 +83,15 @@ def test_the_report_reads_on_a_phone_and_a_desktop(report_site, browser, width, 
         )
         assert widths["page"] <= widths["view"], widths
         assert 200 <= widths["chart"] <= 400, widths
+        # Issue 21: a column per language, inside the width; the Spanish questions apart.
+        table = page.locator("table.languages")
+        assert table.locator("thead th").all_inner_texts() == ["English", "Spanish (español)"]
+        box = table.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+        spanish = page.locator("#clusters-es + ol.clusters")
+        assert spanish.get_attribute("class") == "clusters"
+        assert SPANISH_DECLINED[0] in spanish.inner_text()
+        assert spanish.locator("ul.questions[lang=es]").count() == 1
         assert errors == []  # a CSP violation is a console error
         page.evaluate(AXE.read_text(encoding="utf-8"))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
@@ -105,5 +114,8 @@ def test_the_tsv_downloads_from_the_page(report_site, browser, tmp_path):
         assert download.value.suggested_filename.startswith("declined-")
         assert all(t in text for texts in GROUPS.values() for t in texts)
         assert text.splitlines()[0].startswith("# ")
+        rows = {line.split("\t")[0]: line.split("\t") for line in text.splitlines()}
+        assert rows["text"][-1] == "language"
+        assert rows[SPANISH_DECLINED[0]][-1] == "es" and rows[GROUPS["bus"][0]][-1] == "en"
     finally:
         context.close()
