@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions
 from channels.sms import segments
-from tests.conftest import run_action, run_action_neutral, slots_set, topics_in
+from tests.conftest import run_action, run_action_neutral, slots_set, topics_in, tracker_fixture
 
 
 def test_answer_carries_the_topic_contract(kb):
@@ -241,6 +244,16 @@ def test_feedback_no_offers_a_person():
     messages, _ = run_action(actions.ActionFeedback(), "feedback_no")
     assert messages[0]["response"] == "utter_feedback_sorry"
     assert messages[0]["buttons"] == [{"title": "Talk to a person", "payload": "/human_handoff"}]
+
+
+def test_feedback_no_in_spanish_offers_a_person_in_spanish():
+    tracker = tracker_fixture("feedback_no")
+    tracker.slots["language"] = "es"
+    dispatcher = CollectingDispatcher()
+    asyncio.run(actions.ActionFeedback().run(dispatcher, tracker, {}))
+    [reply] = [m["custom"]["reply"] for m in dispatcher.messages]
+    assert reply["options"] == [{"title": "Hablar con una persona", "payload": "/human_handoff"}]
+    assert reply["language"] == "es"  # SMS: "Responda 1", not "Reply 1"
 
 
 def test_sms_answer_has_numbered_options_a_faq_link_and_no_custom_payload(kb):
