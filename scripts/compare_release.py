@@ -1,0 +1,180 @@
+"""This checkout against an earlier release, measured in the same run on the same machine:
+REST round trip (p50, p95) and the Rasa server's resident memory. Prints numbers.
+
+Usage: python scripts/compare_release.py [--baseline 11b86dd] [--requests 120]
+
+Absolute timings move between machines; a ratio measured side by side does not (much).
+The baseline is checked out into a temporary git worktree and trained there with this
+checkout's virtual environment (this checkout's model is the set-up's). Both assistants
+run at once, each with its own servers started by its own ``harness.servers``, and
+requests alternate between them, so a slow moment of the machine costs both. The default baseline, 11b86dd, is the last English-only
+release (issue 21 asks that Spanish costs at most 1.3x its latency and memory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Dict, List
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_BASELINE = "11b86dd"
+ENGLISH = [
+    "is mediation free",
+    "is mediation voluntary",
+    "what are the benefits of mediation",
+    "how long does mediation take",
+    "is the signed agreement binding",
+    "who picks the mediator",
+]
+SPANISH = [
+    "la mediacion es gratis?",
+    "estoy obligada a ir a mediacion?",
+    "que beneficios tiene la mediacion",
+    "cuanto tiempo dura la mediacion",
+    "el acuerdo firmado es obligatorio?",
+    "quien escoge al mediador?",
+]
+# Run inside a checkout (its own harness): start the servers, print their ports and pids,
+# then keep them up until stdin closes.
+SERVE = """
+import json, sys, tempfile
+from pathlib import Path
+from harness.servers import Servers
+servers = Servers(Path(tempfile.mkdtemp(prefix="iep-compare-")), model=Path(sys.argv[1]))
+print(json.dumps({"port": servers.rasa_port, "pid": servers.rasa.pid}), flush=True)
+sys.stdin.read()
+servers.stop()
+"""
+
+
+def run(args: List[str], cwd: Path) -> None:
+    subprocess.run(args, cwd=cwd, check=True, capture_output=True)
+
+
+def checkout(ref: str, into: Path) -> None:
+    """The baseline's files, sharing this checkout's virtual environment and spaCy pipeline."""
+    run(["git", "worktree", "add", "--detach", str(into), ref], ROOT)
+    (into / ".venv").symlink_to(ROOT / ".venv")
+    (into / "build").mkdir(exist_ok=True)
+    (into / "build" / "spacy_en_iep").symlink_to(ROOT / "build" / "spacy_en_iep")
+
+
+def train(tree: Path, out: Path) -> Path:
+    started = time.perf_counter()
+    run(
+        [sys.executable, "-m", "rasa", "train", "--fixed-model-name", "m", "--out", str(out)],
+        tree,
+    )
+    print(f"  trained {tree.name}: {time.perf_counter() - started:.0f} s", flush=True)
+    return out / "m.tar.gz"
+
+
+def serve(tree: Path, model: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(tree), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(model)],
+        cwd=tree,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def ask_ms(port: int, text: str) -> float:
+    body = json.dumps({"sender": f"cmp-{uuid.uuid4().hex}", "message": text}).encode()
+    request = urllib.request.Request(
+        f"http://localhost:{port}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of the Rasa server (one process)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def p(values: List[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--baseline", default=DEFAULT_BASELINE)
+    ap.add_argument("--requests", type=int, default=120)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="iep-compare-"))
+    base = work / "baseline"
+    print(f"baseline {args.baseline} against this checkout (same machine, same run):")
+    checkout(args.baseline, base)
+    servers: Dict[str, subprocess.Popen] = {}
+    try:
+        # This checkout's model is the one the set-up keeps up to date.
+        models = {"baseline": train(base, work / "m-base"), "current": ROOT / "models" / "iep.tar.gz"}
+        trees = {"baseline": base, "current": ROOT}
+        info = {}
+        for name, tree in trees.items():
+            servers[name] = serve(tree, models[name])
+            line = servers[name].stdout.readline()  # type: ignore[union-attr]
+            info[name] = json.loads(line)
+        sets = {"English": ENGLISH, "Spanish": SPANISH}
+        timings: Dict[str, List[float]] = {}
+        for name in trees:
+            for question in ENGLISH[:2]:  # warm-up
+                ask_ms(info[name]["port"], question)
+        for i in range(args.requests):
+            for language, questions in sets.items():
+                for name in trees:
+                    key = f"{name} {language}"
+                    timings.setdefault(key, []).append(
+                        ask_ms(info[name]["port"], questions[i % len(questions)])
+                    )
+        memory = {name: rss_mb(info[name]["pid"]) for name in trees}
+        for language in sets:
+            base_p50 = statistics.median(timings[f"baseline {language}"])
+            for name in trees:
+                t = timings[f"{name} {language}"]
+                print(
+                    f"  REST round trip, {language} questions, {name}: p50 "
+                    f"{statistics.median(t):.1f} ms, p95 {p(t, 0.95):.1f} ms "
+                    f"({statistics.median(t) / base_p50:.2f}x the baseline's p50)"
+                )
+        english_base = statistics.median(timings["baseline English"])
+        spanish_now = statistics.median(timings["current Spanish"])
+        print(
+            f"  Spanish now against English in the baseline: p50 {spanish_now / english_base:.2f}x"
+        )
+        for name in trees:
+            print(
+                f"  Rasa server resident memory, {name}: {memory[name]:.0f} MB "
+                f"({memory[name] / memory['baseline']:.2f}x)"
+            )
+    finally:
+        for proc in servers.values():
+            proc.stdin.close()  # type: ignore[union-attr]
+            proc.wait(timeout=60)
+        subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=False)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
