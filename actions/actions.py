@@ -226,8 +226,9 @@ def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     candidates = followups.top_topics(tracker.latest_message.get("intent_ranking") or [], KB.topics)
     if not first_miss or len(candidates) < 2 or not readable:
         return decline(dispatcher, tracker)
-    buttons = rendering.clarify_buttons(KB, candidates, parent_language(tracker))
-    send_with_options(dispatcher, "utter_clarify", buttons)
+    language = parent_language(tracker)  # the options' phrases too (SMS: "Responda")
+    buttons = rendering.clarify_buttons(KB, candidates, language)
+    send_with_options(dispatcher, "utter_clarify", buttons, language=language)
     return [SlotSet(OFFERED_TOPICS, candidates), SlotSet(FALLBACK_STAGE, CLARIFYING)]
 
 
@@ -397,8 +398,9 @@ class ActionChooseOption(Action):
         if index is not None:
             return answer_topic(dispatcher, tracker, offered[index])
         if clarifying:  # a number not on the list: the same choices again
-            buttons = rendering.clarify_buttons(KB, offered, parent_language(tracker))
-            send_with_options(dispatcher, "utter_which_option", buttons)
+            language = parent_language(tracker)
+            buttons = rendering.clarify_buttons(KB, offered, language)
+            send_with_options(dispatcher, "utter_which_option", buttons, language=language)
             return [SlotSet(OFFERED_TOPICS, offered), SlotSet(FALLBACK_STAGE, CLARIFYING)]
         if offered:
             return offer(dispatcher, "utter_which_option", offered, parent_language(tracker))
@@ -522,10 +524,12 @@ class ActionFeedback(Action):
     ) -> List[EventType]:
         helpful = next(tracker.get_latest_entity_values("helpful"), None)
         if helpful == "no":
+            language = parent_language(tracker)
             send_with_options(
                 dispatcher,
                 "utter_feedback_sorry",
-                [{"title": "Talk to a person", "payload": "/human_handoff"}],
+                [{"title": KB.phrase("talk_to_a_person", language), "payload": "/human_handoff"}],
+                language=language,
             )
         elif tracker.get_latest_input_channel() != WIDGET_CHANNEL:
             dispatcher.utter_message(response="utter_feedback_thanks")

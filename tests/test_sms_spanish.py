@@ -5,20 +5,22 @@ every accent, and the apps that name their user's language pass it on to Rasa.""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
 import yaml
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import local_help, rendering
+from actions import actions, local_help, rendering
 from channels import styles
 from channels.connector_base import language_hint, with_language
 from channels.sms import GSM7_BASIC, is_gsm7, segments, to_gsm7
 from channels.twilio_text import carrier_at_signs, is_whatsapp
-from contract import SPANISH
+from contract import LANGUAGE, SPANISH
 from knowledge_base.loader import contact_list
 from knowledge_base.states import NAMES as STATE_NAMES
 from tests.conftest import shown
@@ -178,3 +180,48 @@ def test_an_apps_locale_becomes_a_language_hint_only_for_our_languages(locale, l
     assert language_hint(locale) == language
     metadata = with_language({"x": 1}, locale)
     assert metadata == ({"x": 1, "language": language} if language else {"x": 1})
+
+
+def _spanish_tracker(latest: Dict[str, Any]) -> Tracker:
+    events = [
+        {"event": "slot", "name": LANGUAGE, "value": ES},
+        {"event": "user", "text": latest["text"], "parse_data": latest},
+    ]
+    return Tracker("s", {LANGUAGE: ES}, latest, events, False, None, {}, "action_listen")
+
+
+def test_did_you_mean_and_a_person_button_by_sms_in_spanish(kb):
+    """The "Did you mean" options and "Talk to a person" follow the conversation's language:
+    by SMS "Responda 1, 2 o 3" and Spanish titles, never "Reply ... or"."""
+    ranking = [
+        {"name": "ask_cost", "confidence": 0.31},
+        {"name": "ask_attorneys", "confidence": 0.29},
+        {"name": "ask_duration", "confidence": 0.2},
+    ]
+    latest = {
+        "text": "y la escuela que dice de todo esto de la mediacion mmm",
+        "intent": {"name": "nlu_fallback", "confidence": 0.31},
+        "intent_ranking": ranking,
+    }
+    dispatcher = CollectingDispatcher()
+    actions.clarify_or_decline(dispatcher, _spanish_tracker(latest))
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_clarify"
+    [text] = _sent_shaped(message, "No estoy seguro de haberle entendido.")
+    assert "\nResponda 1, 2 o 3:\n" in text and text.endswith("3. Otra cosa")
+    assert is_gsm7(text) and not any(p in text for p in ENGLISH_PHRASES)
+
+    latest = {"text": "no", "intent": {"name": "feedback"}, "entities": []}
+    latest["entities"] = [{"entity": "helpful", "value": "no"}]
+    dispatcher = CollectingDispatcher()
+    asyncio.run(actions.ActionFeedback().run(dispatcher, _spanish_tracker(latest), {}))
+    [message] = dispatcher.messages
+    [text] = _sent_shaped(message, "Siento que eso no le haya ayudado.")
+    assert text.endswith("Responda 1:\n1. Hablar con una persona"), text
+
+
+def _sent_shaped(message: Dict[str, Any], response_text: str) -> List[str]:
+    """What SMS sends for an action's reply, its domain response's text given."""
+    reply = message["custom"][styles.REPLY]
+    shaped = styles.render("twilio", {"text": response_text, "custom": {styles.REPLY: reply}})
+    return [m["text"] for m in shaped if m.get("text")]
