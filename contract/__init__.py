@@ -17,8 +17,6 @@ CONVERSATION_ERASED = "conversation_erased"
 
 # The conversation's languages (issue 21): the `language` slot's values and the entity
 # the language detector adds (nlu_components/language_detector.py fills the slot from it).
-# LANGUAGE is also the metadata key a messaging channel sets when the app names its user's
-# language (Telegram's ``from.language_code``: channels/connector_base.language_hint).
 ENGLISH = "en"
 SPANISH = "es"
 LANGUAGE = "language"
