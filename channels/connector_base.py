@@ -38,7 +38,7 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 def language_hint(locale: Any) -> Optional[Text]:
-    """"es" for "es", "es-MX", "es_419"...; "en" for "en", "en-US"...; else None (an app's
+    """Spanish for "es", "es-MX", "es_419"...; English for "en", "en-US"...; else None (an app's
     locale is a hint: another language, or none, leaves the choice to the conversation)."""
     if not isinstance(locale, str):
         return None

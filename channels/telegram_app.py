@@ -9,8 +9,8 @@ Compared with Rasa's own Telegram input:
 - Bot API calls time out after ``channels.connector_base.OUTBOUND_TIMEOUT`` seconds;
 - ``api_base_url`` (optional) points the Bot API calls elsewhere: the tests use a local fake.
 The sender's ``language_code`` ("es-MX", "en") goes to Rasa as ``metadata["language"]``
-(``connector_base.language_hint``). Buttons arrive as a vertical inline keyboard (``channels/styles.py``); a tap sends
-the button's payload back as ``callback_query.data``.
+(``connector_base.language_hint``). Buttons arrive as a vertical inline keyboard
+(``channels/styles.py``); a tap sends the button's payload back as ``callback_query.data``.
 """
 
 from __future__ import annotations
