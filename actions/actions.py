@@ -535,7 +535,7 @@ class ActionFeedback(Action):
             send_with_options(
                 dispatcher,
                 "utter_feedback_sorry",
-                [{"title": KB.phrase("talk_to_person", language), "payload": "/human_handoff"}],
+                [{"title": KB.phrase("talk_to_a_person", language), "payload": "/human_handoff"}],
                 language=language,
             )
         elif tracker.get_latest_input_channel() != WIDGET_CHANNEL:

@@ -9,6 +9,10 @@
 - ``deliver``: hands the parent's message to Rasa; a message without text (a photo,
   sticker, location, voice note, file) becomes ``UNSUPPORTED_MESSAGE``, so the parent
   hears "I can only read text";
+- ``language_hint``: the language an app says its user reads (Telegram's
+  ``from.language_code``), as ``metadata["language"]`` (``contract.LANGUAGE``): "es" for
+  any Spanish locale, "en" for any English one, nothing otherwise. The Rasa server reads it
+  at session start, so the notice comes in the parent's language;
 - ``OUTBOUND_TIMEOUT``: every call to an app's API gives up after this many seconds.
 """
 
@@ -24,12 +28,31 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.input_guard import UNSUPPORTED_MESSAGE
+from contract import ENGLISH, LANGUAGE, SPANISH
 
 logger = logging.getLogger(__name__)
 
 OUTBOUND_TIMEOUT = 10.0  # seconds, for every call to an app's API
 Route = Callable[[Request], Awaitable[HTTPResponse]]
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def language_hint(locale: Any) -> Optional[Text]:
+    """Spanish for "es", "es-MX", "es_419"...; English for "en", "en-US"...; else None (an app's
+    locale is a hint: another language, or none, leaves the choice to the conversation)."""
+    if not isinstance(locale, str):
+        return None
+    base = locale.strip().replace("_", "-").split("-")[0].lower()
+    return {"es": SPANISH, "en": ENGLISH}.get(base)
+
+
+def with_language(metadata: Optional[Dict[Text, Any]], locale: Any) -> Optional[Dict[Text, Any]]:
+    """``metadata`` with ``language`` set from the app's ``locale`` when it names one we
+    speak; unchanged otherwise."""
+    language = language_hint(locale)
+    if language is None:
+        return metadata
+    return {**(metadata or {}), LANGUAGE: language}
 
 
 class Connector(InputChannel):

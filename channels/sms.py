@@ -1,6 +1,15 @@
 """SMS text as a phone bills it: GSM-7 (160 characters a segment, 153 each when longer)
 unless one character is outside it, then UCS-2 (70, 67). ``to_gsm7`` turns our typography
-into plain GSM-7 equivalents so that replies by SMS and WhatsApp stay in GSM-7."""
+into plain GSM-7 equivalents so that replies by SMS stay in GSM-7.
+
+Spanish by SMS (issue 21): the GSM 03.38 default alphabet has é, É, ñ, Ñ, ü, Ü, ¿ (0x60)
+and ¡ (0x40), so those stay; the issue said ¿ and ¡ were outside GSM-7, which the table
+below (checked against 3GPP TS 23.038) and ``segments`` disprove. It has no á, í, ó, ú, Á,
+Í, Ó, Ú: a single one would make the whole message UCS-2, 70 characters a segment instead
+of 160, so SMS writes the plain vowel ("mediación" -> "mediacion"), as Spanish-speaking
+parents themselves text. Guillemets and the other typography Spanish text may carry get
+plain equivalents. Only SMS pays this price: WhatsApp (not billed by segment), Telegram,
+Messenger, Slack and the web keep every accent (``channels/styles.py``, ``gsm7``)."""
 
 from __future__ import annotations
 
@@ -21,6 +30,10 @@ _PLAIN = {
     "“": '"',
     "”": '"',
     "„": '"',
+    "«": '"',
+    "»": '"',
+    "‹": "'",
+    "›": "'",
     "″": '"',
     "•": "-",
     "·": "-",

@@ -26,6 +26,7 @@ from knowledge_base import default as default_knowledge_base
 
 REPLY = "reply"  # the key of a channel-neutral reply in a message's ``custom``
 SOCKETIO_TEXT = "socketio_text"  # the style of a socket.io client that shows only text
+WHATSAPP = "whatsapp"  # the style of Twilio's output to a "whatsapp:" sender
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,11 @@ class ChannelStyle:
     # The key the contract travels under: Rasa's socket.io output emits a custom message as
     # ``emit(event, **custom)``, so there it must be {"data": <contract>}.
     custom_key: Optional[str] = None
-    # SMS: every text in GSM-7; instead of the long source line a link to the topic's FAQ
-    # entry with the answer (none with "tell me more"); the help contacts' short form.
+    # SMS and WhatsApp: instead of the long source line a link to the topic's FAQ entry with
+    # the answer (none with "tell me more"); the help contacts' and the notice's short forms.
     sms: bool = False
+    # Billed by segment: every text in GSM-7, so Spanish loses á, í, ó, ú (channels/sms.py).
+    gsm7: bool = False
     # A client that shows only text and buttons: the topic's FAQ link follows the source
     # line, as a message of its own, and of the custom object only the reply's event is sent.
     text_only: bool = False
@@ -80,8 +83,10 @@ STYLES: Dict[str, ChannelStyle] = {
     "facebook": ChannelStyle(True, 13, 20, 2000, "plain"),
     # Slack buttons: 75 characters of text; a section holds 3000 characters of mrkdwn.
     "slack": ChannelStyle(True, 5, 75, 3000, "slack"),
-    # SMS and WhatsApp through Twilio: no buttons; 1600 characters per message.
-    "twilio": ChannelStyle(False, 9, 60, 1600, "plain", sms=True),
+    # SMS and WhatsApp through Twilio: no buttons; 1600 characters per message. SMS is
+    # billed by segment, so it is GSM-7; WhatsApp is not, so it keeps every accent.
+    "twilio": ChannelStyle(False, 9, 60, 1600, "plain", sms=True, gsm7=True),
+    WHATSAPP: ChannelStyle(False, 9, 60, 1600, "plain", sms=True),
 }
 DEFAULT_STYLE = STYLES["rest"]
 
@@ -233,7 +238,7 @@ def render(channel: Optional[str], message: Dict[str, Any]) -> List[Dict[str, An
     send as an app message."""
     style = style_for(channel)
     rendered = _render(style, channel, message)
-    if style.sms:
+    if style.gsm7:
         rendered = [{**m, "text": to_gsm7(m["text"])} if m.get("text") else m for m in rendered]
     return rendered
 

@@ -8,8 +8,9 @@ Compared with Rasa's own Telegram input:
 - no Bot API call per message (Rasa's asks ``getMe`` each time);
 - Bot API calls time out after ``channels.connector_base.OUTBOUND_TIMEOUT`` seconds;
 - ``api_base_url`` (optional) points the Bot API calls elsewhere: the tests use a local fake.
-Buttons arrive as a vertical inline keyboard (``channels/styles.py``); a tap sends
-the button's payload back as ``callback_query.data``.
+The sender's ``language_code`` ("es-MX", "en") goes to Rasa as ``metadata["language"]``
+(``connector_base.language_hint``). Buttons arrive as a vertical inline keyboard
+(``channels/styles.py``); a tap sends the button's payload back as ``callback_query.data``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.connector_base import OUTBOUND_TIMEOUT, Connector
+from channels.connector_base import OUTBOUND_TIMEOUT, Connector, with_language
 from channels.styles import RenderedOutput
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -83,11 +84,17 @@ class TelegramAppInput(Connector, TelegramInput):
         return channel
 
     @staticmethod
-    def _text_and_chat(update: Update) -> Optional[tuple]:
-        if update.callback_query is not None and update.callback_query.message is not None:
-            return update.callback_query.data, update.callback_query.message.chat.id
+    def _text_chat_and_locale(update: Update) -> Optional[tuple]:
+        """The text, the chat and the sender's ``language_code`` (their Telegram app's
+        language, when Telegram sends it)."""
+        query = update.callback_query
+        if query is not None and query.message is not None:
+            locale = query.from_user.language_code if query.from_user else None
+            return query.data, query.message.chat.id, locale
         if update.message is not None:
-            return update.message.text, update.message.chat.id
+            sender = update.message.from_user
+            locale = sender.language_code if sender else None
+            return update.message.text, update.message.chat.id, locale
         return None  # edits, channel posts, joins: nothing to answer
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -97,12 +104,11 @@ class TelegramAppInput(Connector, TelegramInput):
         @webhook.route("/webhook", methods=["POST"])
         @self.checked
         async def message(request: Request) -> HTTPResponse:
-            found = self._text_and_chat(Update(**(request.json or {})))
+            found = self._text_chat_and_locale(Update(**(request.json or {})))
             if found is not None:
-                text, chat_id = found
-                await self.deliver(
-                    on_new_message, text, out_channel, chat_id, self.get_metadata(request)
-                )
+                text, chat_id, locale = found
+                metadata = with_language(self.get_metadata(request), locale)
+                await self.deliver(on_new_message, text, out_channel, chat_id, metadata)
             return response.text("success")
 
         return webhook

@@ -10,6 +10,9 @@
   within ``channels/styles.py``'s size for Twilio.
 - ``api_base_url`` (optional) sends the outgoing calls elsewhere than api.twilio.com:
   the tests point it at a local fake of Twilio's API.
+- SMS replies are GSM-7 (Spanish without á, í, ó, ú: ``channels/sms.py``); replies to a
+  ``whatsapp:`` sender keep every accent (style ``whatsapp`` in ``channels/styles.py``).
+- A "¡" inside a word is a carrier's "@"; a Spanish "¡Hola!" stays as written.
 - The conversation is keyed by a pseudonym of the sender's number, not the number
   (``channels/pseudonym.py``); each request's output channel is bound to the number.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from urllib.parse import parse_qsl
 
@@ -32,9 +36,25 @@ from twilio.request_validator import RequestValidator
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.pseudonym import conversation_id, pseudonym_key
-from channels.styles import RenderedOutput, outgoing
+from channels.styles import WHATSAPP, RenderedOutput, outgoing
 
 logger = logging.getLogger(__name__)
+
+WHATSAPP_PREFIX = "whatsapp:"  # how Twilio names a WhatsApp sender: "whatsapp:+1415…"
+# Some carriers deliver the GSM-7 "@" as "¡" (Rasa's Twilio input turns every "¡" back into
+# "@"). A Spanish "¡" opens an exclamation ("¡Gracias!"), after a space or nothing; only one
+# inside a word, as in "ana¡example.com", is an "@".
+_CARRIER_AT = re.compile(r"(?<=\w)¡(?=\w)")
+
+
+def is_whatsapp(sender: Optional[Text]) -> bool:
+    return bool(sender) and str(sender).startswith(WHATSAPP_PREFIX)
+
+
+def carrier_at_signs(text: Text) -> Text:
+    """The parent's text with the carriers' "¡" for "@" undone inside words only, so an
+    e-mail address comes through and "¡Hola!" stays Spanish."""
+    return _CARRIER_AT.sub("@", text)
 
 
 class TwilioTextOutput(RenderedOutput, TwilioOutput):
@@ -54,6 +74,8 @@ class TwilioTextOutput(RenderedOutput, TwilioOutput):
         the conversation id Rasa hands back is only its pseudonym."""
         super().__init__(account_sid, auth_token, twilio_number)
         self.reply_to = reply_to
+        # WhatsApp is not billed by segment: its replies keep every accent (styles.WHATSAPP).
+        self.style = WHATSAPP if is_whatsapp(reply_to) else ""
         self.http_client = TwilioHttpClient(timeout=OUTBOUND_TIMEOUT)
         if api_base_url:
             self.api.base_url = api_base_url.rstrip("/")
@@ -110,7 +132,7 @@ class TwilioTextInput(Connector, TwilioInput):
         async def message(request: Request) -> HTTPResponse:
             sender = request.form.get("From")
             if sender:
-                text = (request.form.get("Body") or "").replace("¡", "@").strip()
+                text = carrier_at_signs(request.form.get("Body") or "").strip()
                 await self.deliver(
                     on_new_message,
                     text,

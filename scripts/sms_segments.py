@@ -1,5 +1,6 @@
-"""SMS segments (issue 13): each topic's answer as SMS, and six scripted SMS conversations
-held against the real servers with the local fake of Twilio's API. Usage:
+"""SMS segments (issue 13): each topic's answer as SMS (English and Spanish), and scripted
+SMS conversations held against the real servers with the local fake of Twilio's API: the
+issue-13 set, six everyday ones (issue 20) and the same six in Spanish (issue 21). Usage:
 
     .venv/bin/python scripts/sms_segments.py
 """
@@ -79,23 +80,53 @@ EVERYDAY: List[Tuple[str, List[Dict[str, str]]]] = [
     ("6: long story", [{"Body": LONG_STORY}]),
 ]
 
+# Issue 21: the same six situations as Spanish-speaking parents text them (no accents, short).
+# By SMS the Spanish replies drop á, í, ó, ú to stay GSM-7 (channels/sms.py); they must cost
+# no more segments than the English six.
+HISTORIA = (
+    "hola mi hija tiene 9 años y tiene dislexia, lee muy por debajo de su grado y la escuela "
+    "dice que va progresando pero llora todas las noches con la tarea. en septiembre les pedi "
+    "que la evaluaran otra vez y dijeron que no, que ya la evaluaron hace dos años. soy mama "
+    "soltera y trabajo de noche asi que no puedo ir a reuniones de dia y no puedo pagar un "
+    "abogado. una señora de la iglesia me hablo de la mediacion pero no entiendo bien que es "
+    "o si me ayudaria. que hago"
+)
+COTIDIANAS: List[Tuple[str, List[Dict[str, str]]]] = [
+    ("1: saludo", [{"Body": "hola buenas tardes"}]),
+    ("2: costo, luego un numero", [{"Body": "cuanto cuesta la mediacion"}, {"Body": "1"}]),
+    (
+        "3: sin acuerdo, luego menu",
+        [{"Body": "y si no llegamos a un acuerdo"}, {"Body": "menu"}],
+    ),
+    ("4: pregunta vaga mal escrita", [{"Body": "mediasion alguien me dijo q la pida??"}]),
+    (
+        "5: abogado, luego pedirla",
+        [{"Body": "necesito un abogado"}, {"Body": "como pido la mediacion"}],
+    ),
+    ("6: historia larga", [{"Body": HISTORIA}]),
+]
 
-def answers() -> List[int]:
+
+def answers(language: str = "en") -> List[int]:
     kb = load()
     counts = []
     for topic_id in kb.topics:
         from rasa_sdk.executor import CollectingDispatcher
 
         dispatcher = CollectingDispatcher()
-        dispatcher.utter_message(**rendering.answer_message(kb, topic_id))
+        dispatcher.utter_message(**rendering.answer_message(kb, topic_id, language=language))
         texts = [m["text"] for m in render("twilio", dispatcher.messages[0]) if m.get("text")]
         counts.append(sum(segments(p) for t in texts for p in t.split("\n\n")))
     return counts
 
 
 def main() -> int:
-    counts = answers()
-    print(f"answers: {len(counts)} topics, mean {statistics.mean(counts):.2f}, max {max(counts)}")
+    for language in ("en", "es"):
+        counts = answers(language)
+        print(
+            f"answers ({language}): {len(counts)} topics, mean {statistics.mean(counts):.2f},"
+            f" max {max(counts)}"
+        )
     fake = FakeProvider()
     workdir = Path(tempfile.mkdtemp(prefix="iep-sms-"))
     env = twilio_webhook.APP_ENV
@@ -106,6 +137,10 @@ def main() -> int:
         everyday = _run(servers, fake, EVERYDAY)
         # 39 before issue 20's changes (0cd66d7, same script): the target is 25 % less.
         print(f"everyday conversations (issue 20): {everyday} segments (target <= 29)")
+        spanish = _run(servers, fake, COTIDIANAS)
+        print(f"everyday conversations in Spanish (issue 21): {spanish} segments")
+        verdict = "ok" if spanish <= everyday else "MORE than English"
+        print(f"English {everyday} vs Spanish {spanish} segments: {verdict}")
     finally:
         servers.stop()
         fake.stop()

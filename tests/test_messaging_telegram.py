@@ -151,3 +151,58 @@ def test_a_rest_client_naming_a_telegram_chat_id_can_neither_read_nor_erase_that
     fake.clear()
     assert post_update(servers, message_update(chat, text="tell me more")) == 200
     assert "What federal law says" in "\n".join(body["text"] for body in sends(fake, 1))
+
+
+def _user_metadata(servers, chat: int) -> list:
+    """The metadata of each message the Telegram connector handed to Rasa, as stored."""
+    db = servers.workdir / "tracker.db"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        rows = connection.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
+            (conversation_key("telegram", str(chat)),),
+        ).fetchall()
+    return [json.loads(data).get("metadata") or {} for (data,) in rows]
+
+
+def test_a_spanish_telegram_user_gets_spanish_with_accents_and_the_language_hint(telegram, kb):
+    """Issue 21: the sender's language_code ("es-MX") goes to Rasa as metadata["language"]
+    (the server reads it at session start); a Spanish question gets the Spanish answer with
+    every accent, its source line and a keyboard of Spanish titles."""
+    servers, fake = telegram
+    fake.clear()
+    chat = 40_000 + uuid.uuid4().int % 10_000
+    update = message_update(chat, text="cuanto cuesta la mediacion con el distrito escolar?")
+    update["message"]["from"]["language_code"] = "es-MX"
+    assert post_update(servers, update) == 200
+    body = sends(fake, 2)[-1]
+    answer, source = body["text"].split("\n\n")
+    assert answer == kb.topic("cost").es.answer and source.startswith("Fuente: ")
+    keyboard = json.loads(body["reply_markup"])["inline_keyboard"]
+    titles = [kb.topic(t).es.title for t in kb.topic("cost").related]
+    assert [row[0]["text"] for row in keyboard] == titles  # all within 40 characters
+    assert [m.get("language") for m in _user_metadata(servers, chat)] == ["es"]
+
+
+@pytest.mark.parametrize("locale, expected", [("en-US", "en"), ("pt-BR", None), (None, None)])
+def test_only_our_languages_become_a_hint(telegram, locale, expected):
+    servers, fake = telegram
+    fake.clear()
+    chat = 50_000 + uuid.uuid4().int % 10_000
+    update = message_update(chat, text="is mediation free?")
+    update["message"]["from"].pop("language_code")
+    if locale:
+        update["message"]["from"]["language_code"] = locale
+    assert post_update(servers, update) == 200
+    sends(fake, 2)
+    assert [m.get("language") for m in _user_metadata(servers, chat)] == [expected]
+
+
+def test_a_spanish_telegram_user_gets_the_spanish_notice_first(telegram, kb):
+    servers, fake = telegram
+    fake.clear()
+    chat = 60_000 + uuid.uuid4().int % 10_000
+    update = message_update(chat, text="hola")
+    update["message"]["from"]["language_code"] = "es"
+    assert post_update(servers, update) == 200
+    notice = sends(fake, 2)[0]
+    assert notice["text"] == f"{kb.notice.es.disclaimer} {kb.notice.es.privacy}"

@@ -68,7 +68,72 @@ def test_whatsapp_through_twilio(twilio, kb):
     extra = {"To": "whatsapp:" + NUMBER, "ProfileName": "Maria", "WaId": sender[10:]}
     assert inbound(servers, sender, "how long does mediation take", extra) == 204
     notice, answer = sent_bodies(fake, sender, 3)[:2]
-    assert notice == kb.notice.sms and answer.startswith(to_gsm7(kb.topic("duration").answer))
+    assert notice == kb.notice.sms and answer.startswith(kb.topic("duration").answer)
+
+
+def _sms_sender() -> str:
+    return "+1415557" + str(uuid.uuid4().int)[:4]
+
+
+# The channel's own English phrases: none may reach a Spanish SMS.
+ENGLISH_PHRASES = ("Reply ", "More: ", "Source: ", "Full list: ", " or ", "Something else")
+
+
+def test_a_spanish_sms_question_gets_the_spanish_answer_in_gsm7(twilio, kb):
+    """Issue 21: the Spanish answer without á, í, ó, ú (GSM-7: 160 characters a segment, not
+    70), its FAQ link and "Responda" options in the segments it costs anyway; a number then
+    picks a Spanish option. "¡" opens the question, never turned into "@"."""
+    servers, fake = twilio
+    fake.clear()
+    sender = _sms_sender()
+    assert inbound(servers, sender, "¡Hola! ¿cuanto cuesta la mediacion?") == 204
+    notice, answer = sent_bodies(fake, sender, 2)
+    assert segments(notice) == 1
+    cost = kb.topic("cost")
+    assert answer.startswith(to_gsm7(cost.es.answer) + "\nMas: ")
+    related = [to_gsm7(kb.topic(t).es.title) for t in cost.related]
+    assert "\nResponda 1" in answer and f"\n1. {related[0]}\n2. {related[1]}" in answer
+    assert is_gsm7(answer) and segments(answer) == 2, answer
+    assert not any(c in answer for c in "áíóú") and not any(p in answer for p in ENGLISH_PHRASES)
+    fake.clear()
+    assert inbound(servers, sender, "2") == 204
+    [second] = sent_bodies(fake, sender, 1)
+    assert second.startswith(to_gsm7(kb.topic(cost.related[1]).es.answer))
+    assert is_gsm7(second) and "\nResponda " in second
+
+
+def test_spanish_by_whatsapp_keeps_every_accent(twilio, kb):
+    servers, fake = twilio
+    fake.clear()
+    sender = "whatsapp:+1415557" + str(uuid.uuid4().int)[:4]
+    extra = {"To": "whatsapp:" + NUMBER, "ProfileName": "Maria", "WaId": sender[10:]}
+    assert inbound(servers, sender, "cuanto cuesta la mediacion?", extra) == 204
+    answer = sent_bodies(fake, sender, 2)[1]
+    assert answer.startswith(kb.topic("cost").es.answer + "\nMás: ") and "á" in answer
+    assert "\nResponda 1" in answer
+
+
+def test_the_language_switches_both_ways_by_sms(twilio, kb):
+    servers, fake = twilio
+    sender = _sms_sender()
+
+    def say(text: str, replies: int) -> str:
+        fake.clear()
+        assert inbound(servers, sender, text) == 204
+        return "\n".join(sent_bodies(fake, sender, replies))
+
+    say("hi there", 2)
+    said = say("en español por favor", 1)
+    assert said.startswith(to_gsm7("De acuerdo, seguimos en español. ¿Qué le gustaría"))
+    assert is_gsm7(said) and "español" in said  # ñ and é are GSM-7: they stay
+    said = say("ok", 1)
+    assert said.startswith("Muy bien.")
+    said = say("necesito un abogado?", 1)
+    assert said.startswith(to_gsm7(kb.topic("attorneys").es.answer)) and "Responda 1" in said
+    said = say("English please", 1)
+    assert said.startswith("Sure, English from now on")
+    said = say("do i need a lawyer?", 1)
+    assert said.startswith(to_gsm7(kb.topic("attorneys").answer)) and "Reply 1" in said
 
 
 def test_bad_signature_is_rejected_and_gets_no_reply(twilio):
