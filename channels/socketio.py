@@ -13,7 +13,10 @@ Differences from Rasa's ``SocketIOInput``:
   even when that is null): the greeting, not "I didn't get any words there";
 - a client that drops custom frames (rasa-webchat, named in its ``customData``, or every
   client with ``SOCKETIO_SOURCE_IN_TEXT=1``) gets the source line and the FAQ link in
-  the text (``channels/styles.py``, style ``socketio_text``).
+  the text (``channels/styles.py``, style ``socketio_text``);
+- every frame of a channel-neutral reply says its language (``"language": "en"|"es"``),
+  so the widget's own words follow a parent who writes in the other language (issue 21);
+  the widget sends its language as ``metadata.language`` with each message, kept as is.
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ from channels.app_settings import allowed_origins, socketio_source_in_text
 from channels.client_tag import tagged
 from channels.input_guard import GREET_PAYLOAD
 from channels.message_limits import metadata_problem
-from channels.styles import SOCKETIO_TEXT, RenderedOutput
-from contract import CLIENT_NAME, TEXT_ONLY_CLIENTS
+from channels.styles import SOCKETIO_TEXT, RenderedOutput, neutral_reply
+from contract import CLIENT_NAME, ENGLISH, LANGUAGE, TEXT_ONLY_CLIENTS
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +71,25 @@ class SocketIOChannelOutput(RenderedOutput, SocketIOOutput):
 
     def __init__(self, sio: Any, bot_message_evt: Text, text_only: bool = False) -> None:
         super().__init__(sio, bot_message_evt)
+        self._language: Optional[Text] = None  # of the reply being sent
         if text_only:
             self.style = SOCKETIO_TEXT
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """A channel-neutral reply's frames carry its language (English unless it says
+        otherwise); the assistant's fixed responses say nothing (their variant is not known)."""
+        reply = neutral_reply(message)
+        if reply is not None and self.style != SOCKETIO_TEXT:
+            self._language = str(reply.get(LANGUAGE) or ENGLISH)
+        try:
+            await super().send_response(recipient_id, message)
+        finally:
+            self._language = None
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        if self._language and isinstance(response, dict):
+            response = {**response, LANGUAGE: self._language}
+        await super()._send_message(socket_id, response)
 
 
 class SocketIOChannel(SocketIOInput):
