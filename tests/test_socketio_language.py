@@ -1,6 +1,8 @@
-"""The web chat and the conversation's language (issue 21): every socket.io frame of a
-channel-neutral reply says its language, so the widget's own words follow the parent;
-the assistant's fixed responses say nothing; rasa-webchat gets nothing new."""
+"""The web chat and the conversation's language (issue 21): for a client that sends its
+language (our widget), every socket.io frame of a channel-neutral reply says its language,
+so the widget's own words follow the parent; the assistant's fixed responses say nothing;
+other clients (rasa-webchat shows a text frame only when ``text`` is its one key) get
+frames as before."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import asyncio
 from typing import Any, Dict, List
 
 from actions.rendering import reply_message
-from channels.socketio import SocketIOChannelOutput
+from channels.socketio import SocketIOChannelOutput, reads_language
 from channels.styles import REPLY
 from contract import SPANISH
 
@@ -21,9 +23,11 @@ class FakeSio:
         self.frames.append(data if data is not None else kwargs)
 
 
-def send(message: Dict[str, Any], text_only: bool = False) -> List[Dict[str, Any]]:
+def send(
+    message: Dict[str, Any], text_only: bool = False, with_language: bool = True
+) -> List[Dict[str, Any]]:
     sio = FakeSio()
-    output = SocketIOChannelOutput(sio, "bot_uttered", text_only)
+    output = SocketIOChannelOutput(sio, "bot_uttered", text_only, with_language)
     asyncio.run(output.send_response("room", message))
     return sio.frames
 
@@ -53,9 +57,17 @@ def test_a_fixed_response_and_a_text_only_client_get_no_language():
     assert all("language" not in f for f in send(neutral(SPANISH), text_only=True))
 
 
+def test_a_client_that_did_not_say_its_language_gets_plain_frames():
+    assert reads_language({"language": "es"}) and not reads_language({"client": "rasa-webchat"})
+    assert send(neutral(SPANISH), with_language=False) == [
+        {"text": "Primera parte."},
+        {"text": "Segunda parte."},
+    ]
+
+
 def test_a_frame_after_a_reply_is_not_marked_with_its_language():
     sio = FakeSio()
-    output = SocketIOChannelOutput(sio, "bot_uttered")
+    output = SocketIOChannelOutput(sio, "bot_uttered", with_language=True)
     asyncio.run(output.send_response("room", neutral(SPANISH)))
     asyncio.run(output.send_response("room", {"text": "Hello."}))
     assert sio.frames[-1] == {"text": "Hello."}
