@@ -204,7 +204,6 @@ def test_a_spanish_page_on_a_phone_speaks_spanish_end_to_end(stack, phone, kb):
             )
         ]
     assert rows and all((r.get("metadata") or {}).get("language") == "es" for r in rows), rows
-    page.locator(".iep-chat-log").evaluate("log => { log.scrollTop = 0; }")
     screenshot(page, "widget-es-phone.png")
     assert axe_violations(page) == []
 
@@ -231,9 +230,21 @@ def test_the_switch_both_ways_changes_the_words_and_the_answers(stack, phone, kb
     assert widget_language(page) == "es"
     assert_frame_in(page, "es")
     # ...the assistant confirms in Spanish...
-    wait_for_text(page, response_text("utter_language_spanish"))
+    confirmation = response_text("utter_language_spanish")
+    wait_for_text(page, confirmation)
     assert page.locator(".iep-msg-user").count() == 1  # the switch itself leaves no bubble
+    # The confirmation is in view (like a reply to something the parent said), though the
+    # answer before it is longer than the message area.
+    page.wait_for_timeout(300)
+    shown = page.locator(".iep-msg-bot", has_text=confirmation).bounding_box()
+    log = page.locator(".iep-chat-log").bounding_box()
+    assert log["y"] <= shown["y"] and shown["y"] + shown["height"] <= log["y"] + log["height"]
     screenshot(page, "widget-switch-phone.png")
+    # The English answer above says it is English; the widget's words under it are Spanish.
+    english = page.locator(".iep-msg-bot", has=page.locator(".iep-source")).last
+    assert english.locator(".iep-msg-text").get_attribute("lang") == "en"
+    assert english.locator(".iep-quick-reply").first.get_attribute("lang") == "en"
+    assert english.locator(".iep-faq-link").inner_text() == strings(page)["es"]["readInFaq"]
     # ...and answers in Spanish from now on, even a question picked from an English answer.
     before = answers(page)
     page.locator(".iep-quick-replies button").first.click()

@@ -39,7 +39,8 @@ export function createChat(config) {
     // The parent's choice (kept in storage), else the page's language.
     language: storage.loadLanguage() || config.language,
     // Switched by the parent: replies to earlier messages must not switch it back.
-    switching: false
+    switching: false,
+    switchedAt: null // transcript index where the switch's confirmation goes: shown from there
   };
   const lang = () => state.language;
   const view = () => ({ faqUrl: config.faqUrl, language: state.language });
@@ -109,6 +110,7 @@ export function createChat(config) {
     while (state.transcript.length > storage.MAX_TRANSCRIPT) {
       state.transcript.shift();
       state.nodes.shift().remove();
+      if (state.switchedAt !== null) state.switchedAt = Math.max(0, state.switchedAt - 1);
     }
     if (persist) save();
     scrollToLatest();
@@ -123,13 +125,15 @@ export function createChat(config) {
   }
 
   // The parent's own message: the end of the log. A reply: its first line at the top,
-  // so a long answer is read from its start, not its end.
+  // so a long answer is read from its start, not its end. The language switch counts as
+  // the parent's turn: its confirmation is shown from its start.
   function scrollToLatest() {
     let lastUser = -1;
     for (let i = state.transcript.length - 1; i >= 0 && lastUser < 0; i--) if (state.transcript[i].from === "user") lastUser = i;
-    const replyStart = state.nodes[lastUser + 1];
-    if (lastUser >= 0 && replyStart) ui.scrollToTopOf(replyStart);
-    else if (lastUser >= 0) ui.scrollToBottom();
+    const switched = state.switchedAt !== null && state.switchedAt > lastUser;
+    const replyStart = state.nodes[switched ? state.switchedAt : lastUser + 1];
+    if ((lastUser >= 0 || switched) && replyStart) ui.scrollToTopOf(replyStart);
+    else if (lastUser >= 0 || switched) ui.scrollToBottom();
     else ui.log.scrollTop = 0; // only the widget's own messages: from the start
   }
 
@@ -581,6 +585,7 @@ export function createChat(config) {
   }
 
   function clearConversation() {
+    state.switchedAt = null;
     state.transcript = [];
     state.outbox = [];
     state.inFlight = [];
@@ -682,6 +687,7 @@ export function createChat(config) {
     const next = lang() === SPANISH ? ENGLISH : SPANISH;
     setLanguage(next);
     state.switching = true;
+    state.switchedAt = state.transcript.length;
     sessionId();
     connectNow();
     sendHidden(SWITCH_PAYLOAD[next]);

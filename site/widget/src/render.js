@@ -34,26 +34,30 @@ export function chatIcon() {
 
 let feedbackIds = 0;
 
+/** The entry's ``lang`` when it is not the widget's: its text says so, for screen readers. */
+function otherLanguage(entry, view) {
+  return entry.lang && entry.lang !== view.language ? entry.lang : null;
+}
+
 /**
  * One bubble for a transcript entry. ``view.faqUrl`` is where "Read this in the FAQ"
- * points; ``view.language`` is the widget's language, for its own words. A bubble in
- * another language than the widget's says so (``lang``), for screen readers.
+ * points; ``view.language`` is the widget's language, for its own words.
  */
 export function renderEntry(entry, view) {
-  const lang = entry.lang && entry.lang !== view.language ? entry.lang : null;
+  const lang = otherLanguage(entry, view);
   if (entry.from === "user") {
-    const bubble = el("div", { className: "iep-msg iep-msg-user", lang }, [el("div", { className: "iep-msg-text", text: entry.text })]);
+    const bubble = el("div", { className: "iep-msg iep-msg-user" }, [el("div", { className: "iep-msg-text", text: entry.text, lang })]);
     const note = deliveryNote(entry, view.language);
     if (note) bubble.appendChild(note);
     return bubble;
   }
   // Notes the widget writes itself (offline, slow reply) look like the assistant's, marked.
-  const bubble = el("div", { className: "iep-msg iep-msg-bot" + (entry.local ? " iep-msg-local" : ""), "data-local": entry.local || null, lang });
-  const body = el("div", { className: "iep-msg-text" });
+  const bubble = el("div", { className: "iep-msg iep-msg-bot" + (entry.local ? " iep-msg-local" : ""), "data-local": entry.local || null });
+  const body = el("div", { className: "iep-msg-text", lang });
   body.appendChild(renderMarkdown(entry.text));
   bubble.appendChild(body);
   if (entry.custom) renderCustom(bubble, entry, view);
-  if (entry.quickReplies && entry.quickReplies.length) bubble.appendChild(renderQuickReplies(entry.quickReplies, view.language));
+  if (entry.quickReplies && entry.quickReplies.length) bubble.appendChild(renderQuickReplies(entry.quickReplies, view.language, lang));
   return bubble;
 }
 
@@ -72,11 +76,11 @@ export function updateDeliveryNote(bubble, entry, language) {
   if (note) bubble.appendChild(note);
 }
 
-function renderQuickReplies(replies, language) {
+function renderQuickReplies(replies, language, lang) {
   return el(
     "div",
     { className: "iep-quick-replies", role: "group", "aria-label": t(language, "suggestedReplies") },
-    replies.map((r, i) => el("button", { type: "button", className: "iep-quick-reply", text: r.title, "data-index": String(i) }))
+    replies.map((r, i) => el("button", { type: "button", className: "iep-quick-reply", text: r.title, "data-index": String(i), lang }))
   );
 }
 
@@ -88,7 +92,7 @@ export function renderCustom(bubble, entry, view) {
   const c = entry.custom;
   const extras = el("div", { className: "iep-extras" });
   if (c.source && typeof c.source.text === "string" && c.source.text) {
-    extras.appendChild(el("p", { className: "iep-source", text: c.source.text }));
+    extras.appendChild(el("p", { className: "iep-source", text: c.source.text, lang: otherLanguage(entry, view) }));
   }
   let anchor = typeof c.faq_anchor === "string" ? c.faq_anchor : "";
   if (anchor && anchor.charAt(0) !== "#") anchor = "#" + anchor;
