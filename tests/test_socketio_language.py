@@ -19,8 +19,9 @@ class FakeSio:
     def __init__(self) -> None:
         self.frames: List[Dict[str, Any]] = []
 
-    async def emit(self, event: str, data: Any = None, room: Any = None, **kwargs: Any) -> None:
-        self.frames.append(data if data is not None else kwargs)
+    async def emit(self, event: str, data: Any = None, **kwargs: Any) -> None:
+        """Rasa emits ``(event, data, room=...)``; a custom frame as ``data=`` too."""
+        self.frames.append(data)
 
 
 def send(
