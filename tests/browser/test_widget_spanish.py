@@ -316,3 +316,18 @@ def test_a_page_may_choose_spanish_in_its_config(stack, page):
     page.click("button.iep-chat-language")
     assert frame(page)["title"] == strings(page)["en"]["title"]
     assert "Hello there." in page.inner_text(".iep-chat-log")
+
+
+def test_deleting_the_conversation_drops_the_language_too(stack, page):
+    _, site = stack
+    open_widget(page, site)
+    page.click("button.iep-chat-language")
+    wait_for_text(page, response_text("utter_language_spanish"))
+    assert page.evaluate("localStorage.getItem('iep-chat-language')") == "es"
+    page.click("button.iep-chat-restart")
+    page.check(".iep-confirm input.iep-confirm-erase")
+    page.click(".iep-confirm button.iep-confirm-ok")
+    page.wait_for_function("window.IEPChat.language() === 'en'", timeout=10000)
+    assert_frame_in(page, "en")
+    page.wait_for_timeout(500)
+    assert page.evaluate("localStorage.getItem('iep-chat-language')") is None

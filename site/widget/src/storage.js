@@ -118,6 +118,7 @@ export function loadConversation(retentionDays) {
   const last = parseInt(get(KEYS.activity) || "", 10);
   if (stored && isFinite(last) && Date.now() - last > retentionDays * DAY_MS) {
     forgetConversation();
+    forgetLanguage(); // chosen in that conversation: it goes with it
     remove(KEYS.draft, "session");
     return { sessionId: null, transcript: [], outbox: [] };
   }
