@@ -18,7 +18,7 @@ for the web chat, REST and every messaging app:
   a polite "please shorten your question";
 - a typed intent payload (``/restart``, ``/feedback{...}``) acts only when the assistant
   itself offered it (a button in this conversation, feedback on an answered topic, or
-  one of the widget's fixed controls, ``/confirm_erase`` among them) or asks a topic
+  one of the widget's fixed controls: ``/confirm_erase``, the language switch) or asks a topic
   (``/ask_cost``, no entities); a widget's start payload (``/get_started``, ``/greet``)
   is the greeting; otherwise it is read as plain words;
 - whatever goes wrong downstream (action server down, a crash), the parent never gets
@@ -38,7 +38,7 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, Set, Text
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from channels.message_limits import MAX_MESSAGE_CHARS, MAX_RAW_CHARS, metadata_problem
-from contract import LANGUAGE
+from contract import LANGUAGE, LANGUAGE_SWITCH_INTENTS
 from contract.conversations import ConversationNotSaved, conversation_key, log_tag
 from knowledge_base.intents import TOPIC_INTENT_PREFIX
 from nlu_components.languages import LANGUAGE_GUESS, client_language, guess_language
@@ -53,9 +53,12 @@ TOO_LONG_INTENT = "input_too_long"
 UNSUPPORTED_MESSAGE = "/unsupported_message"
 # Payloads that are always ours to send (the widget's "Talk to a person", the connectors'
 # "not text", the widget's "Start over → also delete", which deletes the parent's own
-# conversation without asking first); acting on them when typed does no harm.
+# conversation without asking first, and its English/Español switch); acting on them when
+# typed does no harm.
 ERASE_PAYLOAD = "/confirm_erase"
-ALWAYS_ALLOWED_INTENTS = frozenset({"human_handoff", UNSUPPORTED_MESSAGE[1:], ERASE_PAYLOAD[1:]})
+ALWAYS_ALLOWED_INTENTS = frozenset(
+    {"human_handoff", UNSUPPORTED_MESSAGE[1:], ERASE_PAYLOAD[1:], *LANGUAGE_SWITCH_INTENTS}
+)
 FEEDBACK_INTENT = "feedback"
 # A topic button ("/ask_duration") asks what the parent could have typed, so it is taken
 # even when this conversation did not offer it: a quick reply kept in Messenger or Telegram

@@ -13,7 +13,12 @@ Differences from Rasa's ``SocketIOInput``:
   even when that is null): the greeting, not "I didn't get any words there";
 - a client that drops custom frames (rasa-webchat, named in its ``customData``, or every
   client with ``SOCKETIO_SOURCE_IN_TEXT=1``) gets the source line and the FAQ link in
-  the text (``channels/styles.py``, style ``socketio_text``).
+  the text (``channels/styles.py``, style ``socketio_text``);
+- a client that sends its language with a message (``metadata.language``, as our widget
+  does) gets it on every frame of a channel-neutral reply (``"language": "en"|"es"``), so
+  its own words follow a parent who writes in the other language (issue 21). Other
+  clients get frames as before: rasa-webchat shows a text frame only when ``text`` is
+  its one key.
 """
 
 from __future__ import annotations
@@ -32,8 +37,8 @@ from channels.app_settings import allowed_origins, socketio_source_in_text
 from channels.client_tag import tagged
 from channels.input_guard import GREET_PAYLOAD
 from channels.message_limits import metadata_problem
-from channels.styles import SOCKETIO_TEXT, RenderedOutput
-from contract import CLIENT_NAME, TEXT_ONLY_CLIENTS
+from channels.styles import SOCKETIO_TEXT, RenderedOutput, neutral_reply
+from contract import CLIENT_NAME, ENGLISH, LANGUAGE, TEXT_ONLY_CLIENTS
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +58,11 @@ def new_session_id() -> Text:
     return uuid.uuid4().hex  # uuid4 draws from os.urandom
 
 
+def reads_language(metadata: Dict[Text, Any]) -> bool:
+    """Whether the client said its language, and so reads the language of the reply."""
+    return isinstance(metadata.get(LANGUAGE), str)
+
+
 def shows_text_only(metadata: Dict[Text, Any]) -> bool:
     """Whether the client named itself as one that drops custom frames."""
     name = metadata.get(CLIENT_NAME)
@@ -66,10 +76,35 @@ class SocketIOChannelOutput(RenderedOutput, SocketIOOutput):
 
     style = "socketio"
 
-    def __init__(self, sio: Any, bot_message_evt: Text, text_only: bool = False) -> None:
+    def __init__(
+        self,
+        sio: Any,
+        bot_message_evt: Text,
+        text_only: bool = False,
+        with_language: bool = False,
+    ) -> None:
         super().__init__(sio, bot_message_evt)
+        self.with_language = with_language and not text_only
+        self._language: Optional[Text] = None  # of the reply being sent
         if text_only:
             self.style = SOCKETIO_TEXT
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """For a client that reads it, a channel-neutral reply's frames carry its language
+        (English unless it says otherwise); the assistant's fixed responses say nothing
+        (which variant was chosen is not known here)."""
+        reply = neutral_reply(message)
+        if reply is not None and self.with_language:
+            self._language = str(reply.get(LANGUAGE) or ENGLISH)
+        try:
+            await super().send_response(recipient_id, message)
+        finally:
+            self._language = None
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        if self._language and isinstance(response, dict):
+            response = {**response, LANGUAGE: self._language}
+        await super()._send_message(socket_id, response)
 
 
 class SocketIOChannel(SocketIOInput):
@@ -124,7 +159,10 @@ class SocketIOChannel(SocketIOInput):
             if metadata_problem(metadata):
                 metadata = {}
             output = SocketIOChannelOutput(
-                sio, self.bot_message_evt, self.source_in_text or shows_text_only(metadata)
+                sio,
+                self.bot_message_evt,
+                self.source_in_text or shows_text_only(metadata),
+                reads_language(metadata),
             )
             environ = sio.get_environ(sid, namespace=self.namespace) or {}
             text = data.get("message")

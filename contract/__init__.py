@@ -40,3 +40,8 @@ STATE_DIRECTORY_PATHS = {ENGLISH: STATE_DIRECTORY_PATH, SPANISH: "/es/faq/states
 # custom frame they otherwise travel in (README, "Using rasa-webchat instead of our widget").
 CLIENT_NAME = "client"
 TEXT_ONLY_CLIENTS = frozenset({"rasa-webchat"})
+
+# The intents the widget's English/Español switch sends as hidden payloads
+# ("/switch_to_spanish"; site/widget/src/strings.js keeps its own copy): always accepted
+# by the input guard, like a parent typing "en español".
+LANGUAGE_SWITCH_INTENTS = frozenset({"switch_to_spanish", "switch_to_english"})

@@ -54,10 +54,14 @@ def build_widget(output: Path, kb: KnowledgeBase) -> None:
     the socket.io client it loads when it connects."""
     js = ["--bundle", "--format=iife", "--platform=browser", BROWSER_TARGET]
     # The server's retention period, so the browser's copy is kept no longer than it, and
-    # the notice, so the privacy line is read before the parent types anything.
+    # the notice, so the privacy line is read before the parent types anything (in English
+    # and Spanish: the widget shows the one in its language).
     retention = f"--define:IEP_RETENTION_DAYS={retention_days()}"
     notice = f"--define:IEP_NOTICE={json.dumps(notice_text(kb))}"
-    esbuild(WIDGET_SRC / "main.js", output / "widget" / "iep-chat.js", *js, retention, notice)
+    notice_es = f"--define:IEP_NOTICE_ES={json.dumps(notice_text(kb, SPANISH))}"
+    esbuild(
+        WIDGET_SRC / "main.js", output / "widget" / "iep-chat.js", *js, retention, notice, notice_es
+    )
     esbuild(WIDGET_SRC / "socket-client.js", output / "vendor" / "socket.io.min.js", *js)
     css = ROOT / "site" / "widget" / "iep-chat.css"
     esbuild(css, output / "widget" / "iep-chat.css", BROWSER_TARGET)
@@ -65,8 +69,12 @@ def build_widget(output: Path, kb: KnowledgeBase) -> None:
 
 def help_contacts_document(kb) -> dict:
     """The help contacts for the widget, fetched from its own origin: shown when the
-    assistant cannot be reached or is slow, with no server needed."""
-    return {"help_contacts": [{"name": c.name, "how": c.how} for c in kb.help_contacts]}
+    assistant cannot be reached or is slow, with no server needed; in Spanish too, for a
+    widget in Spanish."""
+    return {
+        "help_contacts": [{"name": c.name, "how": c.how} for c in kb.help_contacts],
+        "help_contacts_es": [{"name": c.es.name, "how": c.es.how} for c in kb.help_contacts],
+    }
 
 
 def write_faq(output: Path, kb: KnowledgeBase, rasa_url: str) -> None:

@@ -154,6 +154,8 @@ def test_typed_payloads_the_assistant_did_not_offer_are_read_as_words(typed, rea
         '/feedback{"helpful": "yes", "topic": "cost"}',  # feedback on an answered topic
         "/human_handoff",  # the widget's "Talk to a person"
         input_guard.UNSUPPORTED_MESSAGE,  # a connector's "not text"
+        "/switch_to_spanish",  # the widget's English/Español switch
+        "/switch_to_english",
     ],
 )
 def test_payloads_from_the_assistants_own_controls_act(payload):

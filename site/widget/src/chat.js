@@ -1,13 +1,17 @@
 // The conversation: what the parent sends (with an outbox while offline), what the
 // assistant answers, "Thinking…" and the slow-reply note, the help contacts without the
-// server, "Start over" (optionally deleting the conversation) and the phone rules for
-// when the panel opens by itself.
+// server, "Start over" (optionally deleting the conversation), the phone rules for
+// when the panel opens by itself, and the conversation's language (English or Spanish):
+// sent with every message, switched by the parent, and followed when the assistant
+// answers in the other language.
 
 import * as storage from "./storage.js";
 import { createConnection } from "./connection.js";
 import { renderEntry, renderCustom, updateDeliveryNote, feedbackThanks } from "./render.js";
 import { safeHttpUrl } from "./markdown.js";
 import { buildUi, loadCss, isFullScreen } from "./ui.js";
+import { pageText } from "./config.js";
+import { t, normalizeLanguage, ENGLISH, SPANISH, SWITCH_PAYLOAD } from "./strings.js";
 
 const ERASE_PAYLOAD = "/confirm_erase";
 // The event the server's reply carries once it deleted the conversation (contract.CONVERSATION_ERASED).
@@ -30,9 +34,16 @@ export function createChat(config) {
     offlineNoteShown: false, // the contacts note, once per offline spell
     expiryTimer: null,
     erasing: null, // "Start over" deleting the conversation: the assistant's reply so far
-    helpContacts: storage.loadHelpContacts(),
-    contactsFetched: false
+    helpContacts: { en: storage.loadHelpContacts(ENGLISH), es: storage.loadHelpContacts(SPANISH) },
+    contactsFetched: false,
+    // The parent's choice (kept in storage), else the page's language.
+    language: storage.loadLanguage() || config.language,
+    // Switched by the parent: replies to earlier messages must not switch it back.
+    switching: false,
+    switchedAt: null // transcript index where the switch's confirmation goes: shown from there
   };
+  const lang = () => state.language;
+  const view = () => ({ faqUrl: config.faqUrl, language: state.language });
 
   const connection = createConnection(config, {
     connect() {
@@ -61,8 +72,9 @@ export function createChat(config) {
     startOver,
     submit: (text) => sendUserMessage(text.slice(0, config.maxLength), null),
     draft: storage.saveDraft,
-    logClick: onLogClick
-  });
+    logClick: onLogClick,
+    switchLanguage
+  }, state.language);
 
   // ------------------------------------------------------------------ session
   function sessionId() {
@@ -92,12 +104,13 @@ export function createChat(config) {
   // ---------------------------------------------------------- the transcript
   function addEntry(entry, persist = true) {
     state.transcript.push(entry);
-    const node = renderEntry(entry, config.faqUrl);
+    const node = renderEntry(entry, view());
     state.nodes.push(node);
     ui.log.appendChild(node);
     while (state.transcript.length > storage.MAX_TRANSCRIPT) {
       state.transcript.shift();
       state.nodes.shift().remove();
+      if (state.switchedAt !== null) state.switchedAt = Math.max(0, state.switchedAt - 1);
     }
     if (persist) save();
     scrollToLatest();
@@ -106,30 +119,43 @@ export function createChat(config) {
 
   function renderAll() {
     ui.log.textContent = "";
-    state.nodes = state.transcript.map((entry) => ui.log.appendChild(renderEntry(entry, config.faqUrl)));
+    const v = view();
+    state.nodes = state.transcript.map((entry) => ui.log.appendChild(renderEntry(entry, v)));
     scrollToLatest();
   }
 
   // The parent's own message: the end of the log. A reply: its first line at the top,
-  // so a long answer is read from its start, not its end.
+  // so a long answer is read from its start, not its end. The language switch counts as
+  // the parent's turn: its confirmation is shown from its start.
   function scrollToLatest() {
     let lastUser = -1;
     for (let i = state.transcript.length - 1; i >= 0 && lastUser < 0; i--) if (state.transcript[i].from === "user") lastUser = i;
-    const replyStart = state.nodes[lastUser + 1];
-    if (lastUser >= 0 && replyStart) ui.scrollToTopOf(replyStart);
-    else if (lastUser >= 0) ui.scrollToBottom();
+    const switched = state.switchedAt !== null && state.switchedAt > lastUser;
+    const replyStart = state.nodes[switched ? state.switchedAt : lastUser + 1];
+    if ((lastUser >= 0 || switched) && replyStart) ui.scrollToTopOf(replyStart);
+    else if (lastUser >= 0 || switched) ui.scrollToBottom();
     else ui.log.scrollTop = 0; // only the widget's own messages: from the start
   }
 
   // The notice (not legal advice; what is kept, how to delete it), written in by the site
   // build from the knowledge base: shown before the parent types anything. The assistant
   // also sends it as its first reply, for clients without it; here that copy is skipped.
-  // eslint-disable-next-line no-undef
-  const NOTICE = typeof IEP_NOTICE === "string" ? IEP_NOTICE : "";
+  const NOTICE = {
+    // eslint-disable-next-line no-undef
+    en: typeof IEP_NOTICE === "string" ? IEP_NOTICE : "",
+    // eslint-disable-next-line no-undef
+    es: typeof IEP_NOTICE_ES === "string" ? IEP_NOTICE_ES : ""
+  };
 
   function showFirstMessage(persist = true) {
-    if (NOTICE) addEntry({ from: "bot", text: NOTICE, local: "notice" }, persist);
-    if (config.firstMessage) addEntry({ from: "bot", text: config.firstMessage }, persist);
+    const notice = NOTICE[lang()] || NOTICE.en;
+    if (notice) addEntry({ from: "bot", text: notice, local: "notice", lang: NOTICE[lang()] ? lang() : ENGLISH }, persist);
+    const first = pageText(config, lang(), "firstMessage");
+    if (first) addEntry({ from: "bot", text: first, intro: true, lang: lang() }, persist);
+  }
+
+  function isNotice(text) {
+    return !!text && (text === NOTICE.en || text === NOTICE.es);
   }
 
   // ------------------------------------------------------------------ sending
@@ -140,7 +166,8 @@ export function createChat(config) {
   // Emit one outbox item. A visible message stays "in flight" until a reply comes, so a
   // socket that drops first (server restart) gets it queued again rather than lost.
   function deliver(item) {
-    connection.emit("user_uttered", { message: item.message, session_id: sessionId() });
+    // The widget's language with every message: the assistant starts a conversation in it.
+    connection.emit("user_uttered", { message: item.message, session_id: sessionId(), metadata: { language: lang() } });
     if (!item.hidden) {
       state.inFlight.push({ id: item.id, message: item.message });
       startWaiting();
@@ -209,7 +236,7 @@ export function createChat(config) {
     const i = indexOfMessage(id);
     if (i < 0 || !state.transcript[i].pending) return;
     delete state.transcript[i].pending;
-    updateDeliveryNote(state.nodes[i], state.transcript[i]);
+    updateDeliveryNote(state.nodes[i], state.transcript[i], lang());
   }
 
   // The socket dropped before any reply: what was in flight goes back to the front of
@@ -224,7 +251,7 @@ export function createChat(config) {
       const i = indexOfMessage(item.id);
       if (i < 0) continue;
       state.transcript[i].pending = item.id;
-      updateDeliveryNote(state.nodes[i], state.transcript[i]);
+      updateDeliveryNote(state.nodes[i], state.transcript[i], lang());
     }
     save();
     scheduleExpiryCheck();
@@ -254,7 +281,7 @@ export function createChat(config) {
       delete entry.pending;
       entry.failed = true;
       entry.message = item.message; // what "retry" sends (may differ from the bubble's text)
-      updateDeliveryNote(state.nodes[i], entry);
+      updateDeliveryNote(state.nodes[i], entry, lang());
       return false;
     });
     save();
@@ -270,7 +297,7 @@ export function createChat(config) {
     delete entry.message;
     entry.id = item.id;
     entry.pending = item.id;
-    updateDeliveryNote(state.nodes[idx], entry);
+    updateDeliveryNote(state.nodes[idx], entry, lang());
     save();
     enqueue(item);
   }
@@ -297,7 +324,7 @@ export function createChat(config) {
   // still come, and is shown when it does).
   function onSlowReply() {
     stopWaiting();
-    addContactsNote("slow", "This is taking longer than usual. You can wait, try again, or reach a person:");
+    addContactsNote("slow", t(lang(), "slowReply"));
   }
 
   // -------------------------------------------- help contacts without the server
@@ -310,10 +337,13 @@ export function createChat(config) {
       .fetch(config.helpContactsUrl, { credentials: "same-origin", cache: "no-cache" })
       .then((r) => (r.ok ? r.json() : null))
       .then((data) => {
-        const list = data && Array.isArray(data.help_contacts) ? data.help_contacts.filter(storage.isValidContact) : [];
-        if (!list.length) return;
-        state.helpContacts = list.map((c) => ({ name: c.name, how: c.how }));
-        storage.saveHelpContacts(state.helpContacts);
+        // {"help_contacts": [English], "help_contacts_es": [Spanish]} (scripts/build_site.py)
+        for (const [language, key] of [[ENGLISH, "help_contacts"], [SPANISH, "help_contacts_es"]]) {
+          const list = data && Array.isArray(data[key]) ? data[key].filter(storage.isValidContact) : [];
+          if (!list.length) continue;
+          state.helpContacts[language] = list.map((c) => ({ name: c.name, how: c.how }));
+          storage.saveHelpContacts(state.helpContacts[language], language);
+        }
       })
       .catch(() => {
         /* keep the stored copy */
@@ -332,23 +362,22 @@ export function createChat(config) {
   }
 
   function addContactsNote(kind, lead) {
-    const list = state.helpContacts.map((c) => "\u2022 " + c.name + ": " + c.how).join("\n");
-    addEntry({ from: "bot", text: list ? lead + "\n" + list : lead + "\nPlease try again in a few minutes.", local: kind });
+    const contacts = state.helpContacts[lang()].length ? state.helpContacts[lang()] : state.helpContacts.en;
+    const list = contacts.map((c) => "\u2022 " + c.name + ": " + c.how).join("\n");
+    addEntry({ from: "bot", text: list ? lead + "\n" + list : lead + "\n" + t(lang(), "tryLater"), local: kind, lang: lang() });
   }
 
   // "Talk to a person": the assistant answers with the contacts; when it cannot be
   // reached, the widget answers from its own copy straight away.
   function requestHuman() {
+    const label = t(lang(), "talkToPerson");
     if (!state.unreachable) {
-      sendUserMessage("/human_handoff", "Talk to a person");
+      sendUserMessage("/human_handoff", label);
       return;
     }
-    addEntry({ from: "user", text: "Talk to a person", id: newMessageId() });
+    addEntry({ from: "user", text: label, id: newMessageId() });
     state.offlineNoteShown = true; // it also says what happens to questions typed now
-    addContactsNote(
-      "offline",
-      "The assistant can't be reached right now. Anything you type will be sent as soon as it is back. To talk to a person now:"
-    );
+    addContactsNote("offline", t(lang(), "offlineHuman"));
   }
 
   // A message waits in the outbox while the assistant is unreachable: say so once per
@@ -356,10 +385,7 @@ export function createChat(config) {
   function noteQueuedWhileOffline() {
     if (!state.unreachable || state.offlineNoteShown) return;
     state.offlineNoteShown = true;
-    addContactsNote(
-      "offline",
-      "The assistant can't be reached right now. Your message will be sent as soon as it is back. If you need help now, you can reach a person:"
-    );
+    addContactsNote("offline", t(lang(), "offlineQueued"));
   }
 
   // ------------------------------------------------------------- connectivity
@@ -435,13 +461,21 @@ export function createChat(config) {
     return out.length ? out : null;
   }
 
+  /** The reply's language ("language" on its frame or its contract), or null when it does not say. */
+  function replyLanguage(data) {
+    for (const holder of [data, data.data, data.custom]) {
+      if (holder && typeof holder === "object" && typeof holder.language === "string") return normalizeLanguage(holder.language);
+    }
+    return null;
+  }
+
   function replyText(data) {
     let text = typeof data.text === "string" ? data.text : null;
     if (text === null && !extractCustom(data) && data.attachment && typeof data.attachment === "object") {
       // Image or file attachments: offered as a link (never loaded inline).
       const p = data.attachment.payload;
       const src = p && (p.src || p.url);
-      if (safeHttpUrl(src)) text = "Attachment: " + src;
+      if (safeHttpUrl(src)) text = t(lang(), "attachment", { url: src });
     }
     return text;
   }
@@ -471,11 +505,12 @@ export function createChat(config) {
     }
     const custom = extractCustom(data);
     const qr = cleanQuickReplies(data.quick_replies || data.buttons);
-    if (NOTICE && text === NOTICE && !qr && state.transcript.some((e) => e.local === "notice")) {
-      return; // already shown from the build
+    if (isNotice(text) && !qr && state.transcript.some((e) => e.local === "notice")) {
+      return; // already shown from the build (in the widget's language)
     }
+    followReplyLanguage(replyLanguage(data), text);
     if (text !== null && (text.trim() || qr)) {
-      const entry = { from: "bot", text };
+      const entry = { from: "bot", text, lang: replyLanguage(data) || lang() };
       if (qr) entry.quickReplies = qr;
       addEntry(entry);
     }
@@ -494,7 +529,7 @@ export function createChat(config) {
     const entry = state.transcript[idx];
     entry.custom = copy;
     delete entry.feedback;
-    renderCustom(state.nodes[idx], entry, config.faqUrl);
+    renderCustom(state.nodes[idx], entry, view());
     save();
     scrollToLatest();
   }
@@ -514,7 +549,7 @@ export function createChat(config) {
       sendHidden("/feedback" + JSON.stringify({ helpful, topic }));
       entry.feedback = helpful;
       save();
-      const thanks = feedbackThanks();
+      const thanks = feedbackThanks(lang());
       btn.closest(".iep-feedback").replaceWith(thanks);
       thanks.focus(); // keep keyboard focus in the conversation
     } else if (btn.classList.contains("iep-quick-reply")) {
@@ -550,6 +585,7 @@ export function createChat(config) {
   }
 
   function clearConversation() {
+    state.switchedAt = null;
     state.transcript = [];
     state.outbox = [];
     state.inFlight = [];
@@ -559,9 +595,12 @@ export function createChat(config) {
     renderAll();
   }
 
-  // A new conversation with a new session id; the old one stays on the server.
+  // A new conversation with a new session id; the old one stays on the server. The
+  // language goes back to the page's, like everything else the parent chose.
   function restart() {
     clearConversation();
+    storage.forgetLanguage();
+    resetLanguage();
     state.sessionId = storage.newSessionId();
     save();
     sendSessionRequest();
@@ -596,23 +635,73 @@ export function createChat(config) {
     clearTimeout(erasing.limit);
     clearTimeout(erasing.settle);
     state.erasing = null;
+    const confirmedIn = lang(); // the assistant confirmed in the conversation's language
     clearConversation();
     storage.eraseAll();
+    resetLanguage();
     state.sessionId = storage.newSessionId();
     if (erasing.replies.length) {
-      erasing.replies.forEach((text) => addEntry({ from: "bot", text }, false));
+      erasing.replies.forEach((text) => addEntry({ from: "bot", text, lang: confirmedIn }, false));
     } else {
-      addEntry(
-        {
-          from: "bot",
-          local: "erase",
-          text: "This browser's copy of the conversation is deleted. The assistant did not confirm deleting its copy: please try again later."
-        },
-        false
-      );
+      addEntry({ from: "bot", local: "erase", text: t(lang(), "eraseUnconfirmed"), lang: lang() }, false);
     }
     showFirstMessage(false);
     sendSessionRequest();
+  }
+
+  // --------------------------------------------------------------- language
+  /** The widget in ``language`` from now on: its words at once, kept for the next page. */
+  function setLanguage(language) {
+    if (!language || language === state.language) return;
+    state.language = language;
+    storage.saveLanguage(language);
+    ui.setLanguage(language);
+    translateIntro();
+    renderAll();
+  }
+
+  /** Back to the page's language (Start over, erase): nothing of the parent's choice stays. */
+  function resetLanguage() {
+    state.switching = false;
+    state.language = config.language;
+    ui.setLanguage(state.language);
+  }
+
+  // The notice and first message are the widget's own: they follow its language.
+  function translateIntro() {
+    for (const entry of state.transcript) {
+      if (entry.local === "notice" && NOTICE[lang()]) {
+        entry.text = NOTICE[lang()];
+        entry.lang = lang();
+      } else if (entry.intro && pageText(config, lang(), "firstMessage")) {
+        entry.text = pageText(config, lang(), "firstMessage");
+        entry.lang = lang();
+      }
+    }
+    save();
+  }
+
+  // The English/Español switch: the widget changes at once and tells the assistant, which
+  // confirms in the new language and answers in it from then on.
+  function switchLanguage() {
+    const next = lang() === SPANISH ? ENGLISH : SPANISH;
+    setLanguage(next);
+    state.switching = true;
+    state.switchedAt = state.transcript.length;
+    sessionId();
+    connectNow();
+    sendHidden(SWITCH_PAYLOAD[next]);
+  }
+
+  // A reply in the other language (the parent wrote in it): the widget follows. Replies
+  // that do not say (the assistant's fixed responses) change nothing, and neither do
+  // replies to earlier messages while a switch is being confirmed.
+  function followReplyLanguage(language, text) {
+    if (state.switching) {
+      if (language === lang() || (language === null && text !== null && text.trim())) state.switching = false;
+      return;
+    }
+    setLanguage(language);
   }
 
   function startOver(answer) {
@@ -653,6 +742,7 @@ export function createChat(config) {
     close: () => close(),
     send: (text) => sendUserMessage(text, null),
     restart: () => restart(),
-    sessionId: () => state.sessionId
+    sessionId: () => state.sessionId,
+    language: () => state.language
   };
 }

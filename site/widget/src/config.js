@@ -1,5 +1,7 @@
 // The embedding page's settings (window.IEPChatConfig), with defaults for every key.
 
+import { ENGLISH, normalizeLanguage, t } from "./strings.js";
+
 /** The <script> element that loaded the widget: its URL locates the CSS, contacts and client. */
 function findOwnScript() {
   if (document.currentScript && document.currentScript.src) return document.currentScript;
@@ -22,13 +24,18 @@ function resolveUrl(relative, base) {
 export const DEFAULTS = {
   serverUrl: "http://localhost:5005",
   socketPath: "/socket.io",
-  title: "Ask about IEP mediation",
+  // "en" or "es"; default: the page's <html lang> ("es-*" is Spanish), else English.
+  language: null,
+  // title, firstMessage and inputPlaceholder default to the widget's strings table
+  // (strings.js) in the widget's language. A page's own string is for the page's language;
+  // { en: "...", es: "..." } gives one per language.
+  title: null,
   colors: { primary: "#1d4e89", primaryText: "#ffffff" },
-  firstMessage: "Hi! Ask me about IEP mediation.",
+  firstMessage: null,
   faqUrl: "/faq/",
   socketioClientUrl: null, // default: ../vendor/socket.io.min.js relative to this script
   cssUrl: null, // default: iep-chat.css next to this script; false to skip
-  inputPlaceholder: "Type your question…",
+  inputPlaceholder: null,
   maxLength: 2000,
   helpContactsUrl: null, // default: help-contacts.json next to this script (written by the site build)
   thinkingDelayMs: 300, // show "Thinking…" only when a reply is not (nearly) instant
@@ -61,18 +68,21 @@ export function readConfig() {
   const config = {
     serverUrl: String(pick("serverUrl")),
     socketPath: String(pick("socketPath")),
-    title: String(pick("title")),
+    language: pageLanguage(user.language),
+    texts: {
+      title: pageString(user.title, false),
+      firstMessage: pageString(user.firstMessage, true),
+      inputPlaceholder: pageString(user.inputPlaceholder, false)
+    },
     colors: {
       primary: colors.primary || DEFAULTS.colors.primary,
       primaryText: colors.primaryText || DEFAULTS.colors.primaryText
     },
-    firstMessage: user.firstMessage === "" ? "" : String(pick("firstMessage")),
     faqUrl: String(pick("faqUrl")),
     socketioClientUrl: user.socketioClientUrl
       ? String(user.socketioClientUrl)
       : resolveUrl("../vendor/socket.io.min.js", scriptSrc),
     cssUrl: user.cssUrl === false ? false : user.cssUrl ? String(user.cssUrl) : resolveUrl("iep-chat.css", scriptSrc),
-    inputPlaceholder: String(pick("inputPlaceholder")),
     maxLength: parseInt(pick("maxLength"), 10) || DEFAULTS.maxLength,
     helpContactsUrl: user.helpContactsUrl ? String(user.helpContactsUrl) : resolveUrl("help-contacts.json", scriptSrc),
     thinkingDelayMs: pickNumber("thinkingDelayMs"),
@@ -88,4 +98,36 @@ export function readConfig() {
     config.serverUrl = DEFAULTS.serverUrl;
   }
   return config;
+}
+
+/** The page's language: the config's, else <html lang>, else English. */
+function pageLanguage(configured) {
+  const root = document.documentElement;
+  return normalizeLanguage(configured) || normalizeLanguage(root && root.getAttribute("lang")) || ENGLISH;
+}
+
+/** A page's own text: a string (for the page's language), or {en, es}; null when not given. */
+function pageString(value, emptyAllowed) {
+  if (typeof value === "string") return value !== "" || emptyAllowed ? value : null;
+  if (value && typeof value === "object") {
+    const out = {};
+    for (const lang of Object.keys(value)) {
+      const code = normalizeLanguage(lang);
+      if (code && typeof value[lang] === "string") out[code] = value[lang];
+    }
+    return out;
+  }
+  return null;
+}
+
+/**
+ * title, firstMessage or inputPlaceholder in ``language``: the page's own text when it
+ * gave one for that language (a plain string counts for the page's language), else the
+ * widget's strings table.
+ */
+export function pageText(config, language, key) {
+  const own = config.texts[key];
+  if (typeof own === "string" && language === config.language) return own;
+  if (own && typeof own === "object" && typeof own[language] === "string") return own[language];
+  return t(language, key);
 }

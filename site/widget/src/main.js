@@ -13,6 +13,7 @@
 import { readConfig } from "./config.js";
 import { createChat } from "./chat.js";
 import { renderMarkdown } from "./markdown.js";
+import { STRINGS } from "./strings.js";
 
 // Loaded twice on the same page: keep the first instance.
 if (!(window.IEPChat && window.IEPChat.__iepChatLoaded)) {
@@ -24,8 +25,10 @@ if (!(window.IEPChat && window.IEPChat.__iepChatLoaded)) {
     send: chat.send,
     restart: chat.restart,
     sessionId: chat.sessionId,
-    // For tests: the markdown renderer (returns a DocumentFragment).
-    _renderMarkdown: renderMarkdown
+    language: chat.language, // "en" or "es": what the widget speaks now
+    // For tests: the markdown renderer (returns a DocumentFragment) and the strings table.
+    _renderMarkdown: renderMarkdown,
+    _strings: STRINGS
   };
   if (document.body) chat.init();
   else document.addEventListener("DOMContentLoaded", chat.init);

@@ -2,6 +2,7 @@
 // source line, FAQ link, "Was this helpful?", quick replies) and the widget's own notes.
 
 import { renderMarkdown } from "./markdown.js";
+import { t } from "./strings.js";
 
 /** An element with attributes (className, text, or any attribute) and children. */
 export function el(tag, attrs, children) {
@@ -33,69 +34,79 @@ export function chatIcon() {
 
 let feedbackIds = 0;
 
-/** One bubble for a transcript entry; ``faqUrl`` is where "Read this in the FAQ" points. */
-export function renderEntry(entry, faqUrl) {
+/** The entry's ``lang`` when it is not the widget's: its text says so, for screen readers. */
+function otherLanguage(entry, view) {
+  return entry.lang && entry.lang !== view.language ? entry.lang : null;
+}
+
+/**
+ * One bubble for a transcript entry. ``view.faqUrl`` is where "Read this in the FAQ"
+ * points; ``view.language`` is the widget's language, for its own words.
+ */
+export function renderEntry(entry, view) {
+  const lang = otherLanguage(entry, view);
   if (entry.from === "user") {
-    const bubble = el("div", { className: "iep-msg iep-msg-user" }, [el("div", { className: "iep-msg-text", text: entry.text })]);
-    const note = deliveryNote(entry);
+    const bubble = el("div", { className: "iep-msg iep-msg-user" }, [el("div", { className: "iep-msg-text", text: entry.text, lang })]);
+    const note = deliveryNote(entry, view.language);
     if (note) bubble.appendChild(note);
     return bubble;
   }
   // Notes the widget writes itself (offline, slow reply) look like the assistant's, marked.
   const bubble = el("div", { className: "iep-msg iep-msg-bot" + (entry.local ? " iep-msg-local" : ""), "data-local": entry.local || null });
-  const body = el("div", { className: "iep-msg-text" });
+  const body = el("div", { className: "iep-msg-text", lang });
   body.appendChild(renderMarkdown(entry.text));
   bubble.appendChild(body);
-  if (entry.custom) renderCustom(bubble, entry, faqUrl);
-  if (entry.quickReplies && entry.quickReplies.length) bubble.appendChild(renderQuickReplies(entry.quickReplies));
+  if (entry.custom) renderCustom(bubble, entry, view);
+  if (entry.quickReplies && entry.quickReplies.length) bubble.appendChild(renderQuickReplies(entry.quickReplies, view.language, lang));
   return bubble;
 }
 
 /** "waiting to send", a real retry button (keyboard as well as tap), or nothing. */
-function deliveryNote(entry) {
-  if (entry.pending) return el("span", { className: "iep-pending", text: "waiting to send" });
-  if (entry.failed) return el("button", { type: "button", className: "iep-retry", text: "Not delivered \u2014 tap to retry" });
+function deliveryNote(entry, language) {
+  if (entry.pending) return el("span", { className: "iep-pending", text: t(language, "pending") });
+  if (entry.failed) return el("button", { type: "button", className: "iep-retry", text: t(language, "notDelivered") });
   return null;
 }
 
 /** Replace the note under a user bubble after its delivery state changed. */
-export function updateDeliveryNote(bubble, entry) {
+export function updateDeliveryNote(bubble, entry, language) {
   const old = bubble.querySelector(".iep-pending, .iep-retry");
   if (old) old.remove();
-  const note = deliveryNote(entry);
+  const note = deliveryNote(entry, language);
   if (note) bubble.appendChild(note);
 }
 
-function renderQuickReplies(replies) {
+function renderQuickReplies(replies, language, lang) {
   return el(
     "div",
-    { className: "iep-quick-replies", role: "group", "aria-label": "Suggested replies" },
-    replies.map((r, i) => el("button", { type: "button", className: "iep-quick-reply", text: r.title, "data-index": String(i) }))
+    { className: "iep-quick-replies", role: "group", "aria-label": t(language, "suggestedReplies") },
+    replies.map((r, i) => el("button", { type: "button", className: "iep-quick-reply", text: r.title, "data-index": String(i), lang }))
   );
 }
 
 /** The source line, FAQ link and feedback under a knowledge-base answer. */
-export function renderCustom(bubble, entry, faqUrl) {
+export function renderCustom(bubble, entry, view) {
+  const language = view.language;
   const old = bubble.querySelector(".iep-extras");
   if (old) old.remove();
   const c = entry.custom;
   const extras = el("div", { className: "iep-extras" });
   if (c.source && typeof c.source.text === "string" && c.source.text) {
-    extras.appendChild(el("p", { className: "iep-source", text: c.source.text }));
+    extras.appendChild(el("p", { className: "iep-source", text: c.source.text, lang: otherLanguage(entry, view) }));
   }
   let anchor = typeof c.faq_anchor === "string" ? c.faq_anchor : "";
   if (anchor && anchor.charAt(0) !== "#") anchor = "#" + anchor;
-  const link = el("a", { className: "iep-faq-link", target: "_blank", rel: "noopener", href: faqUrl + anchor, text: "Read this in the FAQ" });
+  const link = el("a", { className: "iep-faq-link", target: "_blank", rel: "noopener", href: view.faqUrl + anchor, text: t(language, "readInFaq") });
   extras.appendChild(el("p", { className: "iep-faq" }, [link]));
   if (entry.feedback) {
-    extras.appendChild(feedbackThanks());
+    extras.appendChild(feedbackThanks(language));
   } else {
     const qid = "iep-chat-fb-" + ++feedbackIds;
     extras.appendChild(
       el("div", { className: "iep-feedback", role: "group", "aria-labelledby": qid }, [
-        el("span", { className: "iep-feedback-question", id: qid, text: "Was this helpful?" }),
-        el("button", { type: "button", "data-helpful": "yes", text: "Yes" }),
-        el("button", { type: "button", "data-helpful": "no", text: "No" })
+        el("span", { className: "iep-feedback-question", id: qid, text: t(language, "helpful") }),
+        el("button", { type: "button", "data-helpful": "yes", text: t(language, "yes") }),
+        el("button", { type: "button", "data-helpful": "no", text: t(language, "no") })
       ])
     );
   }
@@ -103,6 +114,6 @@ export function renderCustom(bubble, entry, faqUrl) {
   bubble.insertBefore(extras, bubble.querySelector(".iep-quick-replies"));
 }
 
-export function feedbackThanks() {
-  return el("p", { className: "iep-feedback-thanks", text: "Thanks for your feedback.", tabindex: "-1" });
+export function feedbackThanks(language) {
+  return el("p", { className: "iep-feedback-thanks", text: t(language, "thanks"), tabindex: "-1" });
 }

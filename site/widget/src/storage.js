@@ -1,6 +1,7 @@
 // What the widget keeps in this browser, and nothing else: the conversation (session id,
 // transcript, outbox, last activity) once the parent has said something, whether the panel
-// was open, an unsent draft (this tab only), and the help contacts. All keys start with
+// was open, an unsent draft (this tab only), the help contacts, and the language the
+// parent chose. All keys start with
 // "iep-chat-", so "delete this conversation" can remove every one of them.
 
 const PREFIX = "iep-chat-";
@@ -10,7 +11,8 @@ export const KEYS = {
   outbox: PREFIX + "outbox",
   activity: PREFIX + "last-activity",
   open: PREFIX + "open",
-  helpContacts: PREFIX + "help-contacts",
+  helpContacts: PREFIX + "help-contacts", // English; Spanish under "-es"
+  language: PREFIX + "language",
   draft: PREFIX + "draft" // sessionStorage: the tab's unsent message
 };
 export const MAX_TRANSCRIPT = 100;
@@ -116,6 +118,7 @@ export function loadConversation(retentionDays) {
   const last = parseInt(get(KEYS.activity) || "", 10);
   if (stored && isFinite(last) && Date.now() - last > retentionDays * DAY_MS) {
     forgetConversation();
+    forgetLanguage(); // chosen in that conversation: it goes with it
     remove(KEYS.draft, "session");
     return { sessionId: null, transcript: [], outbox: [] };
   }
@@ -166,12 +169,28 @@ function slimCustom(c) {
   };
 }
 
-export function loadHelpContacts() {
-  return readJsonArray(KEYS.helpContacts).filter(isValidContact);
+const contactsKey = (language) => KEYS.helpContacts + (language === "es" ? "-es" : "");
+
+export function loadHelpContacts(language) {
+  return readJsonArray(contactsKey(language)).filter(isValidContact);
 }
 
-export function saveHelpContacts(list) {
-  set(KEYS.helpContacts, JSON.stringify(list));
+export function saveHelpContacts(list, language) {
+  set(contactsKey(language), JSON.stringify(list));
+}
+
+/** The language the parent chose (switch, or replies in it), or null: the page's then. */
+export function loadLanguage() {
+  const v = get(KEYS.language);
+  return v === "en" || v === "es" ? v : null;
+}
+
+export function saveLanguage(language) {
+  set(KEYS.language, language);
+}
+
+export function forgetLanguage() {
+  remove(KEYS.language);
 }
 
 export function wasOpen() {

@@ -1,8 +1,11 @@
 // The widget's frame: launcher, panel, header buttons, message area, "Thinking…", status
-// line, input, and the "Start over" confirmation. Also how it behaves on a phone: full
-// screen, focus kept inside while open, scrolled to the start of the latest reply.
+// line, input, the English/Español switch and the "Start over" confirmation. Also how it
+// behaves on a phone: full screen, focus kept inside while open, scrolled to the start of
+// the latest reply. Every word comes from strings.js, in the language set by setLanguage.
 
 import { el, chatIcon } from "./render.js";
+import { pageText } from "./config.js";
+import { t, ENGLISH, SPANISH } from "./strings.js";
 
 // The width below which the panel covers the screen (same breakpoint as iep-chat.css).
 const FULL_SCREEN = "(max-width: 480px)";
@@ -20,48 +23,54 @@ function focusables(container) {
 }
 
 /**
- * Build the widget. ``on`` holds the conversation's handlers: toggle(), close(), human(),
- * startOver({erase}), submit(text), draft(text), logClick(event).
+ * Build the widget in ``language``. ``on`` holds the conversation's handlers: toggle(),
+ * close(), human(), startOver({erase}), submit(text), draft(text), logClick(event),
+ * switchLanguage().
  */
-export function buildUi(config, on) {
+export function buildUi(config, on, language) {
   const uid = "iep-chat-" + Math.random().toString(36).slice(2, 8);
   // data-connection: connecting, ready (session confirmed) or unreachable.
   const root = el("div", { className: "iep-chat-root", "data-connection": "connecting" });
   root.style.setProperty("--iep-primary", config.colors.primary);
   root.style.setProperty("--iep-primary-text", config.colors.primaryText);
 
+  const launcherText = el("span", { className: "iep-chat-launcher-text", "aria-hidden": "true" });
   const launcher = el(
     "button",
-    { type: "button", className: "iep-chat-launcher", "aria-label": "Open chat: " + config.title, "aria-expanded": "false", "aria-controls": uid + "-panel" },
-    [chatIcon(), el("span", { className: "iep-chat-launcher-text", "aria-hidden": "true", text: "Chat" })]
+    { type: "button", className: "iep-chat-launcher", "aria-expanded": "false", "aria-controls": uid + "-panel" },
+    [chatIcon(), launcherText]
   );
-  const restartBtn = el("button", { type: "button", className: "iep-chat-restart", text: "Start over" });
-  const humanBtn = el("button", { type: "button", className: "iep-chat-human", text: "Talk to a person" });
-  const closeBtn = el("button", { type: "button", className: "iep-chat-close", "aria-label": "Close chat" }, [
+  const restartBtn = el("button", { type: "button", className: "iep-chat-restart" });
+  const humanBtn = el("button", { type: "button", className: "iep-chat-human" });
+  // Labelled in the language it switches to ("Español" / "English"), marked as such.
+  const languageBtn = el("button", { type: "button", className: "iep-chat-language" });
+  const closeBtn = el("button", { type: "button", className: "iep-chat-close" }, [
     el("span", { "aria-hidden": "true", text: "\u00d7" })
   ]);
+  const title = el("h2", { className: "iep-chat-title", id: uid + "-title" });
   // Title and close button on one row, so the close button stays on screen however
   // narrow (320 px, 200 % zoom); the other actions wrap below.
   const header = el("div", { className: "iep-chat-header" }, [
-    el("div", { className: "iep-chat-titlebar" }, [el("h2", { className: "iep-chat-title", id: uid + "-title", text: config.title }), closeBtn]),
-    el("div", { className: "iep-chat-actions" }, [restartBtn, humanBtn])
+    el("div", { className: "iep-chat-titlebar" }, [title, closeBtn]),
+    el("div", { className: "iep-chat-actions" }, [restartBtn, humanBtn, languageBtn])
   ]);
-  const log = el("div", { className: "iep-chat-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Conversation", tabindex: "0" });
+  const log = el("div", { className: "iep-chat-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
   // Its own polite status, present from the start (live regions must exist before they
   // change): "Thinking…" is announced once, without interrupting the parent.
   const thinking = el("div", { className: "iep-chat-thinking", role: "status", "aria-live": "polite" });
   const status = el("div", { className: "iep-chat-status", "data-state": "connecting", role: "status" });
   const input = el("textarea", {
     className: "iep-chat-input",
-    "aria-label": "Type your question",
     maxlength: String(config.maxLength),
     rows: "2",
-    placeholder: config.inputPlaceholder,
     autocomplete: "off"
   });
-  const sendBtn = el("button", { type: "submit", className: "iep-chat-send", "aria-label": "Send" }, [el("span", { "aria-hidden": "true", text: "Send" })]);
+  const sendText = el("span", { "aria-hidden": "true" });
+  const sendBtn = el("button", { type: "submit", className: "iep-chat-send" }, [sendText]);
   const form = el("form", { className: "iep-chat-form", novalidate: true }, [input, sendBtn]);
   const confirm = buildConfirm(uid);
+  let current = language;
+  let statusState = "connecting";
   const panel = el("div", { className: "iep-chat-panel", id: uid + "-panel", role: "dialog", "aria-labelledby": uid + "-title" }, [
     header,
     log,
@@ -77,6 +86,7 @@ export function buildUi(config, on) {
   launcher.addEventListener("click", on.toggle);
   closeBtn.addEventListener("click", on.close);
   humanBtn.addEventListener("click", on.human);
+  languageBtn.addEventListener("click", on.switchLanguage);
   restartBtn.addEventListener("click", () => {
     confirm.ask(restartBtn).then((answer) => {
       if (answer) on.startOver(answer);
@@ -163,10 +173,39 @@ export function buildUi(config, on) {
       if (!panel.hidden && isFullScreen()) panel.setAttribute("aria-modal", "true");
       else panel.removeAttribute("aria-modal");
     },
+    get language() {
+      return current;
+    },
+    /** Every word of the frame in ``lang``; the root says which, for screen readers. */
+    setLanguage(lang) {
+      current = lang;
+      const other = lang === SPANISH ? ENGLISH : SPANISH;
+      root.setAttribute("lang", lang);
+      const name = pageText(config, lang, "title");
+      title.textContent = name;
+      launcher.setAttribute("aria-label", t(lang, "openChat", { title: name }));
+      launcherText.textContent = t(lang, "launcher");
+      restartBtn.textContent = t(lang, "startOver");
+      humanBtn.textContent = t(lang, "talkToPerson");
+      languageBtn.textContent = t(lang, "switchTo");
+      languageBtn.setAttribute("lang", other);
+      languageBtn.setAttribute("aria-label", t(lang, "switchToLabel"));
+      closeBtn.setAttribute("aria-label", t(lang, "closeChat"));
+      log.setAttribute("aria-label", t(lang, "conversation"));
+      input.setAttribute("aria-label", t(lang, "inputLabel"));
+      input.setAttribute("placeholder", pageText(config, lang, "inputPlaceholder"));
+      sendBtn.setAttribute("aria-label", t(lang, "send"));
+      sendText.textContent = t(lang, "send");
+      const thinkingText = thinking.querySelector(".iep-thinking-text");
+      if (thinkingText) thinkingText.textContent = t(lang, "thinking");
+      confirm.setLanguage(lang);
+      ui.setStatus(statusState);
+    },
     setStatus(s) {
+      statusState = s;
       status.setAttribute("data-state", s);
       // "Connecting…" until a connection has failed: a slow network is not a lost one.
-      status.textContent = s === "connected" ? "Connected" : s === "connecting" ? "Connecting\u2026" : "Reconnecting\u2026";
+      status.textContent = t(current, s === "connected" ? "connected" : s === "connecting" ? "connecting" : "reconnecting");
     },
     setConnection(value) {
       root.setAttribute("data-connection", value);
@@ -174,7 +213,7 @@ export function buildUi(config, on) {
     showThinking() {
       ui.clearThinking();
       const dots = el("span", { className: "iep-thinking-dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]);
-      thinking.appendChild(el("div", { className: "iep-thinking" }, [dots, el("span", { className: "iep-thinking-text", text: "Thinking\u2026" })]));
+      thinking.appendChild(el("div", { className: "iep-thinking" }, [dots, el("span", { className: "iep-thinking-text", text: t(current, "thinking") })]));
     },
     clearThinking() {
       thinking.textContent = "";
@@ -194,25 +233,26 @@ export function buildUi(config, on) {
   const query = window.matchMedia(FULL_SCREEN);
   if (query.addEventListener) query.addEventListener("change", ui.syncModal);
   else query.addListener(ui.syncModal); // Safari before 14
+  ui.setLanguage(language);
   return ui;
 }
 
 /** The "Start over" confirmation: a small modal dialog inside the panel. */
 function buildConfirm(uid) {
   const box = el("input", { type: "checkbox", id: uid + "-erase", className: "iep-confirm-erase" });
-  const cancelBtn = el("button", { type: "button", className: "iep-confirm-cancel", text: "Cancel" });
-  const okBtn = el("button", { type: "button", className: "iep-confirm-ok", text: "Start over" });
+  const cancelBtn = el("button", { type: "button", className: "iep-confirm-cancel" });
+  const okBtn = el("button", { type: "button", className: "iep-confirm-ok" });
+  const heading = el("h3", { className: "iep-confirm-title", id: uid + "-confirm-title" });
+  const text = el("p", { id: uid + "-confirm-text" });
+  const label = el("label", { for: uid + "-erase" });
   const node = el(
     "div",
     { className: "iep-confirm", role: "dialog", "aria-modal": "true", "aria-labelledby": uid + "-confirm-title", "aria-describedby": uid + "-confirm-text" },
     [
       el("div", { className: "iep-confirm-box" }, [
-        el("h3", { className: "iep-confirm-title", id: uid + "-confirm-title", text: "Start over?" }),
-        el("p", { id: uid + "-confirm-text", text: "This starts a new conversation." }),
-        el("p", { className: "iep-confirm-option" }, [
-          box,
-          el("label", { for: uid + "-erase", text: "Also delete this conversation (from this browser and the assistant's server)" })
-        ]),
+        heading,
+        text,
+        el("p", { className: "iep-confirm-option" }, [box, label]),
         el("div", { className: "iep-confirm-buttons" }, [okBtn, cancelBtn])
       ])
     ]
@@ -236,6 +276,13 @@ function buildConfirm(uid) {
   return {
     node,
     isOpen: () => !!settle,
+    setLanguage(lang) {
+      heading.textContent = t(lang, "confirmTitle");
+      text.textContent = t(lang, "confirmText");
+      label.textContent = t(lang, "confirmErase");
+      okBtn.textContent = t(lang, "confirmOk");
+      cancelBtn.textContent = t(lang, "confirmCancel");
+    },
     cancel: () => finish(null),
     /** Resolves to {erase: boolean} when confirmed, null when cancelled. */
     ask(from) {
