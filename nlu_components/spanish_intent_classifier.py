@@ -148,9 +148,7 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
         reads them (``questions.choose_ranking``); and a second topic question, if any."""
         parts = questions.spanish_segments(text)
         asked = [
-            s
-            for s in parts
-            if questions.is_spanish_question(fold(s)) or names_mediation(fold(s))
+            s for s in parts if questions.is_spanish_question(fold(s)) or names_mediation(fold(s))
         ]
         if len(parts) < 2:
             asked = []

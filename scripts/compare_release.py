@@ -7,8 +7,9 @@ Absolute timings move between machines; a ratio measured side by side does not (
 The baseline is checked out into a temporary git worktree and trained there with this
 checkout's virtual environment (this checkout's model is the set-up's). Both assistants
 run at once, each with its own servers started by its own ``harness.servers``, and
-requests alternate between them, so a slow moment of the machine costs both. The default baseline, 11b86dd, is the last English-only
-release (issue 21 asks that Spanish costs at most 1.3x its latency and memory).
+requests alternate between them, so a slow moment of the machine costs both. The default
+baseline, 11b86dd, is the last English-only release (issue 21 asks that Spanish costs at
+most 1.3x its latency and memory).
 """
 
 from __future__ import annotations
@@ -128,7 +129,10 @@ def main() -> int:
     servers: Dict[str, subprocess.Popen] = {}
     try:
         # This checkout's model is the one the set-up keeps up to date.
-        models = {"baseline": train(base, work / "m-base"), "current": ROOT / "models" / "iep.tar.gz"}
+        models = {
+            "baseline": train(base, work / "m-base"),
+            "current": ROOT / "models" / "iep.tar.gz",
+        }
         trees = {"baseline": base, "current": ROOT}
         info = {}
         for name, tree in trees.items():

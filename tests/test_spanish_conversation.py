@@ -105,7 +105,9 @@ def test_the_parent_can_switch_language_both_ways(servers):
 
 def test_a_first_message_in_spanish_gets_the_notice_in_spanish(servers, kb):
     # Rasa sends the notice before NLU reads the message: the channel's guess decides it.
-    messages = servers.ask("es-" + uuid.uuid4().hex[:8], "hola, necesito ayuda, cuanto cuesta la mediacion?")
+    messages = servers.ask(
+        "es-" + uuid.uuid4().hex[:8], "hola, necesito ayuda, cuanto cuesta la mediacion?"
+    )
     text = _text(messages)
     assert kb.notice.es.disclaimer in text and kb.notice.disclaimer not in text
     assert _topics(messages) == ["cost"]
@@ -165,7 +167,9 @@ def test_a_long_spanish_story_is_answered_by_the_question_inside_it(servers, kb)
 
 
 def test_spanish_sentences_and_questions():
-    story = "Mi niña va en 3er grado. ¿Cómo funciona la mediación? la escuela dijo que si. Hay un juez?"
+    story = (
+        "Mi niña va en 3er grado. ¿Cómo funciona la mediación? la escuela dijo que si. Hay un juez?"
+    )
     assert questions.spanish_segments(story) == [
         "Mi niña va en 3er grado.",
         "¿Cómo funciona la mediación?",
