@@ -250,7 +250,8 @@ def test_metadata_over_the_limits_is_dropped_before_anything_reads_it(metadata):
     collector = CollectingOutputChannel()
     message = UserMessage("hi", collector, "p", input_channel="socketio", metadata=metadata)
     asyncio.run(guarded(agent)(message))
-    assert agent.seen[0].metadata == {}
+    # Nothing of the client's is left; only our own guess of the words' language.
+    assert agent.seen[0].metadata == {"language_guess": "en"}
 
 
 def test_metadata_within_the_limits_is_kept():
@@ -258,7 +259,7 @@ def test_metadata_within_the_limits_is_kept():
     metadata = {"reply_to": "+14155550123", "users": ["U1", "U2"], "thread_id": None}
     message = UserMessage("hi", CollectingOutputChannel(), "p", metadata=metadata)
     asyncio.run(guarded(agent)(message))
-    assert agent.seen[0].metadata == metadata
+    assert agent.seen[0].metadata == {**metadata, "language_guess": "en"}
 
 
 def test_metadata_nested_900_deep_is_measured_without_recursion():

@@ -185,6 +185,8 @@ def test_a_spanish_page_on_a_phone_speaks_spanish_end_to_end(stack, phone, kb):
     assert in_language(text, topic, "es"), text
     assert page.locator(".iep-source").last.inner_text().startswith("Fuente:")
     assert page.locator(".iep-faq-link").last.inner_text() == strings(page)["es"]["readInFaq"]
+    # ... and it opens the Spanish FAQ at the same topic (the demo's faqUrl is "/faq/").
+    assert page.locator(".iep-faq-link").last.get_attribute("href") == f"/es/faq/#{topic.id}"
     assert page.locator(".iep-feedback-question").last.inner_text() == "¿Le fue útil?"
     # Still Spanish, and the notice shown once (the server's copy, in either language, skipped).
     assert widget_language(page) == "es" and frame(page)["lang"] == "es"

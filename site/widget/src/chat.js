@@ -43,7 +43,7 @@ export function createChat(config) {
     switchedAt: null // transcript index where the switch's confirmation goes: shown from there
   };
   const lang = () => state.language;
-  const view = () => ({ faqUrl: config.faqUrl, language: state.language });
+  const view = () => ({ faqUrls: config.faqUrls, language: state.language });
 
   const connection = createConnection(config, {
     connect() {

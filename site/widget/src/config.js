@@ -32,6 +32,8 @@ export const DEFAULTS = {
   title: null,
   colors: { primary: "#1d4e89", primaryText: "#ffffff" },
   firstMessage: null,
+  // The FAQ page for "Read this in the FAQ": a string (English; Spanish replies link to its
+  // /es/ twin when it ends in /faq/) or { en: "...", es: "..." }.
   faqUrl: "/faq/",
   socketioClientUrl: null, // default: ../vendor/socket.io.min.js relative to this script
   cssUrl: null, // default: iep-chat.css next to this script; false to skip
@@ -78,7 +80,7 @@ export function readConfig() {
       primary: colors.primary || DEFAULTS.colors.primary,
       primaryText: colors.primaryText || DEFAULTS.colors.primaryText
     },
-    faqUrl: String(pick("faqUrl")),
+    faqUrls: faqUrls(pick("faqUrl")),
     socketioClientUrl: user.socketioClientUrl
       ? String(user.socketioClientUrl)
       : resolveUrl("../vendor/socket.io.min.js", scriptSrc),
@@ -98,6 +100,15 @@ export function readConfig() {
     config.serverUrl = DEFAULTS.serverUrl;
   }
   return config;
+}
+
+/** The FAQ page in each language: the Spanish FAQ is /es/faq/ beside /faq/ (site build). */
+function faqUrls(value) {
+  const given = pageString(value, false);
+  const english = (given && typeof given === "object" ? given.en : given) || DEFAULTS.faqUrl;
+  const twin = /\/faq\/?$/.test(english) ? english.replace(/\/faq\/?$/, "/es/faq/") : english;
+  const spanish = given && typeof given === "object" && given.es ? given.es : twin;
+  return { en: String(english), es: String(spanish) };
 }
 
 /** The page's language: the config's, else <html lang>, else English. */

@@ -40,8 +40,8 @@ function otherLanguage(entry, view) {
 }
 
 /**
- * One bubble for a transcript entry. ``view.faqUrl`` is where "Read this in the FAQ"
- * points; ``view.language`` is the widget's language, for its own words.
+ * One bubble for a transcript entry. ``view.faqUrls`` (by language): where "Read this in
+ * the FAQ" points; ``view.language`` is the widget's language, for its own words.
  */
 export function renderEntry(entry, view) {
   const lang = otherLanguage(entry, view);
@@ -96,7 +96,7 @@ export function renderCustom(bubble, entry, view) {
   }
   let anchor = typeof c.faq_anchor === "string" ? c.faq_anchor : "";
   if (anchor && anchor.charAt(0) !== "#") anchor = "#" + anchor;
-  const link = el("a", { className: "iep-faq-link", target: "_blank", rel: "noopener", href: view.faqUrl + anchor, text: t(language, "readInFaq") });
+  const link = el("a", { className: "iep-faq-link", target: "_blank", rel: "noopener", href: (view.faqUrls[entry.lang || language] || view.faqUrls.en) + anchor, text: t(language, "readInFaq") });
   extras.appendChild(el("p", { className: "iep-faq" }, [link]));
   if (entry.feedback) {
     extras.appendChild(feedbackThanks(language));
