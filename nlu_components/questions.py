@@ -81,6 +81,20 @@ def spanish_segments(text: str) -> List[str]:
     return _join_short([p.strip() for p in _SPANISH_BOUNDARY.split(text or "") if p and p.strip()])
 
 
+_TAIL_QUESTION = re.compile(r"[,;:]\s*([^,;:]+\?+)\s*$")
+
+
+def spanish_tail_question(text: str) -> Optional[str]:
+    """The short question a Spanish message ends with after a comma ("necesito ayuda con
+    la mediacion para mi hijo, es gratis?"): too short to be a sentence of its own, yet
+    often the whole question."""
+    match = _TAIL_QUESTION.search(text or "")
+    if not match:
+        return None
+    tail = match.group(1).strip()
+    return tail if 2 <= len(tail.split()) <= 8 else None
+
+
 def is_spanish_question(segment: str) -> bool:
     """A Spanish segment that asks: it ends with '?' or opens like a question (the caller
     folds accents: "cómo" is matched as "como")."""

@@ -152,6 +152,9 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
         ]
         if len(parts) < 2:
             asked = []
+        tail = questions.spanish_tail_question(text)
+        if tail and tail not in asked:
+            asked.append(tail)
         rows = self.classifier.predict_proba(self._features([text, *asked]))  # type: ignore
         return questions.choose_ranking(
             self._rank(rows[0]), [self._rank(row) for row in rows[1:]], self.config

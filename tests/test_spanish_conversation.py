@@ -179,3 +179,26 @@ def test_spanish_sentences_and_questions():
     assert questions.is_spanish_question(fold("¿Cómo funciona"))
     assert questions.is_spanish_question("se puede pedir mediacion en california")
     assert not questions.is_spanish_question("la escuela dijo que si.")
+
+
+def test_the_issues_own_spanish_message_is_answered(servers, kb):
+    # A story, then a short question after a comma: the question decides.
+    messages = servers.ask(
+        "es-" + uuid.uuid4().hex[:8],
+        "hola, necesito ayuda con la mediacion para mi hijo, es gratis?",
+    )
+    assert _topics(messages) == ["cost"]
+    assert kb.notice.es.disclaimer in _text(messages)
+
+
+@pytest.mark.parametrize(
+    "text, tail",
+    [
+        ("necesito ayuda con la mediacion para mi hijo, es gratis?", "es gratis?"),
+        ("me dijeron que pidiera mediacion, eso cuesta??", "eso cuesta??"),
+        ("es gratis?", None),  # no comma: the message is the question
+        ("mi hijo, la escuela y yo", None),  # no question
+    ],
+)
+def test_the_short_question_a_spanish_message_ends_with(text, tail):
+    assert questions.spanish_tail_question(text) == tail
