@@ -187,8 +187,10 @@ def test_socketio_answers_but_drops_metadata_over_the_limits(servers, name):
     )
     assert "Mediation is free" in "\n".join(m.get("text") or "" for m in reply)
     [event] = stored_user_events(servers, conversation_key("socketio", session))
-    # Only what Rasa adds itself: nothing of what was sent, and not the client's tag.
-    assert set(event["metadata"]) <= {"assistant_id", "model_id"}, event["metadata"]
+    # Only what Rasa adds itself and the guard's guess of the words' language: nothing of
+    # what was sent, and not the client's tag.
+    allowed = {"assistant_id", "model_id", "language_guess"}
+    assert set(event["metadata"]) <= allowed, event["metadata"]
 
 
 def test_a_turn_that_cannot_be_stored_gets_the_apology_and_one_log_line(servers, kb):
