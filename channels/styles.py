@@ -29,9 +29,10 @@ SOCKETIO_TEXT = "socketio_text"  # the style of a socket.io client that shows on
 WHATSAPP = "whatsapp"  # the style of Twilio's output to a "whatsapp:" sender
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChannelStyle:
-    """What one output channel can show (its name is its key in ``STYLES``)."""
+    """What one output channel can show (its name is its key in ``STYLES``). Keyword-only:
+    a call site names every limit, so ``max_buttons`` and ``max_chars`` cannot be swapped."""
 
     native_buttons: bool  # the app has its own buttons / quick replies
     max_buttons: int
@@ -55,14 +56,21 @@ class ChannelStyle:
 
 
 STYLES: Dict[str, ChannelStyle] = {
-    "rest": ChannelStyle(True, 10, 80, 10_000, "plain", web_client=True),
+    "rest": ChannelStyle(
+        native_buttons=True,
+        max_buttons=10,
+        max_button_title=80,
+        max_chars=10_000,
+        markup="plain",
+        web_client=True,
+    ),
     # The widget draws the source line from the contract itself.
     "socketio": ChannelStyle(
-        True,
-        10,
-        80,
-        10_000,
-        "plain",
+        native_buttons=True,
+        max_buttons=10,
+        max_button_title=80,
+        max_chars=10_000,
+        markup="plain",
         web_client=True,
         source_in_text=False,
         custom_key="data",
@@ -72,21 +80,52 @@ STYLES: Dict[str, ChannelStyle] = {
     # It gets the source line and the FAQ link in the text; the event under "data" too, so
     # the page can act on "conversation_erased" (README, "Using rasa-webchat").
     SOCKETIO_TEXT: ChannelStyle(
-        True, 10, 80, 10_000, "plain", web_client=True, custom_key="data", text_only=True
+        native_buttons=True,
+        max_buttons=10,
+        max_button_title=80,
+        max_chars=10_000,
+        markup="plain",
+        web_client=True,
+        custom_key="data",
+        text_only=True,
     ),
     # Inline keyboards: keep a phone-sized list; Rasa sends text without parse_mode, so no
     # escaping is needed. 4096 characters per message.
     "telegram": ChannelStyle(
-        True, 6, 40, 4096, "plain", button_options=(("button_type", "vertical"),)
+        native_buttons=True,
+        max_buttons=6,
+        max_button_title=40,
+        max_chars=4096,
+        markup="plain",
+        button_options=(("button_type", "vertical"),),
     ),
     # Messenger quick replies: at most 13, titles at most 20 characters; 2000 per message.
-    "facebook": ChannelStyle(True, 13, 20, 2000, "plain"),
+    "facebook": ChannelStyle(
+        native_buttons=True, max_buttons=13, max_button_title=20, max_chars=2000, markup="plain"
+    ),
     # Slack buttons: 75 characters of text; a section holds 3000 characters of mrkdwn.
-    "slack": ChannelStyle(True, 5, 75, 3000, "slack"),
+    "slack": ChannelStyle(
+        native_buttons=True, max_buttons=5, max_button_title=75, max_chars=3000, markup="slack"
+    ),
     # SMS and WhatsApp through Twilio: no buttons; 1600 characters per message. SMS is
     # billed by segment, so it is GSM-7; WhatsApp is not, so it keeps every accent.
-    "twilio": ChannelStyle(False, 9, 60, 1600, "plain", sms=True, gsm7=True),
-    WHATSAPP: ChannelStyle(False, 9, 60, 1600, "plain", sms=True),
+    "twilio": ChannelStyle(
+        native_buttons=False,
+        max_buttons=9,
+        max_button_title=60,
+        max_chars=1600,
+        markup="plain",
+        sms=True,
+        gsm7=True,
+    ),
+    WHATSAPP: ChannelStyle(
+        native_buttons=False,
+        max_buttons=9,
+        max_button_title=60,
+        max_chars=1600,
+        markup="plain",
+        sms=True,
+    ),
 }
 DEFAULT_STYLE = STYLES["rest"]
 
