@@ -4,6 +4,7 @@ agrees with domain.yml and the NLU data, and no package keeps a copy of its own.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 from typing import Dict, List, Set
 
@@ -14,6 +15,7 @@ from rasa.shared.core.constants import REQUESTED_SLOT, SESSION_START_METADATA_SL
 
 import contract
 from contract import intents, payloads, slots
+from contract.widget import widget_defines
 
 REPO = Path(__file__).resolve().parent.parent
 # The layers whose shared names must come from contract/ (harness and tests may spell
@@ -28,6 +30,7 @@ PYTHON_LAYERS = (
     "knowledge_base",
     "scripts",
 )
+WIDGET_SRC = REPO / "site" / "widget" / "src"
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +141,23 @@ def test_no_python_layer_keeps_a_copy_of_a_contract_name():
         for copy in python_copies(path, values)
     ]
     assert copies == []
+
+
+def test_the_widget_source_keeps_no_copy_of_what_the_build_writes():
+    values = {str(v) for v in widget_defines(retention_days=1).values() if isinstance(v, str)}
+    values -= {contract.ENGLISH, contract.SPANISH}  # also keys of every {en, es} table
+    literal = re.compile(r"""(["'`])(.*?)\1""")
+    copies = [
+        f"{path.name}: {match.group(0)}"
+        for path in sorted(WIDGET_SRC.glob("*.js"))
+        for match in literal.finditer(path.read_text(encoding="utf-8"))
+        if match.group(2) in values
+    ]
+    assert copies == []
+    # Every global the build defines is read by contract.js, and only there.
+    names = set(widget_defines(retention_days=1))
+    source = (WIDGET_SRC / "contract.js").read_text(encoding="utf-8")
+    assert {n for n in names if re.search(rf"= {n};|: {n}\b", source)} == names
+    for path in WIDGET_SRC.glob("*.js"):
+        if path.name != "contract.js":
+            assert not set(re.findall(r"\bIEP_[A-Z_]+\b", path.read_text())) & names, path.name
