@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import followups, input_checks, rendering
 from contract import LANGUAGE, intents, payloads
+from contract.conversations import SOCKETIO
 from contract.intents import SECOND_QUESTION_ENTITY as SECOND_QUESTION
 from contract.nlu import AMBIGUITY_THRESHOLD, ANSWER_THRESHOLD, SIBLING_LEAD
 from contract.slots import (
@@ -38,7 +39,7 @@ from nlu_components.mediation_words import names_mediation
 # stops the server at start-up instead of failing a parent's question later.
 KB: KnowledgeBase = default_kb()
 
-WIDGET_CHANNEL = "socketio"  # our chat widget's channel
+WIDGET_CHANNEL = SOCKETIO  # our chat widget's channel
 # Below this, "out of scope" is a guess: a message that names mediation then gets
 # "Did you mean…" with its two likeliest topics before the decline.
 SURELY_OUT_OF_SCOPE = 0.8

@@ -42,7 +42,7 @@ from actions.handoff_mail import (
     transcript,
 )
 from contract import CLIENT_TAG, intents
-from contract.conversations import log_tag
+from contract.conversations import TWILIO, log_tag
 from contract.slots import CALLBACK_FORM_SLOTS, CALLBACK_STOPPED, REQUESTED_SLOT
 from service.redaction import find_contact
 
@@ -55,7 +55,7 @@ NO_INBOX = "no_inbox"
 LIMITED, BUSY = "limited", "busy"
 REFUSALS = {LIMITED: "utter_callback_limited", BUSY: "utter_callback_busy"}
 FORM_SLOTS = (CONSENT, QUESTION, NAME, CONTACT, STOPPED)
-SMS_CHANNEL = "twilio"
+SMS_CHANNEL = TWILIO
 # Replies that mean "no name, please": the name is optional. Compared folded (lower case,
 # no accents, no end punctuation: ``folded``). Spanish: utter_ask_callback_name promises
 # "omitir".

@@ -22,6 +22,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from channels.app_settings import public_url
 from channels.sms import segments, to_gsm7
 from contract import ENGLISH, FAQ_PATHS
+from contract.conversations import FACEBOOK, REST, SLACK, SOCKETIO, TELEGRAM, TWILIO
 from knowledge_base import default as default_knowledge_base
 
 REPLY = "reply"  # the key of a channel-neutral reply in a message's ``custom``
@@ -56,7 +57,7 @@ class ChannelStyle:
 
 
 STYLES: Dict[str, ChannelStyle] = {
-    "rest": ChannelStyle(
+    REST: ChannelStyle(
         native_buttons=True,
         max_buttons=10,
         max_button_title=80,
@@ -65,7 +66,7 @@ STYLES: Dict[str, ChannelStyle] = {
         web_client=True,
     ),
     # The widget draws the source line from the contract itself.
-    "socketio": ChannelStyle(
+    SOCKETIO: ChannelStyle(
         native_buttons=True,
         max_buttons=10,
         max_button_title=80,
@@ -91,7 +92,7 @@ STYLES: Dict[str, ChannelStyle] = {
     ),
     # Inline keyboards: keep a phone-sized list; Rasa sends text without parse_mode, so no
     # escaping is needed. 4096 characters per message.
-    "telegram": ChannelStyle(
+    TELEGRAM: ChannelStyle(
         native_buttons=True,
         max_buttons=6,
         max_button_title=40,
@@ -100,16 +101,16 @@ STYLES: Dict[str, ChannelStyle] = {
         button_options=(("button_type", "vertical"),),
     ),
     # Messenger quick replies: at most 13, titles at most 20 characters; 2000 per message.
-    "facebook": ChannelStyle(
+    FACEBOOK: ChannelStyle(
         native_buttons=True, max_buttons=13, max_button_title=20, max_chars=2000, markup="plain"
     ),
     # Slack buttons: 75 characters of text; a section holds 3000 characters of mrkdwn.
-    "slack": ChannelStyle(
+    SLACK: ChannelStyle(
         native_buttons=True, max_buttons=5, max_button_title=75, max_chars=3000, markup="slack"
     ),
     # SMS and WhatsApp through Twilio: no buttons; 1600 characters per message. SMS is
     # billed by segment, so it is GSM-7; WhatsApp is not, so it keeps every accent.
-    "twilio": ChannelStyle(
+    TWILIO: ChannelStyle(
         native_buttons=False,
         max_buttons=9,
         max_button_title=60,
@@ -127,7 +128,7 @@ STYLES: Dict[str, ChannelStyle] = {
         sms=True,
     ),
 }
-DEFAULT_STYLE = STYLES["rest"]
+DEFAULT_STYLE = STYLES[REST]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")

@@ -161,3 +161,27 @@ def test_the_widget_source_keeps_no_copy_of_what_the_build_writes():
     for path in WIDGET_SRC.glob("*.js"):
         if path.name != "contract.js":
             assert not set(re.findall(r"\bIEP_[A-Z_]+\b", path.read_text())) & names, path.name
+
+
+def test_every_connector_is_named_as_the_contract_names_its_channel():
+    """Rasa names the messaging apps' channels; the styles and the report key on them."""
+    from channels.messenger_app import MessengerAppInput
+    from channels.rest import RestChannel
+    from channels.slack_app import SlackAppInput
+    from channels.socketio import SocketIOChannel
+    from channels.styles import STYLES
+    from channels.telegram_app import TelegramAppInput
+    from channels.twilio_text import TwilioTextInput
+    from contract import conversations as c
+
+    connectors = {
+        c.REST: RestChannel,
+        c.SOCKETIO: SocketIOChannel,
+        c.TELEGRAM: TelegramAppInput,
+        c.TWILIO: TwilioTextInput,
+        c.FACEBOOK: MessengerAppInput,
+        c.SLACK: SlackAppInput,
+    }
+    assert {name: cls.name() for name, cls in connectors.items()} == {n: n for n in connectors}
+    assert set(connectors) | {c.UNKNOWN} == c.CHANNELS
+    assert set(connectors) <= set(STYLES)
