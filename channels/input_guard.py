@@ -57,7 +57,6 @@ UNSUPPORTED_MESSAGE = payloads.UNSUPPORTED_MESSAGE
 # "not text", the widget's "Start over → also delete", which deletes the parent's own
 # conversation without asking first, and its English/Español switch); acting on them when
 # typed does no harm.
-ERASE_PAYLOAD = payloads.CONFIRM_ERASE
 ALWAYS_ALLOWED_INTENTS = frozenset(
     {
         intents.HUMAN_HANDOFF,
