@@ -40,6 +40,12 @@ STATE_DIRECTORY_PATH = "/faq/states/"
 FAQ_PATHS = {ENGLISH: "/faq/", SPANISH: "/es/faq/"}
 STATE_DIRECTORY_PATHS = {ENGLISH: STATE_DIRECTORY_PATH, SPANISH: "/es/faq/states/"}
 
+# The socket.io events of a message from the parent and of a reply: credentials.yml sets
+# them on the socketio channel (user_message_evt, bot_message_evt) and the widget emits
+# and listens to them (the site build hands it these: contract/widget.py).
+SOCKETIO_USER_EVENT = "user_uttered"
+SOCKETIO_BOT_EVENT = "bot_uttered"
+
 # A web client may name itself in its metadata (rasa-webchat: ``customData: {"client":
 # "rasa-webchat"}``, sent with every message). The socket.io channel gives a client named
 # in TEXT_ONLY_CLIENTS the source line and the FAQ link in the text, since it drops the

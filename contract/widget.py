@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Dict, Union
 
-from contract import CONVERSATION_ERASED, ENGLISH, SPANISH, payloads
+from contract import (
+    CONVERSATION_ERASED,
+    ENGLISH,
+    LANGUAGE,
+    SOCKETIO_BOT_EVENT,
+    SOCKETIO_USER_EVENT,
+    SPANISH,
+    payloads,
+)
 from contract.limits import MAX_MESSAGE_CHARS
 
 
@@ -21,6 +29,9 @@ def widget_defines(retention_days: int) -> Dict[str, Union[int, str]]:
     return {
         "IEP_ENGLISH": ENGLISH,
         "IEP_SPANISH": SPANISH,
+        "IEP_LANGUAGE_KEY": LANGUAGE,  # the metadata key of the widget's language
+        "IEP_USER_MESSAGE_EVENT": SOCKETIO_USER_EVENT,
+        "IEP_BOT_MESSAGE_EVENT": SOCKETIO_BOT_EVENT,
         "IEP_MAX_MESSAGE_CHARS": MAX_MESSAGE_CHARS,
         "IEP_RETENTION_DAYS": retention_days,
         "IEP_HUMAN_HANDOFF_PAYLOAD": payloads.HUMAN_HANDOFF,

@@ -80,6 +80,13 @@ def test_rasa_own_names_are_rasa_s():
     assert slots.SESSION_STARTED_METADATA == SESSION_START_METADATA_SLOT
 
 
+def test_the_socketio_events_are_those_credentials_yml_sets():
+    credentials = yaml.safe_load((REPO / "credentials.yml").read_text(encoding="utf-8"))
+    socketio = credentials["channels.socketio.SocketIOChannel"]
+    assert socketio["user_message_evt"] == contract.SOCKETIO_USER_EVENT
+    assert socketio["bot_message_evt"] == contract.SOCKETIO_BOT_EVENT
+
+
 def test_every_payload_asks_a_domain_intent(domain):
     values = [
         payloads.HUMAN_HANDOFF,
@@ -116,6 +123,8 @@ def shared_values() -> Set[str]:
         intents.SECOND_QUESTION_ENTITY,
         *intents.LANGUAGE_SWITCH_INTENTS,
         contract.CONVERSATION_ERASED,
+        contract.SOCKETIO_USER_EVENT,
+        contract.SOCKETIO_BOT_EVENT,
     }
     payload_values = {payloads.FEEDBACK, payloads.SOMETHING_ELSE, *payloads.START}
     return values | payload_values | {payloads.payload(v) for v in values}
@@ -145,7 +154,8 @@ def test_no_python_layer_keeps_a_copy_of_a_contract_name():
 
 def test_the_widget_source_keeps_no_copy_of_what_the_build_writes():
     values = {str(v) for v in widget_defines(retention_days=1).values() if isinstance(v, str)}
-    values -= {contract.ENGLISH, contract.SPANISH}  # also keys of every {en, es} table
+    # Also keys of every {en, es} table, and a configuration key.
+    values -= {contract.ENGLISH, contract.SPANISH, contract.LANGUAGE}
     literal = re.compile(r"""(["'`])(.*?)\1""")
     copies = [
         f"{path.name}: {match.group(0)}"

@@ -17,7 +17,9 @@ import {
   ERASED_EVENT,
   FEEDBACK_PAYLOAD,
   HUMAN_HANDOFF_PAYLOAD,
-  SWITCH_PAYLOAD
+  LANGUAGE_KEY,
+  SWITCH_PAYLOAD,
+  USER_MESSAGE_EVENT
 } from "./contract.js";
 
 const ERASE_SETTLE_MS = 400; // a reply may come in parts: wait this long after the last one
@@ -171,7 +173,11 @@ export function createChat(config) {
   // socket that drops first (server restart) gets it queued again rather than lost.
   function deliver(item) {
     // The widget's language with every message: the assistant starts a conversation in it.
-    connection.emit("user_uttered", { message: item.message, session_id: sessionId(), metadata: { language: lang() } });
+    connection.emit(USER_MESSAGE_EVENT, {
+      message: item.message,
+      session_id: sessionId(),
+      metadata: { [LANGUAGE_KEY]: lang() }
+    });
     if (!item.hidden) {
       state.inFlight.push({ id: item.id, message: item.message });
       startWaiting();
