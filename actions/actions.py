@@ -14,8 +14,20 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import followups, input_checks, rendering
-from contract import LANGUAGE
+from contract import LANGUAGE, intents, payloads
+from contract.conversations import SOCKETIO
+from contract.intents import SECOND_QUESTION_ENTITY as SECOND_QUESTION
 from contract.nlu import AMBIGUITY_THRESHOLD, ANSWER_THRESHOLD, SIBLING_LEAD
+from contract.slots import (
+    ASKED_AGAIN,
+    CLARIFYING,
+    DECLINED,
+    FALLBACK_STAGE,
+    LAST_TOPIC,
+    OFFERED_TOPICS,
+    US_STATE,
+)
+from contract.slots import SESSION_STARTED_METADATA as SESSION_METADATA
 from knowledge_base import KnowledgeBase
 from knowledge_base import default as default_kb
 from knowledge_base import states as state_names
@@ -23,19 +35,11 @@ from nlu_components import questions
 from nlu_components.languages import starting_language
 from nlu_components.mediation_words import names_mediation
 
-# Rasa's slot holding the metadata of the message that started the conversation.
-SESSION_METADATA = "session_started_metadata"
-
 # Loaded when the action server imports this module: a malformed knowledge base
 # stops the server at start-up instead of failing a parent's question later.
 KB: KnowledgeBase = default_kb()
 
-LAST_TOPIC = "last_topic"
-OFFERED_TOPICS = "offered_topics"
-US_STATE = "us_state"
-SECOND_QUESTION = "second_question"
-FALLBACK_STAGE = "fallback_stage"
-WIDGET_CHANNEL = "socketio"  # our chat widget's channel
+WIDGET_CHANNEL = SOCKETIO  # our chat widget's channel
 # Below this, "out of scope" is a guess: a message that names mediation then gets
 # "Did you mean…" with its two likeliest topics before the decline.
 SURELY_OUT_OF_SCOPE = 0.8
@@ -126,7 +130,7 @@ def decline(
 ) -> List[EventType]:
     """Say plainly that this isn't covered (or couldn't be read) and point to human help."""
     kind = input_checks.classify(tracker.latest_message.get("text") or "")
-    if (tracker.latest_message.get("intent") or {}).get("name") == "choose_option":
+    if (tracker.latest_message.get("intent") or {}).get("name") == intents.CHOOSE_OPTION:
         kind = "readable"  # a bare "2" with no list to pick from: read, just not covered
     if kind == "other_language" and parent_language(tracker) == rendering.SPANISH:
         kind = "readable"  # Spanish is read: not covered is said in Spanish
@@ -152,9 +156,9 @@ def decline(
 #   nlu_fallback, out_of_scope; here a second miss gets the help contacts;
 # - "Something else" is its own intent here (typed "none of these" too), which the loop
 #   would read as a clarification.
-CLARIFYING = "clarifying"  # "Did you mean…": the two likeliest topics and "Something else"
-ASKED_AGAIN = "asked_again"  # "Sure. What would you like to know?"
-DECLINED = "declined"  # the help contacts
+# Its stages (contract/slots.py): CLARIFYING ("Did you mean…": the two likeliest topics and
+# "Something else"), ASKED_AGAIN ("Sure. What would you like to know?"), DECLINED (the help
+# contacts).
 
 
 def fallback_stage(tracker: Tracker) -> Optional[str]:
@@ -529,13 +533,18 @@ class ActionFeedback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        helpful = next(tracker.get_latest_entity_values("helpful"), None)
+        helpful = next(tracker.get_latest_entity_values(intents.HELPFUL_ENTITY), None)
         if helpful == "no":
             language = parent_language(tracker)
             send_with_options(
                 dispatcher,
                 "utter_feedback_sorry",
-                [{"title": KB.phrase("talk_to_a_person", language), "payload": "/human_handoff"}],
+                [
+                    {
+                        "title": KB.phrase("talk_to_a_person", language),
+                        "payload": payloads.HUMAN_HANDOFF,
+                    }
+                ],
                 language=language,
             )
         elif tracker.get_latest_input_channel() != WIDGET_CHANNEL:
@@ -554,7 +563,7 @@ class ActionSetLanguage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        language = rendering.SPANISH if intent == "switch_to_spanish" else rendering.ENGLISH
+        language = rendering.SPANISH if intent == intents.SWITCH_TO_SPANISH else rendering.ENGLISH
         response = (
             "utter_language_spanish" if language == rendering.SPANISH else "utter_language_english"
         )

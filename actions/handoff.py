@@ -41,25 +41,21 @@ from actions.handoff_mail import (
     send,
     transcript,
 )
-from contract import CLIENT_TAG
-from contract.conversations import log_tag
+from contract import CLIENT_TAG, intents
+from contract.conversations import TWILIO, log_tag
+from contract.slots import CALLBACK_FORM_SLOTS, CALLBACK_STOPPED, REQUESTED_SLOT
 from service.redaction import find_contact
 
 logger = logging.getLogger(__name__)
 
-CONSENT, QUESTION, NAME, CONTACT = (
-    "callback_consent",
-    "callback_question",
-    "callback_name",
-    "callback_contact",
-)
-STOPPED = "callback_stopped"
+CONSENT, QUESTION, NAME, CONTACT = CALLBACK_FORM_SLOTS
+STOPPED = CALLBACK_STOPPED
 NO_INBOX = "no_inbox"
 # Past a limit on requests: this conversation's, or a client's or the total one.
 LIMITED, BUSY = "limited", "busy"
 REFUSALS = {LIMITED: "utter_callback_limited", BUSY: "utter_callback_busy"}
 FORM_SLOTS = (CONSENT, QUESTION, NAME, CONTACT, STOPPED)
-SMS_CHANNEL = "twilio"
+SMS_CHANNEL = TWILIO
 # Replies that mean "no name, please": the name is optional. Compared folded (lower case,
 # no accents, no end punctuation: ``folded``). Spanish: utter_ask_callback_name promises
 # "omitir".
@@ -78,7 +74,7 @@ CANCEL_MAX_WORDS = 6  # "cancel" is a short reply; a long question that says "st
 
 def stop(reason: str) -> Dict[Text, Any]:
     """Slot values that end the form early (Rasa ends it when ``requested_slot`` is None)."""
-    return {STOPPED: reason, "requested_slot": None}
+    return {STOPPED: reason, REQUESTED_SLOT: None}
 
 
 def folded(text: str) -> str:
@@ -142,7 +138,9 @@ class ValidateCallbackForm(FormValidationAction):
         if is_cancel(tracker, deny_too=False):  # a no here is the answer
             return {CONSENT: None, **stop("cancelled")}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        pick = followups.pick_option(str(value or ""), 2) if intent == "choose_option" else None
+        pick = (
+            followups.pick_option(str(value or ""), 2) if intent == intents.CHOOSE_OPTION else None
+        )
         word = folded(str(tracker.latest_message.get("text") or ""))
         if word in YES_WORDS or (word not in NO_WORDS and (intent == "affirm" or pick == 0)):
             return {CONSENT: True}
@@ -181,7 +179,7 @@ class ValidateCallbackForm(FormValidationAction):
         number = sms_number(tracker) if by_sms(tracker) else ""
         if number and (
             intent == "use_my_number"
-            or (intent == "choose_option" and followups.pick_option(text, 1) == 0)
+            or (intent == intents.CHOOSE_OPTION and followups.pick_option(text, 1) == 0)
         ):
             return {CONTACT: number}
         contact = find_contact(text)

@@ -17,9 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import followups, rendering
 from actions.actions import KB, parent_language, send_with_options
 from actions.domain_options import domain_buttons
-from contract import CONVERSATION_ERASED
+from contract import CONVERSATION_ERASED, intents
+from contract.slots import ERASE_REQUESTED
 
-ERASE_SLOT = "erase_requested"  # read by service/tracker_store.py
+ERASE_SLOT = ERASE_REQUESTED  # read by service/tracker_store.py
 ASK_ERASE = "utter_ask_erase"
 
 
@@ -63,7 +64,7 @@ class ActionEraseConversation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "choose_option":
+        if intent == intents.CHOOSE_OPTION:
             options = len(domain_buttons(domain, ASK_ERASE))
             if followups.pick_option(tracker.latest_message.get("text") or "", options) != 0:
                 dispatcher.utter_message(response="utter_erase_kept")

@@ -14,14 +14,14 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from actions import local_help
 from channels.styles import REPLY
-from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS
+from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS, payloads
 from knowledge_base import KnowledgeBase, Topic
 from knowledge_base.intents import payload_for_topic
 from knowledge_base.loader import contact_list
 from knowledge_base.states import NAMES as STATE_NAMES
 from knowledge_base.states import name_of
 
-SOMETHING_ELSE_PAYLOAD = "/something_else"
+SOMETHING_ELSE_PAYLOAD = payloads.SOMETHING_ELSE
 
 Message = Dict[str, Any]
 

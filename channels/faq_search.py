@@ -15,6 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from contract.intents import NLU_FALLBACK
 from knowledge_base import default as default_kb
 from knowledge_base.intents import topic_for_intent
 
@@ -27,7 +28,7 @@ def rank_topics(parse: Dict[str, Any], limit: int = MAX_RESULTS) -> List[Dict[st
     """Topics in an NLU parse result, best first; empty when the best guess is no topic
     with more confidence than any topic (say, an out-of-scope question)."""
     kb = default_kb()
-    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != NLU_FALLBACK]
     results: List[Dict[str, Any]] = []
     for index, entry in enumerate(ranking):
         topic = topic_for_intent(entry.get("name"), kb.topics)

@@ -38,8 +38,10 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, Set, Text
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from channels.message_limits import MAX_MESSAGE_CHARS, MAX_RAW_CHARS, metadata_problem
-from contract import LANGUAGE, LANGUAGE_SWITCH_INTENTS
+from contract import LANGUAGE, intents, payloads
 from contract.conversations import ConversationNotSaved, conversation_key, log_tag
+from contract.intents import LANGUAGE_SWITCH_INTENTS
+from contract.slots import LAST_TOPIC
 from knowledge_base.intents import TOPIC_INTENT_PREFIX
 from nlu_components.languages import LANGUAGE_GUESS, client_language, guess_language
 
@@ -47,27 +49,30 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["MAX_MESSAGE_CHARS", "GuardedHandler", "clean_text"]
 # The low-confidence path, which says what it could not read ("I didn't get any words").
-NO_WORDS_INTENT = "nlu_fallback"
-TOO_LONG_INTENT = "input_too_long"
+NO_WORDS_INTENT = intents.NLU_FALLBACK
+TOO_LONG_INTENT = intents.INPUT_TOO_LONG
 # What a connector sends for a photo, sticker, location or voice note.
-UNSUPPORTED_MESSAGE = "/unsupported_message"
+UNSUPPORTED_MESSAGE = payloads.UNSUPPORTED_MESSAGE
 # Payloads that are always ours to send (the widget's "Talk to a person", the connectors'
 # "not text", the widget's "Start over → also delete", which deletes the parent's own
 # conversation without asking first, and its English/Español switch); acting on them when
 # typed does no harm.
-ERASE_PAYLOAD = "/confirm_erase"
 ALWAYS_ALLOWED_INTENTS = frozenset(
-    {"human_handoff", UNSUPPORTED_MESSAGE[1:], ERASE_PAYLOAD[1:], *LANGUAGE_SWITCH_INTENTS}
+    {
+        intents.HUMAN_HANDOFF,
+        intents.UNSUPPORTED_MESSAGE,
+        intents.CONFIRM_ERASE,
+        *LANGUAGE_SWITCH_INTENTS,
+    }
 )
-FEEDBACK_INTENT = "feedback"
+FEEDBACK_INTENT = intents.FEEDBACK
 # A topic button ("/ask_duration") asks what the parent could have typed, so it is taken
 # even when this conversation did not offer it: a quick reply kept in Messenger or Telegram
 # after the conversation was erased or expired, the FAQ page's "ask the assistant".
 TOPIC_PAYLOAD = re.compile(rf"{TOPIC_INTENT_PREFIX}[a-z0-9_]{{1,60}}")
-# What chat widgets send to open a conversation (rasa-webchat's usual initPayload is
-# "/get_started"): the greeting, like a typed "hi".
-START_PAYLOADS = frozenset({"/get_started", "/greet"})
-GREET_PAYLOAD = "/greet"
+# What chat widgets send to open a conversation (contract/payloads.py): the greeting.
+START_PAYLOADS = payloads.START
+GREET_PAYLOAD = payloads.GREET
 UNAVAILABLE_RESPONSE = "utter_assistant_unavailable"
 
 
@@ -129,7 +134,7 @@ def answered_topics(events: Iterable[Dict[Text, Any]]) -> Set[Text]:
     return {
         str(e["value"])
         for e in events
-        if e.get("event") == "slot" and e.get("name") == "last_topic" and e.get("value")
+        if e.get("event") == "slot" and e.get("name") == LAST_TOPIC and e.get("value")
     }
 
 
@@ -149,9 +154,9 @@ def payload_is_offered(text: Text, events: Iterable[Dict[Text, Any]]) -> bool:
             return False
         return (
             isinstance(entities, dict)
-            and set(entities) <= {"helpful", "topic"}
-            and entities.get("helpful") in ("yes", "no")
-            and entities.get("topic") in answered_topics(events)
+            and set(entities) <= {intents.HELPFUL_ENTITY, intents.TOPIC_ENTITY}
+            and entities.get(intents.HELPFUL_ENTITY) in ("yes", "no")
+            and entities.get(intents.TOPIC_ENTITY) in answered_topics(events)
         )
     return False
 

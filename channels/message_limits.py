@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Tuple
 
-MAX_MESSAGE_CHARS = 2000
+from contract.limits import MAX_MESSAGE_CHARS
+
 # Text beyond this is never looked at: enough to clean markup out of a pasted message and
 # still know it was over the limit.
 MAX_RAW_CHARS = 4 * MAX_MESSAGE_CHARS

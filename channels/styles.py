@@ -22,6 +22,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from channels.app_settings import public_url
 from channels.sms import segments, to_gsm7
 from contract import ENGLISH, FAQ_PATHS
+from contract.conversations import FACEBOOK, REST, SLACK, SOCKETIO, TELEGRAM, TWILIO
 from knowledge_base import default as default_knowledge_base
 
 REPLY = "reply"  # the key of a channel-neutral reply in a message's ``custom``
@@ -29,9 +30,10 @@ SOCKETIO_TEXT = "socketio_text"  # the style of a socket.io client that shows on
 WHATSAPP = "whatsapp"  # the style of Twilio's output to a "whatsapp:" sender
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChannelStyle:
-    """What one output channel can show (its name is its key in ``STYLES``)."""
+    """What one output channel can show (its name is its key in ``STYLES``). Keyword-only:
+    a call site names every limit, so ``max_buttons`` and ``max_chars`` cannot be swapped."""
 
     native_buttons: bool  # the app has its own buttons / quick replies
     max_buttons: int
@@ -55,14 +57,21 @@ class ChannelStyle:
 
 
 STYLES: Dict[str, ChannelStyle] = {
-    "rest": ChannelStyle(True, 10, 80, 10_000, "plain", web_client=True),
+    REST: ChannelStyle(
+        native_buttons=True,
+        max_buttons=10,
+        max_button_title=80,
+        max_chars=10_000,
+        markup="plain",
+        web_client=True,
+    ),
     # The widget draws the source line from the contract itself.
-    "socketio": ChannelStyle(
-        True,
-        10,
-        80,
-        10_000,
-        "plain",
+    SOCKETIO: ChannelStyle(
+        native_buttons=True,
+        max_buttons=10,
+        max_button_title=80,
+        max_chars=10_000,
+        markup="plain",
         web_client=True,
         source_in_text=False,
         custom_key="data",
@@ -72,23 +81,54 @@ STYLES: Dict[str, ChannelStyle] = {
     # It gets the source line and the FAQ link in the text; the event under "data" too, so
     # the page can act on "conversation_erased" (README, "Using rasa-webchat").
     SOCKETIO_TEXT: ChannelStyle(
-        True, 10, 80, 10_000, "plain", web_client=True, custom_key="data", text_only=True
+        native_buttons=True,
+        max_buttons=10,
+        max_button_title=80,
+        max_chars=10_000,
+        markup="plain",
+        web_client=True,
+        custom_key="data",
+        text_only=True,
     ),
     # Inline keyboards: keep a phone-sized list; Rasa sends text without parse_mode, so no
     # escaping is needed. 4096 characters per message.
-    "telegram": ChannelStyle(
-        True, 6, 40, 4096, "plain", button_options=(("button_type", "vertical"),)
+    TELEGRAM: ChannelStyle(
+        native_buttons=True,
+        max_buttons=6,
+        max_button_title=40,
+        max_chars=4096,
+        markup="plain",
+        button_options=(("button_type", "vertical"),),
     ),
     # Messenger quick replies: at most 13, titles at most 20 characters; 2000 per message.
-    "facebook": ChannelStyle(True, 13, 20, 2000, "plain"),
+    FACEBOOK: ChannelStyle(
+        native_buttons=True, max_buttons=13, max_button_title=20, max_chars=2000, markup="plain"
+    ),
     # Slack buttons: 75 characters of text; a section holds 3000 characters of mrkdwn.
-    "slack": ChannelStyle(True, 5, 75, 3000, "slack"),
+    SLACK: ChannelStyle(
+        native_buttons=True, max_buttons=5, max_button_title=75, max_chars=3000, markup="slack"
+    ),
     # SMS and WhatsApp through Twilio: no buttons; 1600 characters per message. SMS is
     # billed by segment, so it is GSM-7; WhatsApp is not, so it keeps every accent.
-    "twilio": ChannelStyle(False, 9, 60, 1600, "plain", sms=True, gsm7=True),
-    WHATSAPP: ChannelStyle(False, 9, 60, 1600, "plain", sms=True),
+    TWILIO: ChannelStyle(
+        native_buttons=False,
+        max_buttons=9,
+        max_button_title=60,
+        max_chars=1600,
+        markup="plain",
+        sms=True,
+        gsm7=True,
+    ),
+    WHATSAPP: ChannelStyle(
+        native_buttons=False,
+        max_buttons=9,
+        max_button_title=60,
+        max_chars=1600,
+        markup="plain",
+        sms=True,
+    ),
 }
-DEFAULT_STYLE = STYLES["rest"]
+DEFAULT_STYLE = STYLES[REST]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")

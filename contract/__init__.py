@@ -2,6 +2,12 @@
 
 Kept here so that a name crossing a layer is written once: the channels set these values,
 the services and actions read them, and none of them imports another's module to do so.
+Grouped by concern: this module (languages, metadata keys, FAQ paths, events),
+``slots`` (slot names, fallback stages), ``intents`` (intent names code decides on),
+``payloads`` (``/<intent>`` messages), ``limits`` (message length, retention),
+``nlu`` (the answer bar), ``conversations`` (conversation keys) and ``widget`` (what the
+site build hands the chat widget). ``tests/test_contract.py`` keeps the slot and intent
+names equal to domain.yml's.
 """
 
 from __future__ import annotations
@@ -11,8 +17,8 @@ from __future__ import annotations
 CLIENT_TAG = "client_tag"
 
 # A reply's event for web clients: the conversation was deleted from the server, so the
-# widget deletes this browser's copy too (site/widget/src/chat.js keeps its own copy of
-# the name).
+# widget deletes this browser's copy too (the site build hands the name to the widget:
+# contract/widget.py).
 CONVERSATION_ERASED = "conversation_erased"
 
 # The conversation's languages (issue 21): the `language` slot's values and the entity
@@ -34,14 +40,15 @@ STATE_DIRECTORY_PATH = "/faq/states/"
 FAQ_PATHS = {ENGLISH: "/faq/", SPANISH: "/es/faq/"}
 STATE_DIRECTORY_PATHS = {ENGLISH: STATE_DIRECTORY_PATH, SPANISH: "/es/faq/states/"}
 
+# The socket.io events of a message from the parent and of a reply: credentials.yml sets
+# them on the socketio channel (user_message_evt, bot_message_evt) and the widget emits
+# and listens to them (the site build hands it these: contract/widget.py).
+SOCKETIO_USER_EVENT = "user_uttered"
+SOCKETIO_BOT_EVENT = "bot_uttered"
+
 # A web client may name itself in its metadata (rasa-webchat: ``customData: {"client":
 # "rasa-webchat"}``, sent with every message). The socket.io channel gives a client named
 # in TEXT_ONLY_CLIENTS the source line and the FAQ link in the text, since it drops the
 # custom frame they otherwise travel in (README, "Using rasa-webchat instead of our widget").
 CLIENT_NAME = "client"
 TEXT_ONLY_CLIENTS = frozenset({"rasa-webchat"})
-
-# The intents the widget's English/Español switch sends as hidden payloads
-# ("/switch_to_spanish"; site/widget/src/strings.js keeps its own copy): always accepted
-# by the input guard, like a parent typing "en español".
-LANGUAGE_SWITCH_INTENTS = frozenset({"switch_to_spanish", "switch_to_english"})

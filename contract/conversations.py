@@ -21,14 +21,23 @@ import secrets
 from typing import Optional, Tuple
 
 SEPARATOR = ":"
-# Every channel the assistant can run (``Channel.name()``); "unknown" for a message whose
-# connector named none.
-CHANNELS = frozenset({"rest", "socketio", "telegram", "twilio", "facebook", "slack", "unknown"})
+# Every channel the assistant can run (``Channel.name()``: ours for REST and socket.io,
+# Rasa's for the messaging apps; tests/test_contract.py checks each); "unknown" for a
+# message whose connector named none. The actions, the renderer's styles and the insights
+# report key on these names too.
+REST = "rest"
+SOCKETIO = "socketio"  # our chat widget's channel
+TELEGRAM = "telegram"
+TWILIO = "twilio"  # SMS and WhatsApp
+FACEBOOK = "facebook"  # Messenger
+SLACK = "slack"
+UNKNOWN = "unknown"
+CHANNELS = frozenset({REST, SOCKETIO, TELEGRAM, TWILIO, FACEBOOK, SLACK, UNKNOWN})
 
 
 def conversation_key(channel: Optional[str], sender: str) -> str:
     """The tracker key of ``sender``'s conversation on ``channel``."""
-    name = channel if channel in CHANNELS else "unknown"
+    name = channel if channel in CHANNELS else UNKNOWN
     return f"{name}{SEPARATOR}{sender}"
 
 

@@ -7,6 +7,8 @@ import asyncio
 import time
 from typing import Any, List, Tuple
 
+from contract import SOCKETIO_BOT_EVENT
+
 
 def socketio_steps(
     port: int, origin: str, steps: List[Tuple[str, Any]], timeout: float = 20, quiet: float = 0.6
@@ -18,7 +20,7 @@ def socketio_steps(
     async def go() -> List[List[Any]]:
         received: List[Any] = []
         client = socketio.AsyncClient()
-        client.on("bot_uttered", lambda payload: received.append(payload))
+        client.on(SOCKETIO_BOT_EVENT, lambda payload: received.append(payload))
         await client.connect(
             f"http://localhost:{port}", transports=["websocket"], headers={"Origin": origin}
         )

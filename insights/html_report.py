@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from contract import LANGUAGE_NAMES, LANGUAGES, SPANISH
+from contract import conversations as channels
 from insights import charts
 from insights.clusters import Cluster
 from insights.metrics import Feedback, Insights
@@ -24,12 +25,12 @@ STYLESHEET = Path(__file__).resolve().parent / "report.css"
 TOP_TOPICS = 15
 # Rasa's channel names (``input_channel``) as the organisation knows them.
 CHANNEL_NAMES = {
-    "socketio": "web chat (widget)",
-    "rest": "REST API",
-    "twilio": "SMS / WhatsApp",
-    "telegram": "Telegram",
-    "facebook": "Messenger",
-    "slack": "Slack",
+    channels.SOCKETIO: "web chat (widget)",
+    channels.REST: "REST API",
+    channels.TWILIO: "SMS / WhatsApp",
+    channels.TELEGRAM: "Telegram",
+    channels.FACEBOOK: "Messenger",
+    channels.SLACK: "Slack",
 }
 
 

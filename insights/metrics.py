@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from contract import ENGLISH, LANGUAGES
+from contract import ENGLISH, LANGUAGES, intents
 from insights.period import Period, day_of
 from insights.turns import (
     ANSWERED,
@@ -24,7 +24,7 @@ from insights.turns import (
 )
 from knowledge_base.states import known_state
 
-FALLBACK_INTENT = "nlu_fallback"
+FALLBACK_INTENT = intents.NLU_FALLBACK
 
 
 @dataclass
@@ -126,7 +126,10 @@ def _answer_index(turns: List[Turn], index: int, topic: str) -> Optional[int]:
 
 def _record_feedback(insights: Insights, turns: List[Turn], index: int) -> None:
     turn = turns[index]
-    helpful, topic = turn.entities.get("helpful"), turn.entities.get("topic")
+    helpful, topic = (
+        turn.entities.get(intents.HELPFUL_ENTITY),
+        turn.entities.get(intents.TOPIC_ENTITY),
+    )
     if helpful not in ("yes", "no") or not topic:
         return
     answered = _answer_index(turns, index, topic)
@@ -173,7 +176,7 @@ def compute(turns: List[Turn], period: Period) -> Insights:
                     turn.text, "declined", turn.timestamp, suggested_intent(turn), turn.language
                 )
             )
-        if turn.intent == "feedback":
+        if turn.intent == intents.FEEDBACK:
             _record_feedback(insights, turns, index)
     for turn in first_turn.values():
         insights.per_day[day_of(turn.timestamp)].conversations += 1

@@ -21,14 +21,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from contract import ENGLISH, LANGUAGE, SPANISH
+from contract import ENGLISH, LANGUAGE, SPANISH, intents
+from contract.slots import CLARIFYING, FALLBACK_STAGE, LAST_TOPIC, US_STATE
 from insights.store import StoredEvent
 from knowledge_base.states import known_state
 
 ANSWERED, CLARIFIED, DECLINED, OTHER = "answered", "clarified", "declined", "other"
 DECLINE_RESPONSE = "utter_out_of_scope"
 # Turns that pick or extend an answer rather than ask: the question is an earlier turn.
-NOT_A_QUESTION = {"choose_option", "more_detail", "give_state", "something_else", "feedback"}
+NOT_A_QUESTION = {
+    intents.CHOOSE_OPTION,
+    intents.MORE_DETAIL,
+    intents.GIVE_STATE,
+    intents.SOMETHING_ELSE,
+    intents.FEEDBACK,
+}
 
 
 @dataclass
@@ -55,7 +62,7 @@ class Turn:
     def outcome(self) -> str:
         if self.topic:
             return ANSWERED
-        if self.stage == "clarifying":
+        if self.stage == CLARIFYING:
             return CLARIFIED
         return DECLINED if self.declined else OTHER
 
@@ -83,11 +90,11 @@ def _apply(turn: Turn, event: StoredEvent) -> None:
     data = event.data
     if event.type_name == "slot" and data.get("value"):
         name, value = data.get("name"), data["value"]
-        if name == "last_topic":
+        if name == LAST_TOPIC:
             turn.topic = str(value)
-        elif name == "fallback_stage":
+        elif name == FALLBACK_STAGE:
             turn.stage = str(value)
-        elif name == "us_state":
+        elif name == US_STATE:
             # Stored as sent: an old conversation, or a typed payload, may hold "XX",
             # markup or a number. Only a known state counts (knowledge_base.states).
             code = known_state(value)

@@ -33,6 +33,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from contract.intents import SECOND_QUESTION_ENTITY
 from nlu_components import questions
 from nlu_components.languages import ENGLISH, example_language
 from nlu_components.mediation_words import names_mediation
@@ -41,7 +42,6 @@ from nlu_components.minilm_featurizer import MiniLMFeaturizer
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "logistic_intent_classifier.joblib"
-SECOND_QUESTION_ENTITY = "second_question"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)

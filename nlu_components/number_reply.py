@@ -18,8 +18,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from contract.intents import CHOOSE_OPTION
+
 NUMBER_REPLY = re.compile(r"^\s*#?\s*(\d{1,2})\s*[.)]?\s*$")
-INTENT_NAME = "choose_option"
+INTENT_NAME = CHOOSE_OPTION
 
 
 def is_number_reply(text: str) -> bool:

@@ -30,6 +30,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from contract.intents import SECOND_QUESTION_ENTITY
 from nlu_components import questions
 from nlu_components.language_detector import SPANISH_PROBABILITY
 from nlu_components.languages import SPANISH, example_language, fold
@@ -37,7 +38,6 @@ from nlu_components.mediation_words import names_mediation
 
 MODEL_FILE = "spanish_intent_classifier.joblib"
 BATCH = 64
-SECOND_QUESTION_ENTITY = "second_question"  # as the English classifier names it
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)

@@ -34,9 +34,10 @@ from rasa.shared.core.slots import TextSlot
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from contract.slots import US_STATE
 from knowledge_base.states import find_states, known_state
 
-ENTITY = "us_state"
+ENTITY = US_STATE
 logger = logging.getLogger(__name__)
 
 

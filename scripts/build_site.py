@@ -19,12 +19,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import List
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.rendering import notice_text  # noqa: E402
 from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS  # noqa: E402
+from contract.widget import widget_defines  # noqa: E402
 from knowledge_base import KnowledgeBase, load  # noqa: E402
 from service.retention import retention_days  # noqa: E402
 from webapp.faq import JSON_PATHS, faq_document, faq_html  # noqa: E402
@@ -53,18 +55,29 @@ def build_widget(output: Path, kb: KnowledgeBase) -> None:
     """The widget as one classic script (sites embed /widget/iep-chat.js), its CSS, and
     the socket.io client it loads when it connects."""
     js = ["--bundle", "--format=iife", "--platform=browser", BROWSER_TARGET]
-    # The server's retention period, so the browser's copy is kept no longer than it, and
-    # the notice, so the privacy line is read before the parent types anything (in English
+    # The notice, so the privacy line is read before the parent types anything (in English
     # and Spanish: the widget shows the one in its language).
-    retention = f"--define:IEP_RETENTION_DAYS={retention_days()}"
     notice = f"--define:IEP_NOTICE={json.dumps(notice_text(kb))}"
     notice_es = f"--define:IEP_NOTICE_ES={json.dumps(notice_text(kb, SPANISH))}"
     esbuild(
-        WIDGET_SRC / "main.js", output / "widget" / "iep-chat.js", *js, retention, notice, notice_es
+        WIDGET_SRC / "main.js",
+        output / "widget" / "iep-chat.js",
+        *js,
+        *contract_defines(),
+        notice,
+        notice_es,
     )
     esbuild(WIDGET_SRC / "socket-client.js", output / "vendor" / "socket.io.min.js", *js)
     css = ROOT / "site" / "widget" / "iep-chat.css"
     esbuild(css, output / "widget" / "iep-chat.css", BROWSER_TARGET)
+
+
+def contract_defines() -> List[str]:
+    """esbuild options that give the widget's contract.js every value it shares with the
+    server (``contract/widget.py``), the retention period being the one the server applies
+    (``RETENTION_DAYS``), so the browser's copy is kept no longer than the server's."""
+    defines = widget_defines(retention_days=retention_days())
+    return [f"--define:{name}={json.dumps(value)}" for name, value in defines.items()]
 
 
 def help_contacts_document(kb) -> dict:

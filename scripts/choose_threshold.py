@@ -28,11 +28,12 @@ from typing import List, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from actions.followups import TOPIC_INTENT_PREFIX as TOPIC_PREFIX  # noqa: E402
+from contract.intents import NLU_FALLBACK  # noqa: E402
 
 
 def _prediction(parse: dict) -> Tuple[str, float, float]:
     """Top intent, its confidence and the margin to the runner-up, ignoring nlu_fallback."""
-    ranking = [r for r in parse.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
+    ranking = [r for r in parse.get("intent_ranking", []) if r["name"] != NLU_FALLBACK]
     top, second = ranking[0], (ranking[1] if len(ranking) > 1 else {"confidence": 0.0})
     return top["name"], top["confidence"], top["confidence"] - second["confidence"]
 

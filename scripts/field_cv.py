@@ -27,6 +27,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from contract.intents import NLU_FALLBACK  # noqa: E402
 from knowledge_base.intents import TOPIC_INTENT_PREFIX  # noqa: E402
 from scripts.choose_threshold import _prediction  # noqa: E402
 from scripts.field_benchmark import load, site_group  # noqa: E402
@@ -65,7 +66,7 @@ def taken_from(example: str, questions: Sequence[str]) -> bool:
 
 def decide(parse: dict, threshold: float, ambiguity: float = 0.05) -> Optional[str]:
     """The topic answered at ``threshold``, or None (declined): ``choose_threshold``'s rule."""
-    if not any(r["name"] != "nlu_fallback" for r in parse.get("intent_ranking", [])):
+    if not any(r["name"] != NLU_FALLBACK for r in parse.get("intent_ranking", [])):
         return None
     predicted, confidence, margin = _prediction(parse)
     if (

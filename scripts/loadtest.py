@@ -31,7 +31,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from contract.conversations import conversation_key  # noqa: E402
+from contract.conversations import REST, conversation_key  # noqa: E402
 from scripts import loadtest_servers as ls  # noqa: E402
 
 QUESTIONS = ls.REPO / "scripts" / "load_questions.tsv"
@@ -219,7 +219,7 @@ def read_user_turns(db: object, prefix: str) -> Dict[str, List[str]]:
     """User texts per REST sender whose id starts with ``prefix``, in stored order, read
     only: a SQLite file (the Rasa server may still hold it) or a PostgreSQL URL (cluster).
     Conversations are stored under their channel's key (``contract/conversations.py``)."""
-    channel_prefix = conversation_key("rest", "")
+    channel_prefix = conversation_key(REST, "")
     prefix = channel_prefix + prefix
     if isinstance(db, str) and db.startswith("postgresql://"):
         rows = _postgres_rows(db, prefix)

@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from actions import rendering  # noqa: E402
 from channels.sms import segments  # noqa: E402
 from channels.styles import render  # noqa: E402
+from contract.conversations import TWILIO  # noqa: E402
 from harness import twilio_webhook  # noqa: E402
 from harness.fake_apps import FakeProvider, app_credentials  # noqa: E402
 from harness.servers import Servers  # noqa: E402
@@ -115,7 +116,7 @@ def answers(language: str = "en") -> List[int]:
 
         dispatcher = CollectingDispatcher()
         dispatcher.utter_message(**rendering.answer_message(kb, topic_id, language=language))
-        texts = [m["text"] for m in render("twilio", dispatcher.messages[0]) if m.get("text")]
+        texts = [m["text"] for m in render(TWILIO, dispatcher.messages[0]) if m.get("text")]
         counts.append(sum(segments(p) for t in texts for p in t.split("\n\n")))
     return counts
 

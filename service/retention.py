@@ -15,7 +15,8 @@ from typing import Any, Optional
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_RETENTION_DAYS = 90
+from contract.limits import DEFAULT_RETENTION_DAYS  # noqa: E402
+
 DAY_SECONDS = 24 * 60 * 60
 
 

@@ -61,7 +61,7 @@ DEFAULT_WINDOW_TURNS = 10
 STORED_EVENTS = "_stored_event_count"
 RESETTING_EVENTS = ("session_started", "restart")
 # Set by the action that carries out "delete my conversation" (domain.yml).
-ERASE_SLOT = "erase_requested"
+from contract.slots import ERASE_REQUESTED as ERASE_SLOT  # noqa: E402
 
 
 @lru_cache(maxsize=1)

@@ -263,3 +263,13 @@ def test_sms_second_decline_gets_a_one_line_pointer(monkeypatch):
 def test_other_apps_get_the_full_help_contacts(channel, again):
     [message] = cs.render(channel, contacts_message(again))
     assert message["text"] == contacts_message()["text"]
+
+
+def test_a_style_names_every_field_at_its_call_site():
+    """Keyword-only: five positional numbers and flags could be swapped unseen."""
+    with pytest.raises(TypeError):
+        cs.ChannelStyle(True, 10, 80, 10_000, "plain")  # type: ignore[misc]
+    style = cs.ChannelStyle(
+        native_buttons=True, max_buttons=5, max_button_title=75, max_chars=3000, markup="slack"
+    )
+    assert style == cs.STYLES["slack"]

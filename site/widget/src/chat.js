@@ -11,11 +11,17 @@ import { renderEntry, renderCustom, updateDeliveryNote, feedbackThanks } from ".
 import { safeHttpUrl } from "./markdown.js";
 import { buildUi, loadCss, isFullScreen } from "./ui.js";
 import { pageText } from "./config.js";
-import { t, normalizeLanguage, ENGLISH, SPANISH, SWITCH_PAYLOAD } from "./strings.js";
+import { t, normalizeLanguage, ENGLISH, SPANISH } from "./strings.js";
+import {
+  CONFIRM_ERASE_PAYLOAD as ERASE_PAYLOAD,
+  ERASED_EVENT,
+  FEEDBACK_PAYLOAD,
+  HUMAN_HANDOFF_PAYLOAD,
+  LANGUAGE_KEY,
+  SWITCH_PAYLOAD,
+  USER_MESSAGE_EVENT
+} from "./contract.js";
 
-const ERASE_PAYLOAD = "/confirm_erase";
-// The event the server's reply carries once it deleted the conversation (contract.CONVERSATION_ERASED).
-const ERASED_EVENT = "conversation_erased";
 const ERASE_SETTLE_MS = 400; // a reply may come in parts: wait this long after the last one
 
 export function createChat(config) {
@@ -167,7 +173,11 @@ export function createChat(config) {
   // socket that drops first (server restart) gets it queued again rather than lost.
   function deliver(item) {
     // The widget's language with every message: the assistant starts a conversation in it.
-    connection.emit("user_uttered", { message: item.message, session_id: sessionId(), metadata: { language: lang() } });
+    connection.emit(USER_MESSAGE_EVENT, {
+      message: item.message,
+      session_id: sessionId(),
+      metadata: { [LANGUAGE_KEY]: lang() }
+    });
     if (!item.hidden) {
       state.inFlight.push({ id: item.id, message: item.message });
       startWaiting();
@@ -372,7 +382,7 @@ export function createChat(config) {
   function requestHuman() {
     const label = t(lang(), "talkToPerson");
     if (!state.unreachable) {
-      sendUserMessage("/human_handoff", label);
+      sendUserMessage(HUMAN_HANDOFF_PAYLOAD, label);
       return;
     }
     addEntry({ from: "user", text: label, id: newMessageId() });
@@ -546,7 +556,7 @@ export function createChat(config) {
     } else if (btn.hasAttribute("data-helpful")) {
       const helpful = btn.getAttribute("data-helpful") === "yes" ? "yes" : "no";
       const topic = entry.custom && entry.custom.topic ? String(entry.custom.topic) : "";
-      sendHidden("/feedback" + JSON.stringify({ helpful, topic }));
+      sendHidden(FEEDBACK_PAYLOAD + JSON.stringify({ helpful, topic }));
       entry.feedback = helpful;
       save();
       const thanks = feedbackThanks(lang());

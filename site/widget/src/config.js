@@ -1,6 +1,7 @@
 // The embedding page's settings (window.IEPChatConfig), with defaults for every key.
 
 import { ENGLISH, normalizeLanguage, t } from "./strings.js";
+import { MAX_MESSAGE_CHARS, RETENTION_DAYS } from "./contract.js";
 
 /** The <script> element that loaded the widget: its URL locates the CSS, contacts and client. */
 function findOwnScript() {
@@ -38,7 +39,7 @@ export const DEFAULTS = {
   socketioClientUrl: null, // default: ../vendor/socket.io.min.js relative to this script
   cssUrl: null, // default: iep-chat.css next to this script; false to skip
   inputPlaceholder: null,
-  maxLength: 2000,
+  maxLength: MAX_MESSAGE_CHARS, // the server's limit (contract/limits.py)
   helpContactsUrl: null, // default: help-contacts.json next to this script (written by the site build)
   thinkingDelayMs: 300, // show "Thinking…" only when a reply is not (nearly) instant
   slowReplyMs: 10000, // then say it is taking long, with the help contacts
@@ -46,10 +47,9 @@ export const DEFAULTS = {
   deliveryTimeoutMs: 30000, // a queued message not sent by then is marked "Not delivered"
   eraseReplyMs: 5000, // how long "Start over" waits for the assistant to confirm a deletion
   // A stored conversation idle for longer is dropped from this browser. The site build
-  // sets it to the server's RETENTION_DAYS (scripts/build_site.py), so both copies go
-  // together; a page may ask for less, never more.
-  // eslint-disable-next-line no-undef
-  retentionDays: typeof IEP_RETENTION_DAYS === "number" ? IEP_RETENTION_DAYS : 90
+  // sets it to the server's RETENTION_DAYS (contract.js), so both copies go together; a
+  // page may ask for less, never more.
+  retentionDays: RETENTION_DAYS
 };
 
 /** The configuration the widget runs with: the page's values where given and sensible. */

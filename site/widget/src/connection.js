@@ -2,6 +2,8 @@
 // start() is called (the parent opens the chat, or has a conversation to resume): a page
 // view alone makes no socket request.
 
+import { BOT_MESSAGE_EVENT } from "./contract.js";
+
 /**
  * A connection that calls ``on.connect()``, ``on.confirm(sessionId)``, ``on.message(data)``
  * and ``on.lost()``; ``on.clientMissing()`` while the socket.io client script cannot load.
@@ -30,7 +32,7 @@ export function createConnection(config, on) {
       const id = data && typeof data === "object" ? data.session_id : data;
       on.confirm(id === undefined || id === null ? null : String(id));
     });
-    socket.on("bot_uttered", on.message);
+    socket.on(BOT_MESSAGE_EVENT, on.message);
     socket.on("disconnect", (reason) => {
       connected = false;
       on.lost();

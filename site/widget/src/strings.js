@@ -3,13 +3,10 @@
 // own frame, notes and buttons live here, in one table, so a missing translation is a
 // missing key that the tests find (tests/browser/test_widget_spanish.py).
 
-export const ENGLISH = "en"; // contract.ENGLISH
-export const SPANISH = "es"; // contract.SPANISH
-export const LANGUAGES = [ENGLISH, SPANISH];
+import { ENGLISH, SPANISH } from "./contract.js";
 
-// The hidden messages that tell the assistant the parent chose a language (the intents
-// switch_to_spanish and switch_to_english; it confirms in the new language).
-export const SWITCH_PAYLOAD = { en: "/switch_to_english", es: "/switch_to_spanish" };
+export { ENGLISH, SPANISH };
+export const LANGUAGES = [ENGLISH, SPANISH];
 
 export const STRINGS = {
   en: {
