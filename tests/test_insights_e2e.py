@@ -52,7 +52,7 @@ UNCLEAR = "the deal with meetings"  # "Did you mean…" (as in test_fallback_e2e
 # Issue 21: questions a Spanish-speaking parent asks; the first is answered (cost), the
 # second gets "Did you mean…", the third, a second miss, is declined.
 SPANISH_ANSWERED = "cuanto cuesta la mediacion con el distrito escolar?"
-SPANISH_UNCLEAR = "el autobus escolar de mi hijo siempre llega tarde, a quien llamo?"
+SPANISH_UNCLEAR = "que pasa con el acuerdo de la mediacion"  # "Did you mean…"
 SPANISH_DECLINED = ["a quien le reclamo porque el camion de la escuela llega tarde todos los dias"]
 
 
