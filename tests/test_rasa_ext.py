@@ -333,6 +333,51 @@ def test_lock_store_hook_is_what_rasas_lock_waits_with():
     assert calls == ["rest:a"]
 
 
+def test_the_cluster_lock_store_waits_with_its_own_acquire_lock(tmp_path, monkeypatch):
+    """SafeRedisLockStore's renewing wait is what Rasa's ``lock`` runs (a real Redis)."""
+    import shutil
+    import socket
+    import time
+
+    from service.lock_store import SafeRedisLockStore
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        store = SafeRedisLockStore(host="127.0.0.1", port=port)
+        for _ in range(100):
+            try:
+                store.red.ping()
+                break
+            except Exception:  # noqa: BLE001 - not listening yet
+                time.sleep(0.05)
+        waited = []
+        original = SafeRedisLockStore.acquire_lock
+
+        async def spy(self, conversation_id, ticket, wait_time_in_seconds):
+            waited.append(ticket)
+            return await original(self, conversation_id, ticket, wait_time_in_seconds)
+
+        monkeypatch.setattr(SafeRedisLockStore, "acquire_lock", spy)
+
+        async def take() -> None:
+            async with store.lock("rest:a", wait_time_in_seconds=0.01):
+                assert store.get_lock("rest:a") is not None
+
+        asyncio.run(take())
+        assert waited == [0] and store.get_lock("rest:a") is None
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
 def rasa_lock_store():
     from rasa.core.lock_store import InMemoryLockStore
 
