@@ -29,7 +29,7 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Tex
 
 from fbmessenger import MessengerClient
 from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
+from rasa.core.channels.facebook import FacebookInput, MessengerBot
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -37,6 +37,12 @@ from sanic.response import HTTPResponse
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.input_guard import UNSUPPORTED_MESSAGE
 from channels.styles import RenderedOutput, outgoing
+from rasa_ext.connectors import (
+    MessengerHooks,
+    add_postback_info,
+    is_quick_reply,
+    point_messenger_at,
+)
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -48,8 +54,7 @@ def messenger_client(
     """fbmessenger's client; its Graph URL (``https://graph.facebook.com/v<version>``) is
     built in ``__init__`` and used for every call, so only the host part is replaced."""
     client = MessengerClient(page_access_token)
-    if api_base_url:
-        client.graph_url = f"{api_base_url.rstrip('/')}/v{client.api_version}"
+    point_messenger_at(client, api_base_url)
     return client
 
 
@@ -106,7 +111,7 @@ class MessengerAppOutput(RenderedOutput, MessengerBot):
     ) -> None:
         elements = list(elements)
         for element in elements:
-            self._add_postback_info(element.get("buttons") or [])
+            add_postback_info(element.get("buttons") or [])
         await self._post(
             recipient_id,
             {
@@ -125,7 +130,7 @@ class MessengerAppOutput(RenderedOutput, MessengerBot):
             await self._post(recipient, message)
 
 
-class MessengerAppHandler(Messenger):
+class MessengerAppHandler(MessengerHooks):
     """Rasa's webhook parser, with non-text messages turned into ``/unsupported_message``."""
 
     def __init__(
@@ -151,13 +156,13 @@ class MessengerAppHandler(Messenger):
         body = message["message"]
         if body.get("is_echo"):  # the page's own messages, echoed back
             return
-        if self._is_quick_reply_message(message):
+        if is_quick_reply(message):
             text = body["quick_reply"]["payload"]
         else:
             text = (body.get("text") or "").strip() or UNSUPPORTED_MESSAGE
-        await self._handle_user_message(text, self.get_user_id(), metadata)
+        await self.handle_user_message(text, self.get_user_id(), metadata)
 
-    async def _handle_user_message(
+    async def handle_user_message(
         self, text: Text, sender_id: Text, metadata: Optional[Dict[Text, Any]]
     ) -> None:
         out_channel = MessengerAppOutput(self.client)

@@ -22,7 +22,7 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.channels.slack import SlackBot, SlackInput
+from rasa.core.channels.slack import SlackInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -31,6 +31,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.input_guard import UNSUPPORTED_MESSAGE
 from channels.styles import RenderedOutput, outgoing
+from rasa_ext.connectors import (
+    SlackBotHooks,
+    slack_button_text,
+    slack_channel_supported,
+    slack_clean_text,
+    slack_conversation_id,
+    use_slack_client,
+)
 
 logger = logging.getLogger(__name__)
 # Message subtypes that are a person writing to the bot; the others (message_changed,
@@ -39,7 +47,7 @@ USER_SUBTYPES = {None, "file_share", "thread_broadcast"}
 Body = Dict[Text, Any]
 
 
-class SlackAppOutput(RenderedOutput, SlackBot):
+class SlackAppOutput(RenderedOutput, SlackBotHooks):
     """Rasa's Slack output: replies in Slack's style (``channels/styles.py``: mrkdwn,
     buttons within limits), without ``as_user``, with a timeout, optionally talking to
     another API base URL."""
@@ -54,15 +62,16 @@ class SlackAppOutput(RenderedOutput, SlackBot):
     ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         base_url = api_base_url.rstrip("/") + "/" if api_base_url else AsyncWebClient.BASE_URL
-        self.client = AsyncWebClient(
-            token, base_url=base_url, proxy=proxy, timeout=int(OUTBOUND_TIMEOUT)
+        use_slack_client(
+            self,
+            AsyncWebClient(token, base_url=base_url, proxy=proxy, timeout=int(OUTBOUND_TIMEOUT)),
         )
 
-    async def _post_message(self, channel: Text, **kwargs: Any) -> None:
+    async def post_message(self, channel: Text, **kwargs: Any) -> None:
         # Rasa's methods pass the legacy ``as_user=True``, which apps with a bot token
         # must not send: the app posts as its bot user anyway.
         kwargs.pop("as_user", None)
-        await super()._post_message(channel, **kwargs)
+        await super().post_message(channel, **kwargs)
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
@@ -71,7 +80,7 @@ class SlackAppOutput(RenderedOutput, SlackBot):
         recipient = self.slack_channel or recipient_id
         parts, buttons = outgoing(self.name(), text, buttons)
         for part in parts[:-1]:
-            await self._post_message(channel=recipient, text=part, type="mrkdwn")
+            await self.post_message(channel=recipient, text=part, type="mrkdwn")
         blocks: List[Dict[Text, Any]] = [
             {"type": "section", "text": {"type": "mrkdwn", "text": parts[-1]}}
         ]
@@ -89,7 +98,7 @@ class SlackAppOutput(RenderedOutput, SlackBot):
                     ],
                 }
             )
-        await self._post_message(channel=recipient, text=parts[-1], blocks=blocks)
+        await self.post_message(channel=recipient, text=parts[-1], blocks=blocks)
 
 
 class SlackAppInput(Connector, SlackInput):
@@ -154,8 +163,8 @@ class SlackAppInput(Connector, SlackInput):
         self, kind: Text, body: Body, metadata: Dict[Text, Any]
     ) -> Optional[Tuple[Text, Text]]:
         """(text, user) of a person's message or button click; None for anything else."""
-        if kind == "click" and self._is_interactive_message(body):
-            text = self._get_interactive_response(body["actions"][0])
+        if kind == "click":
+            text = slack_button_text(body)
             return None if text is None else (text, body["user"]["id"])
         event = body.get("event") or {}
         if (
@@ -166,7 +175,7 @@ class SlackAppInput(Connector, SlackInput):
             or not event.get("user")
         ):
             return None
-        text = self._sanitize_user_message(event.get("text") or "", metadata["users"])
+        text = slack_clean_text(event.get("text") or "", metadata["users"])
         return text or UNSUPPORTED_MESSAGE, event["user"]
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -182,14 +191,14 @@ class SlackAppInput(Connector, SlackInput):
             said = self._said(kind, body, metadata)
             if said is None:  # other events, link buttons: nothing to say
                 return response.text("")
-            if kind == "event" and not self._is_supported_channel(body, metadata):
+            if kind == "event" and not slack_channel_supported(self, body, metadata):
                 logger.warning(
                     "slack.webhook: message on unsupported channel %s", metadata.get("out_channel")
                 )
                 return response.text("channel not supported.")
             text, user = said
-            sender = self._get_conversation_id(
-                user, metadata.get("out_channel"), metadata.get("thread_id")
+            sender = slack_conversation_id(
+                self, user, metadata.get("out_channel"), metadata.get("thread_id")
             )
             return await self.process_message(request, on_new_message, text, sender, metadata)
 

@@ -30,7 +30,7 @@ import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from channels.app_settings import allowed_origins, socketio_source_in_text
@@ -39,6 +39,7 @@ from channels.input_guard import GREET_PAYLOAD
 from channels.message_limits import metadata_problem
 from channels.styles import SOCKETIO_TEXT, RenderedOutput, neutral_reply
 from contract import CLIENT_NAME, ENGLISH, LANGUAGE, TEXT_ONLY_CLIENTS
+from rasa_ext.connectors import SocketIOOutputHooks, configure_socketio_engine
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def shows_text_only(metadata: Dict[Text, Any]) -> bool:
     return isinstance(name, str) and name in TEXT_ONLY_CLIENTS
 
 
-class SocketIOChannelOutput(RenderedOutput, SocketIOOutput):
+class SocketIOChannelOutput(RenderedOutput, SocketIOOutputHooks):
     """Rasa's socket.io output; replies as the widget takes them (``channels/styles.py``):
     texts without the source line, quick replies, the contract under ``data``; for a
     client that shows only text, style ``socketio_text``."""
@@ -101,10 +102,10 @@ class SocketIOChannelOutput(RenderedOutput, SocketIOOutput):
         finally:
             self._language = None
 
-    async def _send_message(self, socket_id: Text, response: Any) -> None:
+    async def send_frame(self, socket_id: Text, response: Any) -> None:
         if self._language and isinstance(response, dict):
             response = {**response, LANGUAGE: self._language}
-        await super()._send_message(socket_id, response)
+        await super().send_frame(socket_id, response)
 
 
 class SocketIOChannel(SocketIOInput):
@@ -130,10 +131,7 @@ class SocketIOChannel(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
         sio = self.sio
-        engine = sio.eio
-        engine.cors_allowed_origins = list(self.origins)
-        engine.cors_credentials = False
-        engine.max_http_buffer_size = MAX_FRAME_BYTES
+        configure_socketio_engine(sio, self.origins, MAX_FRAME_BYTES)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any) -> None:

@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector, with_language
 from channels.styles import RenderedOutput
+from rasa_ext.connectors import init_telegram_output
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -41,7 +42,7 @@ class TelegramAppOutput(RenderedOutput, TelegramOutput):
         # aiogram's Bot takes the server and the timeout; TelegramOutput.__init__ passes
         # only the token.
         server = TelegramAPIServer.from_base(api_base_url) if api_base_url else TELEGRAM_PRODUCTION
-        super(TelegramOutput, self).__init__(access_token, server=server, timeout=OUTBOUND_TIMEOUT)
+        init_telegram_output(self, access_token, server, OUTBOUND_TIMEOUT)
 
 
 class TelegramAppInput(Connector, TelegramInput):

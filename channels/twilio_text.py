@@ -26,7 +26,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.channels.twilio import TwilioInput, TwilioOutput
+from rasa.core.channels.twilio import TwilioInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -37,6 +37,7 @@ from twilio.request_validator import RequestValidator
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.pseudonym import conversation_id, pseudonym_key
 from channels.styles import WHATSAPP, RenderedOutput, outgoing
+from rasa_ext.connectors import TwilioOutputHooks, point_twilio_at
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def carrier_at_signs(text: Text) -> Text:
     return _CARRIER_AT.sub("@", text)
 
 
-class TwilioTextOutput(RenderedOutput, TwilioOutput):
+class TwilioTextOutput(RenderedOutput, TwilioOutputHooks):
     """Rasa's Twilio output: replies as SMS text (options as a numbered list,
     ``channels/styles.py``), off the event loop, with a timeout, optionally talking to
     another API base URL."""
@@ -76,11 +77,9 @@ class TwilioTextOutput(RenderedOutput, TwilioOutput):
         self.reply_to = reply_to
         # WhatsApp is not billed by segment: its replies keep every accent (styles.WHATSAPP).
         self.style = WHATSAPP if is_whatsapp(reply_to) else ""
-        self.http_client = TwilioHttpClient(timeout=OUTBOUND_TIMEOUT)
-        if api_base_url:
-            self.api.base_url = api_base_url.rstrip("/")
+        point_twilio_at(self, TwilioHttpClient(timeout=OUTBOUND_TIMEOUT), api_base_url)
 
-    async def _send_message(self, message_data: Dict[Text, Any]) -> Any:
+    async def send_twilio(self, message_data: Dict[Text, Any]) -> Any:
         """One message, sent from a worker thread; a failure is logged (as Rasa's output
         does), never retried into duplicates."""
         if self.reply_to:
@@ -94,9 +93,7 @@ class TwilioTextOutput(RenderedOutput, TwilioOutput):
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         parts, _ = outgoing(self.name(), text)
         for part in parts:
-            await self._send_message(
-                {"to": recipient_id, "from_": self.twilio_number, "body": part}
-            )
+            await self.send_twilio({"to": recipient_id, "from_": self.twilio_number, "body": part})
 
 
 class TwilioTextInput(Connector, TwilioInput):

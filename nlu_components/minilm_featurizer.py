@@ -21,6 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.minilm import MiniLMEncoder, shared_encoder
+from rasa_ext.nlu import feature_origin
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -62,7 +63,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         vectors = self.encoder.encode([m.get(TEXT) for m in with_text])
         for message, vector in zip(with_text, vectors):
             message.add_features(
-                Features(vector.reshape(1, -1), FEATURE_TYPE_SENTENCE, TEXT, self._identifier)
+                Features(vector.reshape(1, -1), FEATURE_TYPE_SENTENCE, TEXT, feature_origin(self))
             )
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -98,7 +98,7 @@ class StateSlot(TextSlot):
 
     @property
     def value(self) -> Any:
-        return self._value
+        return TextSlot.value.__get__(self)  # Rasa's own getter
 
     @value.setter
     def value(self, value: Any) -> None:

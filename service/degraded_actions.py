@@ -27,8 +27,8 @@ session start, then the answer) waits one timeout, not two. So the first parent 
 ``ACTION_TIMEOUT_SECONDS``, the next ones about a second, and the first call after the
 action server resumes is answered normally.
 
-Re-check on a Rasa upgrade: it relies on ``RemoteAction.run``'s signature and its
-``action_endpoint`` (Rasa 3.6).
+The wrapper is installed by ``rasa_ext.install`` (``rasa_ext/actions.py`` holds the
+patch of ``RemoteAction.run``; its table lists what a Rasa upgrade must re-check).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ import logging
 import math
 import os
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Text, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
@@ -49,15 +49,13 @@ from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
 from contract.conversations import log_tag
+from rasa_ext.actions import Run, action_endpoint
 
 logger = logging.getLogger(__name__)
 SESSION_START = "action_session_start"
-_INSTALLED = "_iep_degraded_run"
 TIMEOUT_VARIABLE = "ACTION_TIMEOUT_SECONDS"
 DEFAULT_TIMEOUT = 6.0
 PROBE_SECONDS = 1.0  # how long a hung action server's /health may take to show it is back
-
-Run = Callable[[RemoteAction, Any, Any, Any, Any], Awaitable[List[Event]]]
 
 
 def action_timeout(env: Mapping[str, str] = os.environ) -> float:
@@ -133,7 +131,7 @@ def guard(original: Run, apology: Callable[[], Text], timeout: float) -> Run:
     async def run(
         self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any
     ) -> List[Event]:
-        endpoint = self.action_endpoint
+        endpoint = action_endpoint(self)
         if await still_hung(endpoint, tracker.sender_id):
             logger.error(
                 "action.skipped conversation=%s action=%s: the action server is not answering",
@@ -169,11 +167,12 @@ def guard(original: Run, apology: Callable[[], Text], timeout: float) -> Run:
     return functools.wraps(original)(run)
 
 
-def install(apology: Callable[[], Text], timeout: Optional[float] = None) -> None:
-    """Wrap ``RemoteAction.run`` once; ``apology`` gives the text to send instead, and
-    each call waits at most ``timeout`` seconds (default: ``action_timeout()``)."""
-    if getattr(RemoteAction.run, _INSTALLED, False):
-        return
-    run = guard(RemoteAction.run, apology, action_timeout() if timeout is None else timeout)
-    setattr(run, _INSTALLED, True)
-    RemoteAction.run = run
+def wrapper(apology: Callable[[], Text], timeout: Optional[float] = None) -> Callable[[Run], Run]:
+    """What ``rasa_ext.install`` wraps ``RemoteAction.run`` with: ``apology`` gives the text
+    to send instead, and each call waits at most ``timeout`` seconds (default:
+    ``action_timeout()``, read when ``RemoteAction.run`` is wrapped)."""
+
+    def wrap(original: Run) -> Run:
+        return guard(original, apology, action_timeout() if timeout is None else timeout)
+
+    return wrap

@@ -25,8 +25,10 @@ from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from rasa_ext.stores import LockStoreHooks
 
-class SafeRedisLockStore(RedisLockStore):
+
+class SafeRedisLockStore(LockStoreHooks, RedisLockStore):
     """``RedisLockStore`` with renewed waiting tickets and atomic ticket changes."""
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **kwargs: Any) -> None:
@@ -84,9 +86,11 @@ class SafeRedisLockStore(RedisLockStore):
 
         self._change(conversation_id, renew)
 
-    async def _acquire_lock(
+    async def acquire_lock(
         self, conversation_id: Text, ticket: int, wait_time_in_seconds: float
     ) -> TicketLock:
+        """Wait for ``ticket``'s turn, renewing it on every poll (Rasa's ``lock`` calls this
+        through ``rasa_ext.stores.LockStoreHooks``)."""
         while True:
             lock = self.get_lock(conversation_id)
             if lock is not None and not lock.is_locked(ticket):

@@ -7,6 +7,8 @@ credentials file, the agent loaded at start, the same endpoints file) and adds:
 
 - ``channels.input_guard.GuardedHandler`` between every channel and the agent;
 - a failed save raised to the guard, never kept in memory (``service.strict_tracker_store``);
+- Rasa's internals patched where it has no hook, all through ``rasa_ext.install`` (its
+  docstring lists each one);
 - bodies over ``MAX_BODY_BYTES`` refused with 413 before they are read whole;
 - CORS and hardening headers from ``service.http_headers`` (origins: ``ALLOWED_ORIGINS``);
 - no Rasa HTTP API (as ``rasa run`` without ``--enable-api``) and no version banner;
@@ -34,7 +36,6 @@ import warnings  # noqa: E402
 from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Text  # noqa: E402
-from urllib.parse import urljoin  # noqa: E402
 
 from sanic import Sanic, response  # noqa: E402
 from sanic.request import Request  # noqa: E402
@@ -78,6 +79,7 @@ async def tracker_events(app: Sanic, sender_id: Text) -> List[Dict[Text, Any]]:
 def register_channels(app: Sanic, channels: Iterable[Any], route: Text = "/webhooks/") -> None:
     """Rasa's ``channel.register``, with every message going through the input guard."""
     from channels.input_guard import GuardedHandler
+    from rasa_ext.connectors import register
 
     async def handle_message(message: Any) -> None:
         await app.ctx.agent.handle_message(message)
@@ -85,23 +87,16 @@ def register_channels(app: Sanic, channels: Iterable[Any], route: Text = "/webho
     guard = GuardedHandler(
         handle_message, partial(tracker_events, app), partial(unavailable_text, app)
     )
-    channels = list(channels)
-    for channel in channels:
-        app.blueprint(channel.blueprint(guard), url_prefix=urljoin(route, channel.url_prefix()))
-    app.ctx.input_channels = channels
+    register(app, channels, guard, route)
 
 
 def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sanic:
     import rasa.core.run
     from rasa.core.utils import AvailableEndpoints
 
+    import rasa_ext
     from channels.app_settings import allowed_origins
-    from service import (
-        action_result_validation,
-        degraded_actions,
-        http_headers,
-        strict_tracker_store,
-    )
+    from service import degraded_actions, http_headers, strict_tracker_store
 
     app = Sanic("iep_assistant", configure_logging=False)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
@@ -111,9 +106,10 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
     async def health(_: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
 
-    action_result_validation.install()
-    strict_tracker_store.install()
-    degraded_actions.install(partial(unavailable_text, app))
+    rasa_ext.install(
+        wrap_action_run=degraded_actions.wrapper(partial(unavailable_text, app)),
+        failsafe_save=strict_tracker_store.save,
+    )
     endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
     register_channels(app, rasa.core.run.create_http_input_channels(None, credentials_file))
     http_headers.install(app, allowed_origins(), skip_prefixes=("/socket.io",))

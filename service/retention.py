@@ -33,8 +33,11 @@ def retention_days() -> int:
 
 def windowed_store(store: Any) -> Optional[Any]:
     """The store that can delete (``delete_expired``) under Rasa's wrappers, if any."""
+    # Imported here: the knowledge base imports this module and must not load Rasa's stores.
+    from rasa_ext.stores import wrapped_store
+
     while store is not None and not hasattr(store, "delete_expired"):
-        store = getattr(store, "_tracker_store", None)
+        store = wrapped_store(store)
     return store
 
 

@@ -47,13 +47,13 @@ from functools import lru_cache
 from typing import Any, Dict, Iterator, List, Optional, Text, Type
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
 from contract import CLIENT_TAG
 from contract.conversations import split_key
+from rasa_ext.stores import SQLStoreHooks, event_from_parameters
 from service.redaction import redact_event
 
 DEFAULT_WINDOW_TURNS = 10
@@ -75,7 +75,7 @@ def deserialise(data: List[Dict[Text, Any]]) -> List[Event]:
     classes, events = event_classes(), []
     for parameters in data:
         cls = classes.get(parameters.get("event") or "")
-        event = cls._from_parameters(parameters) if cls else Event.from_parameters(parameters)
+        event = event_from_parameters(cls, parameters) if cls else Event.from_parameters(parameters)
         if event is not None:
             events.append(event)
     return events
@@ -104,7 +104,7 @@ def _sqlite_pragmas(connection: Any, _: Any) -> None:
     cursor.close()
 
 
-class WindowedSQLTrackerStore(SQLTrackerStore):
+class WindowedSQLTrackerStore(SQLStoreHooks):
     """SQL tracker store whose per-turn cost does not grow with the conversation."""
 
     def __init__(self, *args: Any, window_turns: int = DEFAULT_WINDOW_TURNS, **kwargs: Any) -> None:
@@ -195,7 +195,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         """Rasa's save, with each new event redacted; or, when the turn asked for it, the
         whole conversation deleted."""
         with self.session_scope() as session:
-            events = list(self._additional_events(session, tracker))
+            events = list(self.unsaved_events(session, tracker))
             if any(isinstance(e, SlotSet) and e.key == ERASE_SLOT and e.value for e in events):
                 self._delete_rows(session, [tracker.sender_id])
                 session.commit()
@@ -243,10 +243,10 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             session.commit()
         return len(stale)
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+    def unsaved_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         """Events added since ``retrieve`` (Rasa's own count would compare a window with
         the whole session)."""
         stored = getattr(tracker, STORED_EVENTS, None)
         if stored is None:  # a tracker this store did not load: Rasa's way
-            return super()._additional_events(session, tracker)
+            return super().unsaved_events(session, tracker)
         return itertools.islice(tracker.events, stored, len(tracker.events))

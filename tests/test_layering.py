@@ -20,6 +20,11 @@ RASA_SERVER_MODULES = [
     "service.tracker_store",
     "service.strict_tracker_store",
     "service.lock_store",
+    "rasa_ext",
+    "rasa_ext.actions",
+    "rasa_ext.stores",
+    "rasa_ext.connectors",
+    "rasa_ext.nlu",
 ] + sorted(f"channels.{m.name}" for m in pkgutil.iter_modules(channels.__path__))
 
 PROBE = """

@@ -109,25 +109,3 @@ def test_number_replies_become_choose_option(text, expected):
     message = Message(data={TEXT: text, INTENT: {"name": "ask_cost", "confidence": 0.9}})
     NumberReplyClassifier().process([message])
     assert (message.get(INTENT)["name"] == "choose_option") is expected
-
-
-def test_cached_action_result_validation_accepts_and_rejects_like_rasa(monkeypatch):
-    import pytest
-    from jsonschema import ValidationError
-    from rasa.core.actions.action import RemoteAction
-
-    from service.action_result_validation import validate_action_result
-    from service.rasa_server import build_app
-
-    monkeypatch.setenv("ACTION_SERVER_TOKEN", "test-token")
-    build_app("models/iep.tar.gz", "endpoints.yml", "credentials.yml")  # installs it
-
-    assert RemoteAction._validate_action_result is validate_action_result
-    action = RemoteAction("action_answer_topic", None)
-    good = {
-        "events": [{"event": "slot", "name": "last_topic", "value": "cost"}],
-        "responses": [{"text": "Mediation is free for you."}],
-    }
-    assert action._validate_action_result(good) is True
-    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
-        action._validate_action_result({"events": [{"event": "no_such_event"}]})

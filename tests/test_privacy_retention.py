@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import List
 
 import pytest
+from rasa.core.tracker_store import (
+    AwaitableTrackerStore,
+    FailSafeTrackerStore,
+    InMemoryTrackerStore,
+)
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
@@ -90,8 +95,9 @@ def test_the_daily_task_purges_at_once_and_again(store, monkeypatch):
 
 
 def test_the_store_is_found_under_rasas_wrappers(store):
-    class Wrapper:
-        _tracker_store = store
-
-    assert retention.windowed_store(Wrapper()) is store
+    wrapped = AwaitableTrackerStore(FailSafeTrackerStore(store))  # as Rasa's agent holds it
+    assert retention.windowed_store(wrapped) is store
+    assert (
+        retention.windowed_store(FailSafeTrackerStore(InMemoryTrackerStore(Domain.empty()))) is None
+    )
     assert retention.windowed_store(object()) is None

@@ -12,7 +12,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 
 from contract.conversations import ConversationNotSaved
+from rasa_ext.stores import replace_failsafe_save
 from service import strict_tracker_store
+
+
+def install() -> None:
+    """What the Rasa server's start-up does for this store (``rasa_ext.install``)."""
+    replace_failsafe_save(strict_tracker_store.save)
 
 
 class BrokenStore(InMemoryTrackerStore):
@@ -21,7 +27,7 @@ class BrokenStore(InMemoryTrackerStore):
 
 
 def test_a_failed_save_is_raised_logged_once_and_kept_nowhere(caplog):
-    strict_tracker_store.install()
+    install()
     store = FailSafeTrackerStore(BrokenStore(Domain.empty()))
     tracker = store.init_tracker("rest:parent-1")
     tracker.update(UserUttered("my son Mateo needs help"))
@@ -35,7 +41,7 @@ def test_a_failed_save_is_raised_logged_once_and_kept_nowhere(caplog):
 
 
 def test_install_is_idempotent():
-    strict_tracker_store.install()
+    install()
     first = FailSafeTrackerStore.save
-    strict_tracker_store.install()
+    install()
     assert FailSafeTrackerStore.save is first
