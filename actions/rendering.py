@@ -12,63 +12,20 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from actions import local_help
 from channels.styles import REPLY
 from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS, payloads
 from knowledge_base import KnowledgeBase, Topic
+from knowledge_base import contacts as kb_contacts
+from knowledge_base.citations import reference_titles, source_line
 from knowledge_base.intents import payload_for_topic
 from knowledge_base.loader import contact_list
+from knowledge_base.notice import notice_text
 from knowledge_base.states import NAMES as STATE_NAMES
 from knowledge_base.states import name_of
 
 SOMETHING_ELSE_PAYLOAD = payloads.SOMETHING_ELSE
 
 Message = Dict[str, Any]
-
-
-def _ranges(numbers: Sequence[int]) -> str:
-    return ", ".join(str(n) for n in numbers)
-
-
-def article_citation(kb: KnowledgeBase, topic: Topic) -> str:
-    """'Benefits ¶2, 5' style pointers into the article's outline, in outline order."""
-    by_section: Dict[str, List[int]] = {}
-    order = list(kb.article.parts)
-    for ref in sorted(topic.article_refs, key=order.index):
-        part = kb.article.parts[ref]
-        by_section.setdefault(part.section_title, []).append(part.position)
-    return "; ".join(f"{title} ¶{_ranges(nums)}" for title, nums in by_section.items())
-
-
-def regulation_citation(topic: Topic) -> str:
-    """'34 CFR 300.506(a), (b)(4); 300.510': each section named once, then its paragraphs."""
-    by_section: Dict[str, List[str]] = {}
-    for ref in topic.regulation_refs:
-        section, paren, rest = ref.partition("(")
-        by_section.setdefault(section, []).append(paren + rest)
-    cited = []
-    for section, paragraphs in by_section.items():
-        named = [p for p in paragraphs if p]
-        cited.append(section + (named[0] + "".join(f", {p}" for p in named[1:]) if named else ""))
-    return "34 CFR " + "; ".join(cited)
-
-
-def reference_titles(kb: KnowledgeBase, reference_ids: Iterable[str]) -> str:
-    """'CADRE; Wisconsin Special Education Mediation System': named sources, in order."""
-    return "; ".join(kb.references[r].title for r in reference_ids)
-
-
-def source_line(kb: KnowledgeBase, topic: Topic, language: str = ENGLISH) -> str:
-    """One short plain line saying where the answer comes from (the same sources in both
-    languages: their titles are names)."""
-    bits = []
-    if topic.article_refs:
-        bits.append(f"“{kb.article.title}” ({article_citation(kb, topic)})")
-    if topic.regulation_refs:
-        bits.append(regulation_citation(topic))
-    if topic.source.references:
-        bits.append(reference_titles(kb, topic.source.references))
-    return kb.phrase("source", language, sources="; ".join(bits))
 
 
 def title_of(kb: KnowledgeBase, topic_id: str, language: str = ENGLISH) -> str:
@@ -91,13 +48,13 @@ def state_note(
             "name": name,
             "verified": False,
             "source": None,
-            "text": local_help.state_office_line(kb, state, topic.id, language),
+            "text": kb_contacts.state_office_line(kb, state, topic.id, language),
         }
     text = note.es.note if language == SPANISH else note.note
     sources = reference_titles(kb, note.references)
     text = f"{text} ({kb.phrase('source', language, sources=sources)})"
-    if topic.id in local_help.WHO_TO_CONTACT_TOPICS:
-        text = f"{text} {local_help.contact_sentence(kb, state, language)}"
+    if topic.id in kb_contacts.WHO_TO_CONTACT_TOPICS:
+        text = f"{text} {kb_contacts.contact_sentence(kb, state, language)}"
     return {"state": state, "name": name, "verified": True, "source": sources, "text": text}
 
 
@@ -202,11 +159,11 @@ def help_contacts_message(
     the reply the short lines (SMS shows those with a link to the full list: the state's
     entry in the FAQ's state directory when known) and ``again`` when they were sent in
     answer to the previous message too (SMS then only points to the list)."""
-    contacts = contact_list(local_help.contacts(kb, state, language))
+    contacts = contact_list(kb_contacts.contacts(kb, state, language))
     message = reply_message(response="utter_help_contacts", contacts=contacts, language=language)
     pages = STATE_DIRECTORY_PATHS if state else FAQ_PATHS  # in the parent's language
     message["json_message"][REPLY]["contacts"] = {
-        "short": local_help.short_contacts(kb, state, language),
+        "short": kb_contacts.short_contacts(kb, state, language),
         "page": pages.get(language, pages[ENGLISH]),
         "anchor": state or "help",
         "again": again,
@@ -263,12 +220,6 @@ def details_message(
         )
     parts = parts or [kb.phrase("no_more_details", language)]
     return _topic_message(kb, topic, "\n\n".join(parts), "details", state, language)
-
-
-def notice_text(kb: KnowledgeBase, language: str = ENGLISH) -> str:
-    """The line every conversation starts with: not legal advice, and what is kept."""
-    notice = kb.notice.es if language == SPANISH else kb.notice
-    return f"{notice.disclaimer} {notice.privacy}"
 
 
 def notice_message(kb: KnowledgeBase, language: str = ENGLISH) -> Message:

@@ -34,7 +34,7 @@ done
 # Messaging apps are on only when their environment variables are set (README).
 CHANNELS="$("$VENV_PY" -m channels.app_settings "$CREDENTIALS")"
 step build-site "$VENV_PY" scripts/build_site.py "$SITE_ROOT" --rasa-url "$RASA_URL"
-ORGANISATION="$("$VENV_PY" -m actions.local_help)"
+ORGANISATION="$("$VENV_PY" -m knowledge_base.contacts)"
 
 "$VENV_PY" -m service.supervisor_config service/supervisord.conf "$SUPERVISOR_CONF"
 "$VENV/bin/supervisord" -c "$SUPERVISOR_CONF" >>"$LOGS/supervisord.out" 2>&1 &

@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 
-from actions import rendering
+from knowledge_base import citations
 from tests.conftest import REPO
 
 
@@ -136,7 +136,7 @@ def test_section_504_names_the_coordinator_the_hearing_and_the_ocr_deadline(kb):
     assert re.search(r"Office\s+for Civil Rights, usually within 180 days", topic.answer)
     _cites(kb, "section_504", "104.7(a)", "104.36", "100.7(b)")
     # Section 504's rules are 34 CFR too: the source line names them with the rest.
-    assert "34 CFR 104.7(a); 104.36; 100.7(b)" in rendering.source_line(kb, topic)
+    assert "34 CFR 104.7(a); 104.36; 100.7(b)" in citations.source_line(kb, topic)
 
 
 def test_discipline_names_the_expedited_hearing_and_that_mediation_does_not_pause_it(kb):

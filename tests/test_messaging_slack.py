@@ -9,7 +9,6 @@ import uuid
 
 import pytest
 
-from actions.rendering import source_line
 from channels.styles import STYLES, format_text
 from harness.fake_apps import running_app
 from harness.servers import MODEL
@@ -23,6 +22,7 @@ from harness.slack_webhook import (
     post_event,
     posted,
 )
+from knowledge_base.citations import source_line
 from knowledge_base.intents import payload_for_topic
 from tests.bad_inputs import BAD_TEXTS
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from actions import rendering
 from channels.sms import to_gsm7
 from channels.styles import render
+from knowledge_base import citations
 
 
 def reply_of(message):
@@ -34,7 +35,7 @@ def test_every_topic_renders_with_the_contract(kb):
 
 
 def test_source_line_names_article_paragraphs_and_regulation(kb):
-    line = rendering.source_line(kb, kb.topic("cost"))
+    line = citations.source_line(kb, kb.topic("cost"))
     assert line.startswith(f"Source: “{kb.article.title}”")
     assert "¶" in line and "; 34 CFR 300.506(b)(4); " in line
     assert line.endswith(kb.references["wsems"].title)  # named sources come last
@@ -46,7 +47,7 @@ def test_regulation_citation_names_each_section_once_then_its_paragraphs():
     topic = SimpleNamespace(
         regulation_refs=("300.506(a)", "300.506(b)(4)", "300.510", "300.506(b)(6)")
     )
-    assert rendering.regulation_citation(topic) == "34 CFR 300.506(a), (b)(4), (b)(6); 300.510"
+    assert citations.regulation_citation(topic) == "34 CFR 300.506(a), (b)(4), (b)(6); 300.510"
 
 
 def test_clarify_buttons_end_with_something_else(kb):
@@ -81,7 +82,7 @@ def test_every_topic_answers_with_its_source_on_sms_and_in_the_widget(kb):
 
 def test_guidance_and_other_sections_are_cited_by_name_with_their_urls(kb):
     topic = kb.topic("confidentiality_limits")
-    line = rendering.source_line(kb, topic)
+    line = citations.source_line(kb, topic)
     for ref in topic.source.references:
         assert kb.references[ref].title in line
     custom = reply_of(rendering.answer_message(kb, "resolution_meeting"))["topic"]

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import actions, rendering
 from channels import styles
 from channels.sms import is_gsm7, segments, to_gsm7
+from knowledge_base.notice import notice_text
 from knowledge_base.states import NAMES as STATE_NAMES
 from tests.conftest import shown
 
@@ -56,7 +57,7 @@ def test_every_sms_text_is_gsm7(kb):
     rendered += sms_texts({"text": rendering.menu_text(kb)})
     rendered += sms_texts(rendering.help_contacts_message(kb))
     rendered += sms_texts(rendering.help_contacts_message(kb, again=True))
-    rendered += sms_texts({"text": rendering.notice_text(kb)})
+    rendered += sms_texts({"text": notice_text(kb)})
     for _, message in domain_messages(kb):
         rendered += sms_texts(message)
     bad = sorted({c for text in rendered for c in text if not is_gsm7(c)})
@@ -109,7 +110,7 @@ def test_a_decline_right_after_a_decline_is_flagged(stage, again):
 
 
 def test_the_notice_by_sms_is_its_one_segment_form_and_other_apps_keep_the_full_one(kb):
-    from actions.rendering import notice_message, notice_text
+    from actions.rendering import notice_message
     from channels.styles import render
 
     message = {"text": notice_text(kb), "custom": notice_message(kb)["json_message"]}

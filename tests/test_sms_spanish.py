@@ -15,13 +15,15 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import actions, local_help, rendering
+from actions import actions, rendering
 from channels import styles
 from channels.connector_base import language_hint, with_language
 from channels.sms import GSM7_BASIC, is_gsm7, segments, to_gsm7
 from channels.twilio_text import carrier_at_signs, is_whatsapp
 from contract import LANGUAGE, SPANISH
+from knowledge_base import contacts as kb_contacts
 from knowledge_base.loader import contact_list
+from knowledge_base.notice import notice_text
 from knowledge_base.states import NAMES as STATE_NAMES
 from tests.conftest import shown
 
@@ -66,7 +68,7 @@ def spanish_sms_texts(kb) -> Dict[str, List[str]]:
     for state in [None, *STATE_NAMES]:
         for again in (False, True):
             sent += _sent(rendering.help_contacts_message(kb, again, state, ES))
-    raw += [kb.notice.es.sms, rendering.notice_text(kb, ES), rendering.menu_text(kb, ES)]
+    raw += [kb.notice.es.sms, notice_text(kb, ES), rendering.menu_text(kb, ES)]
     sent += _sent(rendering.notice_message(kb, ES))
     sent += _sent(rendering.reply_message(text=rendering.menu_text(kb, ES), language=ES))
     menu = rendering.topic_buttons(kb, rendering.area_starters(kb), ES)
@@ -76,7 +78,7 @@ def spanish_sms_texts(kb) -> Dict[str, List[str]]:
     for phrase in kb.phrases.values():
         raw.append(phrase.es)
         sent += styles.render("twilio", {"text": phrase.es})[0]["text"].split("\n\n")
-    spanish_contacts = contact_list(local_help.contacts(kb, None, ES))
+    spanish_contacts = contact_list(kb_contacts.contacts(kb, None, ES))
     for variant in _spanish_domain_variants():
         text = variant["text"].replace("{contacts}", spanish_contacts)
         options = variant.get("buttons") or []

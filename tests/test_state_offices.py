@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from actions import local_help, rendering
+from actions import rendering
 from knowledge_base import KnowledgeBaseError, load
+from knowledge_base import contacts as kb_contacts
 from knowledge_base.states import NAMES
 from webapp.faq_states import DIRECTORY_STATES, state_directory, state_directory_html
 
@@ -99,9 +100,9 @@ def test_the_faq_directory_has_an_anchor_for_every_state(kb):
 def test_help_contacts_put_the_organisation_first_then_the_states_own(kb, tmp_path):
     org = {"name": "Example Parent Network", "phone": "555-010-0000", "hours": "Mon-Fri 9-5"}
     with_org = load(_with(tmp_path, lambda raw: raw.update(organisation=org)))
-    contacts = local_help.contacts(with_org, "PA")
+    contacts = kb_contacts.contacts(with_org, "PA")
     assert contacts[0] == ("Example Parent Network", "555-010-0000 (Mon-Fri 9-5)")
     assert contacts[1][0] == "Pennsylvania's dispute resolution office"
     assert kb.state_offices["PA"].office.phone in contacts[1][1]
     assert contacts[2][0] == "Pennsylvania's Parent Training and Information Center"
-    assert [c[0] for c in local_help.contacts(kb, None)] == [c.name for c in kb.help_contacts]
+    assert [c[0] for c in kb_contacts.contacts(kb, None)] == [c.name for c in kb.help_contacts]

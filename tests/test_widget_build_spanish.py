@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import re
 
-from actions.rendering import notice_text
 from contract import SPANISH
+from knowledge_base.notice import notice_text
 from scripts.build_site import build
 
 

@@ -18,9 +18,9 @@ import re
 from html import escape
 from typing import Any, Dict, List
 
-from actions.rendering import article_citation, reference_titles, source_line
 from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS
 from knowledge_base import KnowledgeBase, Topic
+from knowledge_base.citations import article_citation, reference_titles, source_line
 from knowledge_base.loader import Area
 from knowledge_base.states import name_of, spanish_name
 from webapp.faq_states import state_directory

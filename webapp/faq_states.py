@@ -14,9 +14,9 @@ import unicodedata
 from html import escape
 from typing import Any, Dict, List
 
-from actions.local_help import office, parent_center
 from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS
 from knowledge_base import KnowledgeBase
+from knowledge_base.contacts import office, parent_center
 from knowledge_base.states import NAMES, spanish_name
 from webapp.faq_strings import alternate_links, language_link, page_html, text
 

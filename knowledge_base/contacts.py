@@ -5,7 +5,8 @@ Built from the knowledge base's checked state table (``state_offices``); where a
 no checked row, or no state is known, a parent is pointed to the national directories
 (``state_directories``) instead, never to a guessed address. Plain functions over the
 knowledge base, shared by the chat's replies (``actions/rendering.py``) and the FAQ's state
-directory (``webapp/faq.py``).
+directory (``webapp/faq_states.py``): they live here, below both, so that neither layer
+imports the other.
 """
 
 from __future__ import annotations
