@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 import yaml
 from pydantic import ValidationError
 
+from contract.limits import retention_days
 from knowledge_base import schema
 from knowledge_base.schema import (
     FOLLOWUP_KINDS,
@@ -262,8 +263,6 @@ def _cross_references(data: schema.KnowledgeBaseFile) -> Iterator[str]:
 def _with_retention(notice: Notice) -> Notice:
     """The notice with ``{retention_days}`` filled in: the period the Rasa server actually
     applies (``RETENTION_DAYS``), so what parents read is what happens."""
-    from service.retention import retention_days
-
     days = str(retention_days())
 
     def filled(text: Any) -> Any:

@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS  # noqa: E402
+from contract.limits import retention_days  # noqa: E402
 from contract.widget import widget_defines  # noqa: E402
 from knowledge_base import KnowledgeBase, load  # noqa: E402
 from knowledge_base.notice import notice_text  # noqa: E402
-from service.retention import retention_days  # noqa: E402
 from webapp.faq import JSON_PATHS, faq_document, faq_html  # noqa: E402
 from webapp.faq_states import state_directory_html  # noqa: E402
 

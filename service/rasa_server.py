@@ -123,13 +123,14 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
 
 async def start_retention(app: Sanic, _: Any) -> None:
     """Delete the conversations past the retention period now, then daily."""
+    from contract.limits import retention_days
     from service import retention
 
     store = retention.windowed_store(app.ctx.agent.tracker_store)
     if store is None:
         logger.warning("retention.off: the tracker store cannot delete old conversations")
         return
-    app.add_task(retention.run_daily(store, retention.retention_days()))
+    app.add_task(retention.run_daily(store, retention_days()))
 
 
 class ClosedWebsocketFilter(logging.Filter):

@@ -2,38 +2,24 @@
 last message, then deleted, at the Rasa server's start and once a day after.
 
 The privacy line parents read (``notice.privacy`` in the knowledge base) states the same
-period; ``retention_days`` is what both read.
+period; ``contract.limits.retention_days`` is what both read.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from typing import Any, Optional
 
 logger = logging.getLogger(__name__)
 
-from contract.limits import DEFAULT_RETENTION_DAYS  # noqa: E402
-
 DAY_SECONDS = 24 * 60 * 60
-
-
-def retention_days() -> int:
-    """The configured period in days; a missing, malformed or non-positive value is the
-    default (a typo must never delete everything)."""
-    raw = os.environ.get("RETENTION_DAYS", "")
-    try:
-        days = int(raw)
-    except ValueError:
-        return DEFAULT_RETENTION_DAYS
-    return days if days > 0 else DEFAULT_RETENTION_DAYS
 
 
 def windowed_store(store: Any) -> Optional[Any]:
     """The store that can delete (``delete_expired``) under Rasa's wrappers, if any."""
-    # Imported here: the knowledge base imports this module and must not load Rasa's stores.
+    # Imported here: purging and its tests need none of Rasa's stores.
     from rasa_ext.stores import wrapped_store
 
     while store is not None and not hasattr(store, "delete_expired"):

@@ -5,8 +5,8 @@ the conversation; the SMS form says the same in one segment."""
 from __future__ import annotations
 
 from channels.sms import is_gsm7, segments
+from contract.limits import retention_days
 from knowledge_base import load
-from service.retention import retention_days
 
 
 def test_the_privacy_line_states_redaction_retention_and_erasure(kb):

@@ -17,6 +17,7 @@ from rasa.core.tracker_store import (
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
+from contract.limits import retention_days
 from service import retention
 from service.tracker_store import WindowedSQLTrackerStore
 from tests.test_tracker_store import REPO
@@ -78,7 +79,7 @@ def test_the_period_comes_from_the_environment_and_a_bad_value_is_the_default(
     monkeypatch, value, days
 ):
     monkeypatch.setenv("RETENTION_DAYS", value)
-    assert retention.retention_days() == days
+    assert retention_days() == days
 
 
 def test_the_daily_task_purges_at_once_and_again(store, monkeypatch):
