@@ -493,21 +493,6 @@ class ActionDecline(Action):
         return decline(dispatcher, tracker)
 
 
-class ActionHumanHelp(Action):
-    """A request for a person: the help contacts, configured in the knowledge base, and,
-    when the organisation has an inbox, the offer to have someone contact the parent."""
-
-    def name(self) -> Text:
-        return "action_human_help"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        from actions.handoff import offer_callback  # it builds on this module's helpers
-
-        return offer_callback(dispatcher, tracker, domain)
-
-
 class ActionHandleLowConfidence(Action):
     """Low NLU confidence: ask which of the two likeliest topics was meant; a second miss
     in a row (after that question or after "What would you like to know?") gets the help

@@ -241,6 +241,19 @@ def offer_callback(
     return events
 
 
+class ActionHumanHelp(Action):
+    """A request for a person: the help contacts, configured in the knowledge base, and,
+    when the organisation has an inbox, the offer to have someone contact the parent."""
+
+    def name(self) -> Text:
+        return "action_human_help"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        return offer_callback(dispatcher, tracker, domain)
+
+
 def _contacts_after(dispatcher: CollectingDispatcher, tracker: Tracker, response: str) -> None:
     dispatcher.utter_message(response=response)
     dispatcher.utter_message(

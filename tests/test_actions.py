@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import actions
+from actions import actions, handoff
 from channels.sms import segments
 from tests.conftest import run_action, run_action_neutral, slots_set, topics_in, tracker_fixture
 
@@ -204,7 +204,7 @@ def test_unanswerable_input_gets_a_polite_reason_and_help_contacts(fixture, firs
 
 
 def test_human_request_gets_the_configured_contacts(kb):
-    messages, _ = run_action(actions.ActionHumanHelp(), "human_handoff")
+    messages, _ = run_action(handoff.ActionHumanHelp(), "human_handoff")
     assert messages[0]["response"] == "utter_human_handoff"
     for contact in kb.help_contacts:
         assert contact.name in messages[1]["contacts"]

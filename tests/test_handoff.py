@@ -145,7 +145,7 @@ def test_talk_to_a_person_with_an_inbox_offers_a_callback_after_the_contacts(sin
 
 
 def handoff_action() -> Any:
-    from actions.actions import ActionHumanHelp
+    from actions.handoff import ActionHumanHelp
 
     return ActionHumanHelp()
 
