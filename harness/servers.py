@@ -136,14 +136,26 @@ class Servers:
             return json.loads(response.read() or b"[]")
 
 
+def build_site(root: Path, rasa_url: str) -> None:
+    """Build the site as ``make run`` does, by running ``scripts/build_site.py``: the
+    harness sits below ``scripts`` (whose benchmarks import it), so it runs the build
+    rather than importing it. The environment is this process's, as of now."""
+    result = subprocess.run(
+        [*PYTHON, "scripts.build_site", str(root), "--rasa-url", rasa_url],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"site build failed: {result.stderr[-3000:]}")
+
+
 class Site:
     """The built site (demo pages, widget, FAQ) served as the run command serves it."""
 
     def __init__(self, workdir: Path, rasa_port: int, port: int = 0) -> None:
-        from scripts.build_site import build
-
         self.root = workdir / "site"
-        build(self.root, f"http://localhost:{rasa_port}")
+        build_site(self.root, f"http://localhost:{rasa_port}")
         self.port = port or _free_port()
         log = workdir / "site.log"
         self.proc = subprocess.Popen(
