@@ -25,11 +25,10 @@ import uuid
 from pathlib import Path
 from typing import List
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from harness.servers import Servers
+from scripts.field_benchmark import score_field
 
-from harness.servers import Servers  # noqa: E402
-from scripts.field_benchmark import score_field  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 RASA = [sys.executable, "-m", "rasa"]
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}

@@ -18,12 +18,11 @@ import uuid
 from pathlib import Path
 from typing import Callable, Dict, List
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from harness import messenger_webhook, slack_webhook, telegram_webhook, twilio_webhook
+from harness.fake_apps import FakeProvider, app_credentials
+from harness.servers import Servers
 
-from harness import messenger_webhook, slack_webhook, telegram_webhook, twilio_webhook  # noqa: E402
-from harness.fake_apps import FakeProvider, app_credentials  # noqa: E402
-from harness.servers import Servers  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 QUESTIONS = [
     "is mediation free",

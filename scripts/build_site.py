@@ -21,16 +21,15 @@ import sys
 from pathlib import Path
 from typing import List
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS
+from contract.limits import retention_days
+from contract.widget import widget_defines
+from knowledge_base import KnowledgeBase, load
+from knowledge_base.notice import notice_text
+from webapp.faq import JSON_PATHS, faq_document, faq_html
+from webapp.faq_states import state_directory_html
 
-from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS  # noqa: E402
-from contract.limits import retention_days  # noqa: E402
-from contract.widget import widget_defines  # noqa: E402
-from knowledge_base import KnowledgeBase, load  # noqa: E402
-from knowledge_base.notice import notice_text  # noqa: E402
-from webapp.faq import JSON_PATHS, faq_document, faq_html  # noqa: E402
-from webapp.faq_states import state_directory_html  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 WIDGET_SRC = ROOT / "site" / "widget" / "src"

@@ -25,10 +25,10 @@ import tempfile
 from pathlib import Path
 from typing import List, Tuple
 
+from actions.followups import TOPIC_INTENT_PREFIX as TOPIC_PREFIX
+from contract.intents import NLU_FALLBACK
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from actions.followups import TOPIC_INTENT_PREFIX as TOPIC_PREFIX  # noqa: E402
-from contract.intents import NLU_FALLBACK  # noqa: E402
 
 
 def _prediction(parse: dict) -> Tuple[str, float, float]:

@@ -24,13 +24,12 @@ import tempfile
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from contract.intents import NLU_FALLBACK
+from knowledge_base.intents import TOPIC_INTENT_PREFIX
+from scripts.choose_threshold import _prediction
+from scripts.field_benchmark import load, site_group
 
-from contract.intents import NLU_FALLBACK  # noqa: E402
-from knowledge_base.intents import TOPIC_INTENT_PREFIX  # noqa: E402
-from scripts.choose_threshold import _prediction  # noqa: E402
-from scripts.field_benchmark import load, site_group  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 NO_TOPIC = {"out_of_scope", "greet", "goodbye", "thanks", "bot_challenge", "help", "chitchat"}
 THRESHOLDS = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7)

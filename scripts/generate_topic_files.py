@@ -15,11 +15,10 @@ import sys
 from pathlib import Path
 from typing import Dict, Iterable
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from actions.followups import TOPIC_INTENT_PREFIX
+from knowledge_base import load
 
-from actions.followups import TOPIC_INTENT_PREFIX  # noqa: E402
-from knowledge_base import load  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DOMAIN = ROOT / "domain.yml"
 RULES = ROOT / "data" / "rules" / "topics.yml"

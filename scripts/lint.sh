@@ -2,7 +2,7 @@
 # Lint, format check, types and dead code (pyproject.toml has the settings). Quiet when clean.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SETUP_SKIP_TRAIN=1 . "$ROOT/scripts/setup.sh"
+SETUP_DEV=1 SETUP_SKIP_TRAIN=1 . "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 status=0
 run() {  # run NAME COMMAND...: show the output only when it fails

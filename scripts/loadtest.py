@@ -30,9 +30,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import aiohttp
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from contract.conversations import REST, conversation_key  # noqa: E402
-from scripts import loadtest_servers as ls  # noqa: E402
+from contract.conversations import REST, conversation_key
+from scripts import loadtest_servers as ls
 
 QUESTIONS = ls.REPO / "scripts" / "load_questions.tsv"
 TIMEOUT_S = 60.0

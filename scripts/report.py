@@ -13,15 +13,14 @@ import argparse
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
 from contract import LANGUAGE_NAMES
 from insights import html_report, tsv
 from insights.period import parse_period
 from insights.report import build_from_config
 from insights.turns import ANSWERED, CLARIFIED, DECLINED
 from knowledge_base import default as default_kb
+
+REPO = Path(__file__).resolve().parent.parent
 
 TSV_NAME = "declined.tsv"
 

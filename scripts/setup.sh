@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Set up whatever is missing, and nothing else: the Python 3.10 environment, the pinned
-# packages, the browser packages (npm), the offline spaCy pipeline, and a trained model when data or config changed.
+# packages (runtime; with SETUP_DEV=1 the test and lint tools too), the project itself
+# (editable), the browser packages (npm), the offline spaCy pipeline, and a trained model
+# when data or config changed.
 # Quiet when nothing goes wrong; on failure it prints the step's log.
 # Source it (`. scripts/setup.sh`) to get $VENV_PY; or run it directly.
+# IEP_VENV=/path sets up (and uses) that environment instead of .venv.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="$ROOT/.venv"
+VENV="${IEP_VENV:-$ROOT/.venv}"
 VENV_PY="$VENV/bin/python"
 LOGS="$ROOT/var/logs"
 SPACY_MODEL="$ROOT/build/spacy_en_iep"
@@ -64,6 +67,22 @@ ensure_packages() {
   echo "$want" > "$VENV/.installed"
 }
 
+ensure_dev_packages() {  # pytest, ruff, mypy, vulture and the browser-test packages
+  local want; want="$(fingerprint requirements-dev.txt constraints.txt)"
+  [ "$(cat "$VENV/.installed-dev" 2>/dev/null)" = "$want" ] && return 0
+  step pip-install-dev "$VENV_PY" -m pip install -r "$ROOT/requirements-dev.txt" -c "$ROOT/constraints.txt"
+  echo "$want" > "$VENV/.installed-dev"
+}
+
+ensure_project() {  # this checkout, editable: its packages import by name from any directory
+  # The checkout's path is part of the fingerprint: a venv installed from another checkout
+  # is pointed here. --no-deps: the packages above are the dependencies, locked.
+  local want; want="$ROOT $(fingerprint pyproject.toml requirements.txt)"
+  [ "$(cat "$VENV/.installed-project" 2>/dev/null)" = "$want" ] && return 0
+  (cd "$ROOT" && step pip-install-project "$VENV_PY" -m pip install --no-deps --no-build-isolation -e .)
+  echo "$want" > "$VENV/.installed-project"
+}
+
 ensure_node_modules() {  # esbuild and the socket.io client for the widget, axe-core for its tests
   local want; want="$(fingerprint package.json package-lock.json)"
   [ "$(cat "$ROOT/node_modules/.installed" 2>/dev/null)" = "$want" ] && return 0
@@ -97,6 +116,8 @@ ensure_model() {
 
 ensure_venv
 ensure_packages
+[ -z "${SETUP_DEV:-}" ] || ensure_dev_packages
+ensure_project
 ensure_node_modules
 ensure_spacy_pipeline
 ensure_topic_files

@@ -15,17 +15,16 @@ import uuid
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from actions import rendering
+from channels.sms import segments
+from channels.styles import render
+from contract.conversations import TWILIO
+from harness import twilio_webhook
+from harness.fake_apps import FakeProvider, app_credentials
+from harness.servers import Servers
+from knowledge_base import load
 
-from actions import rendering  # noqa: E402
-from channels.sms import segments  # noqa: E402
-from channels.styles import render  # noqa: E402
-from contract.conversations import TWILIO  # noqa: E402
-from harness import twilio_webhook  # noqa: E402
-from harness.fake_apps import FakeProvider, app_credentials  # noqa: E402
-from harness.servers import Servers  # noqa: E402
-from knowledge_base import load  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 STORY = (
     "My son is in fourth grade and has autism. Last year the school gave him a one to one "

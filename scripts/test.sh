@@ -9,7 +9,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Installed with apt when root; otherwise one line says what to install and how.
 . "$ROOT/scripts/system_packages.sh"
 ensure_debian_packages chromium postgresql redis-server nginx
-. "$ROOT/scripts/setup.sh"
+SETUP_DEV=1 . "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 
 IEP_REQUIRE_MODEL=1 "$VENV_PY" -m pytest -q -p no:warnings -p no:cacheprovider tests

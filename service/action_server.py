@@ -18,14 +18,12 @@ import hmac
 import logging
 import os
 import sys
-from pathlib import Path
 from typing import Optional, Sequence
 
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-REPO = Path(__file__).resolve().parent.parent
 OPEN_PATHS = frozenset({"/health"})
 logger = logging.getLogger("service.action_server")
 
@@ -68,7 +66,6 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     token = os.environ.get("ACTION_SERVER_TOKEN", "")
     if not token and args.host not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("action server: set ACTION_SERVER_TOKEN before listening on " + args.host)
-    sys.path.insert(1, str(REPO))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("sanic.access").setLevel(logging.WARNING)
     from service.redaction import install_log_redaction

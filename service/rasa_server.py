@@ -31,7 +31,6 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import logging  # noqa: E402
-import sys  # noqa: E402
 import warnings  # noqa: E402
 from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -167,7 +166,6 @@ def configure_logging(level: Text) -> None:
 def main(argv: Optional[Sequence[str]] = None) -> None:
     args = parse_args(argv)
     warnings.filterwarnings("ignore", category=DeprecationWarning)  # libraries' own, at import
-    sys.path.insert(1, str(REPO))  # custom components, channels and stores load from here
     configure_logging(args.log_level)
     app = build_app(args.model, args.endpoints, args.credentials)
     logger.info("Starting the assistant's Rasa server on %s:%s", args.interface, args.port)
