@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lint, format check, types and dead code (pyproject.toml has the settings). Quiet when clean.
+# Lint, format check, types and dead code (pyproject.toml has the settings), and the site's
+# JavaScript with ESLint (eslint.config.js; pinned in package.json). Quiet when clean.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SETUP_DEV=1 SETUP_SKIP_TRAIN=1 . "$ROOT/scripts/setup.sh"
@@ -17,4 +18,5 @@ run "$VENV/bin/ruff" check --quiet .
 run "$VENV/bin/ruff" format --check --quiet .
 run "$VENV/bin/mypy"
 run "$VENV/bin/vulture"
+run "$ROOT/node_modules/.bin/eslint" --max-warnings 0 eslint.config.js site
 exit "$status"

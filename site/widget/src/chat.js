@@ -147,9 +147,7 @@ export function createChat(config) {
   // build from the knowledge base: shown before the parent types anything. The assistant
   // also sends it as its first reply, for clients without it; here that copy is skipped.
   const NOTICE = {
-    // eslint-disable-next-line no-undef
     en: typeof IEP_NOTICE === "string" ? IEP_NOTICE : "",
-    // eslint-disable-next-line no-undef
     es: typeof IEP_NOTICE_ES === "string" ? IEP_NOTICE_ES : ""
   };
 

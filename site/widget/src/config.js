@@ -17,7 +17,7 @@ function findOwnScript() {
 function resolveUrl(relative, base) {
   try {
     return new URL(relative, base).href;
-  } catch (e) {
+  } catch {
     return relative;
   }
 }

@@ -2,10 +2,7 @@
 // period, the hidden payloads it sends and the event it acts on. The site build writes
 // each value from the Python contract (contract/widget.py, via esbuild --define in
 // scripts/build_site.py); no copy is kept here, so the two cannot drift apart.
-/* global IEP_ENGLISH, IEP_SPANISH, IEP_MAX_MESSAGE_CHARS, IEP_RETENTION_DAYS,
-   IEP_HUMAN_HANDOFF_PAYLOAD, IEP_CONFIRM_ERASE_PAYLOAD, IEP_FEEDBACK_PAYLOAD,
-   IEP_SWITCH_TO_ENGLISH_PAYLOAD, IEP_SWITCH_TO_SPANISH_PAYLOAD, IEP_CONVERSATION_ERASED,
-   IEP_LANGUAGE_KEY, IEP_USER_MESSAGE_EVENT, IEP_BOT_MESSAGE_EVENT */
+// (eslint.config.js declares the IEP_* names as the build's globals.)
 
 export const ENGLISH = IEP_ENGLISH; // contract.ENGLISH
 export const SPANISH = IEP_SPANISH; // contract.SPANISH

@@ -24,7 +24,7 @@ export function safeHttpUrl(raw) {
   try {
     const u = new URL(raw);
     return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
-  } catch (e) {
+  } catch {
     return null;
   }
 }

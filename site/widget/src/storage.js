@@ -24,7 +24,7 @@ const memory = { local: {}, session: {} };
 function area(kind) {
   try {
     return kind === "session" ? window.sessionStorage : window.localStorage;
-  } catch (e) {
+  } catch {
     return null;
   }
 }
@@ -34,7 +34,7 @@ export function get(key, kind = "local") {
   try {
     const v = area(kind).getItem(key);
     return v === null ? (key in mem ? mem[key] : null) : v;
-  } catch (e) {
+  } catch {
     return key in mem ? mem[key] : null;
   }
 }
@@ -44,7 +44,7 @@ export function set(key, value, kind = "local") {
   try {
     area(kind).setItem(key, value);
     return true;
-  } catch (e) {
+  } catch {
     return false;
   }
 }
@@ -53,7 +53,7 @@ export function remove(key, kind = "local") {
   delete memory[kind][key];
   try {
     area(kind).removeItem(key);
-  } catch (e) {
+  } catch {
     /* nothing stored there */
   }
 }
@@ -71,7 +71,7 @@ export function eraseAll() {
         if (key && key.indexOf(PREFIX) === 0) ours.push(key);
       }
       ours.forEach((key) => store.removeItem(key));
-    } catch (e) {
+    } catch {
       /* nothing stored there */
     }
   }
@@ -83,7 +83,7 @@ export function readJsonArray(key) {
   try {
     const v = JSON.parse(raw);
     return Array.isArray(v) ? v : [];
-  } catch (e) {
+  } catch {
     return [];
   }
 }
