@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up whatever is missing (including a trained model), then run every test:
+# Set up whatever is missing (including a trained model), then run every test: the
+# widget's JavaScript unit tests (node --test, site/widget/test/),
 # pytest (knowledge base, actions, rendering, project files and `rasa data validate`,
 # end to end over REST) and the conversation tests (`rasa test`).
 set -euo pipefail
@@ -11,6 +12,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ensure_debian_packages chromium postgresql redis-server nginx
 SETUP_DEV=1 . "$ROOT/scripts/setup.sh"
 cd "$ROOT"
+
+# The widget's pure modules (markdown, storage, config), with Node's own test runner.
+node --test --test-reporter=dot site/widget/test/*.test.js
 
 IEP_REQUIRE_MODEL=1 "$VENV_PY" -m pytest -q -p no:warnings -p no:cacheprovider tests
 
