@@ -111,7 +111,9 @@ def build(output: Path, rasa_url: str) -> None:
     """Write the whole site into ``output`` (replacing what was there)."""
     if output.exists():
         shutil.rmtree(output)
-    shutil.copytree(ROOT / "site", output, ignore=shutil.ignore_patterns("src", "test", "iep-chat.css"))
+    shutil.copytree(
+        ROOT / "site", output, ignore=shutil.ignore_patterns("src", "test", "iep-chat.css")
+    )
     kb = load()
     build_widget(output, kb)
     for path in [*output.rglob("*.html"), *output.rglob("chat-config.js")]:
