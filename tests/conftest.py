@@ -24,6 +24,25 @@ TRACKERS = TESTS / "fixtures" / "trackers"
 MODEL = Path(os.environ.get("IEP_MODEL") or REPO / "models" / "iep.tar.gz")
 
 
+TIERS = ("unit", "e2e", "browser", "cluster")
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Mark each test with its tier, the folder under tests/ it lives in, so `-m unit` selects
+    by where a test is and a test outside every tier is an error, not a silent skip."""
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        if TESTS not in path.parents:
+            continue  # not one of ours (pytest given another folder)
+        parts = path.relative_to(TESTS).parts
+        tier = parts[0] if len(parts) > 1 else ""
+        if tier not in TIERS:
+            raise pytest.UsageError(
+                f"{item.nodeid}: tests live under tests/<tier>/, one of {TIERS}"
+            )
+        item.add_marker(getattr(pytest.mark, tier))
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Under `make test` (IEP_REQUIRE_MODEL=1) a missing model is a failure: the tests that
     need one would otherwise skip, and a run that tests little would pass."""
