@@ -7,12 +7,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
 from actions import rendering
 from knowledge_base import KnowledgeBaseError, load
 from knowledge_base import contacts as kb_contacts
 from knowledge_base.states import NAMES
+from tests.conftest import knowledge_base_yaml, write_knowledge_base
 from webapp.faq_states import DIRECTORY_STATES, state_directory, state_directory_html
 
 
@@ -34,11 +34,9 @@ def test_every_row_names_the_page_it_was_checked_on_and_when(kb):
 
 
 def _with(tmp_path: Path, edit) -> Path:
-    raw = yaml.safe_load(Path(load().path).read_text(encoding="utf-8"))
+    raw = knowledge_base_yaml()
     edit(raw)
-    path = tmp_path / "kb.yml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return path
+    return write_knowledge_base(tmp_path / "kb.yml", raw)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ the training data is checked too.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Dict, List
 
 import pytest
@@ -26,6 +27,7 @@ YES_NO_QUESTION = re.compile(
 )
 
 
+@lru_cache(maxsize=1)  # read by each topic's test: the NLU files are parsed once
 def _training_questions() -> Dict[str, List[str]]:
     questions: Dict[str, List[str]] = {}
     for path in sorted((REPO / "data" / "nlu").glob("*.yml")):

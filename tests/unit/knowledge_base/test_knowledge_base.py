@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 import re
 import subprocess
@@ -13,6 +12,8 @@ import pytest
 import yaml
 
 from knowledge_base import DEFAULT_PATH, KnowledgeBaseError, load
+from knowledge_base.loader import YAML_LOADER
+from tests.conftest import knowledge_base_yaml, write_knowledge_base
 
 # Clients, the FAQ page and the evaluation address topics by these ids: they are a contract.
 FIXED_TOPIC_IDS = (
@@ -207,12 +208,9 @@ def test_no_sentence_of_the_article_is_copied_into_the_repo():
 
 
 def _broken(tmp_path, mutate):
-    raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
-    raw = copy.deepcopy(raw)
+    raw = knowledge_base_yaml()
     mutate(raw)
-    path = tmp_path / "kb.yml"
-    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
-    return path
+    return write_knowledge_base(tmp_path / "kb.yml", raw)
 
 
 def _topic(raw, topic_id):
@@ -319,3 +317,9 @@ def test_action_server_refuses_to_start_with_a_malformed_knowledge_base(tmp_path
     )
     assert result.returncode != 0
     assert f"{path}: topics[cost].answer: field required" in result.stderr
+
+
+def test_the_fast_yaml_loader_reads_the_knowledge_base_as_pyyamls_own_does():
+    """The loader uses libyaml for speed; it must not read our file any differently."""
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=YAML_LOADER) == yaml.safe_load(text)

@@ -14,7 +14,7 @@ import yaml
 
 from channels.sms import is_gsm7, segments, to_gsm7
 from knowledge_base import KnowledgeBaseError, load
-from tests.conftest import REPO
+from tests.conftest import REPO, knowledge_base_yaml, write_knowledge_base
 
 # English words that never belong in a Spanish sentence (outside a proper name or address).
 ENGLISH = re.compile(
@@ -44,11 +44,9 @@ def spanish_texts(kb) -> Iterator[Tuple[str, str]]:
 
 
 def _edited(tmp_path: Path, edit) -> Path:
-    raw = yaml.safe_load((REPO / "data" / "knowledge_base.yml").read_text(encoding="utf-8"))
+    raw = knowledge_base_yaml()
     edit(raw)
-    path = tmp_path / "kb.yml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return path
+    return write_knowledge_base(tmp_path / "kb.yml", raw)
 
 
 def _topic(raw, topic_id):
