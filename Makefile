@@ -1,11 +1,15 @@
 # The two commands of the README. Both set up whatever is missing first.
-.PHONY: run test setup benchmark loadtest lint
+.PHONY: run test test-fast setup benchmark loadtest lint
 
 run:
 	@scripts/run.sh
 
 test:
 	@scripts/test.sh
+
+# The unit tier only (tests/unit/): no servers, model, browser or root; about a minute.
+test-fast:
+	@scripts/test_fast.sh
 
 setup:
 	@scripts/setup.sh

@@ -6,8 +6,8 @@ Grouped by concern: this module (languages, metadata keys, FAQ paths, events),
 ``slots`` (slot names, fallback stages), ``intents`` (intent names code decides on),
 ``payloads`` (``/<intent>`` messages), ``limits`` (message length, retention),
 ``nlu`` (the answer bar), ``conversations`` (conversation keys) and ``widget`` (what the
-site build hands the chat widget). ``tests/test_contract.py`` keeps the slot and intent
-names equal to domain.yml's.
+site build hands the chat widget). ``tests/unit/contract/test_contract.py`` keeps the slot
+and intent names equal to domain.yml's.
 """
 
 from __future__ import annotations

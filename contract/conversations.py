@@ -22,7 +22,7 @@ from typing import Optional, Tuple
 
 SEPARATOR = ":"
 # Every channel the assistant can run (``Channel.name()``: ours for REST and socket.io,
-# Rasa's for the messaging apps; tests/test_contract.py checks each); "unknown" for a
+# Rasa's for the messaging apps; tests/unit/contract/test_contract.py checks each); "unknown" for a
 # message whose connector named none. The actions, the renderer's styles and the insights
 # report key on these names too.
 REST = "rest"

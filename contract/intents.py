@@ -2,8 +2,8 @@
 
 The channels force some of them (the input guard's "no words", "too long", "not text"),
 the widget and the actions send some as payloads (``contract/payloads.py``), the actions
-and the insights report branch on others. ``tests/test_contract.py`` checks that each is
-an intent of domain.yml (``nlu_fallback`` is Rasa's own, set by the FallbackClassifier).
+and the insights report branch on others. ``tests/unit/contract/test_contract.py`` checks that
+each is an intent of domain.yml (``nlu_fallback`` is Rasa's own, set by the FallbackClassifier).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Slot names (domain.yml ``slots:``) that more than one layer reads or writes.
 
 The actions set them; the input guard, the tracker store, the insights report and the NLU
-components read them from stored events. ``tests/test_contract.py`` checks that every name
-here is a slot of domain.yml, so a rename there fails until it is made here too.
+components read them from stored events. ``tests/unit/contract/test_contract.py`` checks that
+every name here is a slot of domain.yml, so a rename there fails until it is made here too.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ it over: esbuild ``--define`` names and their values (``scripts/build_site.py``)
 
 site/widget/src/contract.js is the only place the widget reads them; it keeps no copy of
 its own, so a value changed here reaches the widget at the next build.
-``tests/test_widget_build_contract.py`` checks the built bundle carries each value.
+``tests/unit/scripts/test_widget_build_contract.py`` checks the built bundle carries each value.
 """
 
 from __future__ import annotations

@@ -37,6 +37,9 @@ from knowledge_base.states import NAMES as STATE_NAMES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = REPO_ROOT / "data" / "knowledge_base.yml"
+# libyaml's loader when PyYAML has it: the same documents, read about ten times faster (every
+# server start and every test that loads a knowledge base reads the whole file).
+YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PATH_ENV = "IEP_KB_PATH"
 
 
@@ -308,7 +311,7 @@ def load(path: Optional[Path] = None) -> KnowledgeBase:
     """Read, validate and return the knowledge base at ``path``."""
     path = Path(path or os.environ.get(PATH_ENV) or DEFAULT_PATH)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except OSError as exc:
         raise KnowledgeBaseError(f"{path}: cannot read: {exc}") from exc
     except yaml.YAMLError as exc:

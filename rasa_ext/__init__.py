@@ -3,7 +3,7 @@
 Rasa 3.6 offers no hook for what the assistant needs in a few places, so its private
 methods are patched, overridden or read. Everything of that kind lives in this package;
 the rest of the project calls the functions and hook classes here, never the private
-names (``tests/test_rasa_ext.py`` scans the source for them, and pins each one's
+names (``tests/unit/rasa_ext/test_rasa_ext.py`` scans the source for them, and pins each one's
 signature or behaviour, so a Rasa upgrade fails there, naming the entry to revisit).
 
 Every row was checked against Rasa 3.6.21 (``CHECKED_AGAINST_RASA``). We: patch (replaced

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set up whatever is missing (including a trained model), then run every test: the
-# widget's JavaScript unit tests (node --test, site/widget/test/),
-# pytest (knowledge base, actions, rendering, project files and `rasa data validate`,
-# end to end over REST) and the conversation tests (`rasa test`).
+# widget's JavaScript unit tests (node --test, site/widget/test/), pytest's tiers
+# (tests/unit, tests/e2e, tests/browser, tests/cluster; docs/architecture.md, "Tests") and
+# the conversation tests (`rasa test`). `make test-fast` runs the unit tier only.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # What the tests need outside Python, first (a missing one stops here, not in 11 errors):

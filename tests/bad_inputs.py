@@ -1,5 +1,5 @@
 """One corpus of bad or hostile input, run against every channel (REST and socket.io in
-tests/test_hardening_e2e.py, the messaging apps in tests/test_messaging_*.py).
+tests/e2e/test_hardening_e2e.py, the messaging apps in tests/e2e/test_messaging_*.py).
 
 ``BAD_TEXTS``: each case says a phrase the reply must contain and one it must not: a parent
 always gets a clear reply, and a typed payload never acts, whatever markup, control
@@ -9,17 +9,20 @@ dropped (socket.io), never redacted or stored. The messaging apps take no client
 
 Where each of issue 18's reproductions is tested:
 1. one request stalls everyone: ``BAD_METADATA`` and "huge markup" here; linear redaction
-   and cleaning (tests/test_privacy_redaction.py, tests/test_input_guard.py);
-2. a save that fails: tests/test_hardening_e2e.py (a failing database), and
-   tests/test_strict_tracker_store.py (nothing kept in memory);
-3. another channel's conversation: tests/test_messaging_telegram.py (REST naming a chat id);
+   and cleaning (tests/unit/service/test_privacy_redaction.py,
+   tests/unit/channels/test_input_guard.py);
+2. a save that fails: tests/e2e/test_hardening_e2e.py (a failing database), and
+   tests/unit/service/test_strict_tracker_store.py (nothing kept in memory);
+3. another channel's conversation: tests/e2e/test_messaging_telegram.py (REST naming a chat id);
 4. the guard stepped around: the "… before restart" cases here, on every channel; unknown
-   states: tests/test_states_and_questions.py, tests/test_insights.py;
-5. a hung action server: tests/test_action_timeout.py;
-6. redaction's misses and the logs: tests/test_privacy_redaction.py, and
-   tests/test_hardening_e2e.py (nothing of an erased conversation in the default logs);
-7. the callback relay: tests/test_handoff_limit.py, tests/test_handoff_rest.py;
-8. the TSV: tests/test_insights.py; 9. the site server's bodies: tests/test_site_server.py.
+   states: tests/unit/nlu_components/test_states_and_questions.py,
+   tests/unit/insights/test_insights.py;
+5. a hung action server: tests/e2e/test_action_timeout.py;
+6. redaction's misses and the logs: tests/unit/service/test_privacy_redaction.py, and
+   tests/e2e/test_hardening_e2e.py (nothing of an erased conversation in the default logs);
+7. the callback relay: tests/unit/actions/test_handoff_limit.py, tests/e2e/test_handoff_rest.py;
+8. the TSV: tests/unit/insights/test_insights.py; 9. the site server's bodies:
+   tests/e2e/test_site_server.py.
 """
 
 from __future__ import annotations

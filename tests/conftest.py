@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import os
 from collections import defaultdict
@@ -16,12 +17,31 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from channels.styles import render
-from knowledge_base import KnowledgeBase, load
+from knowledge_base import DEFAULT_PATH, KnowledgeBase, load
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 TRACKERS = TESTS / "fixtures" / "trackers"
 MODEL = Path(os.environ.get("IEP_MODEL") or REPO / "models" / "iep.tar.gz")
+
+
+TIERS = ("unit", "e2e", "browser", "cluster")
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Mark each test with its tier, the folder under tests/ it lives in, so `-m unit` selects
+    by where a test is and a test outside every tier is an error, not a silent skip."""
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        if TESTS not in path.parents:
+            continue  # not one of ours (pytest given another folder)
+        parts = path.relative_to(TESTS).parts
+        tier = parts[0] if len(parts) > 1 else ""
+        if tier not in TIERS:
+            raise pytest.UsageError(
+                f"{item.nodeid}: tests live under tests/<tier>/, one of {TIERS}"
+            )
+        item.add_marker(getattr(pytest.mark, tier))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -34,6 +54,24 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return load()
+
+
+@lru_cache(maxsize=1)
+def _knowledge_base_yaml() -> Dict[str, Any]:
+    return yaml.load(DEFAULT_PATH.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def knowledge_base_yaml() -> Dict[str, Any]:
+    """data/knowledge_base.yml as parsed YAML, a fresh copy each call: parsed once, because the
+    tests that break one field each spent most of their time in the YAML parser."""
+    return copy.deepcopy(_knowledge_base_yaml())
+
+
+def write_knowledge_base(path: Path, raw: Dict[str, Any]) -> Path:
+    """Write ``raw`` (an edited ``knowledge_base_yaml()``) to ``path``, in the file's order."""
+    text = yaml.dump(raw, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def tracker_fixture(name: str) -> Tracker:

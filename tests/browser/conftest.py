@@ -27,8 +27,11 @@ CHROMIUM_ARGS = [
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack(tmp_path_factory):
+    """One Rasa server, action server and site for every browser test that needs no special
+    settings (each starting its own cost ~10 s): tests keep to their own conversations, and a
+    test that stops the Rasa server starts it again before it ends."""
     workdir = tmp_path_factory.mktemp("browser")
     servers = Servers(workdir)
     site = Site(workdir, servers.rasa_port, servers.site_port)

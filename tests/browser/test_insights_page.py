@@ -10,7 +10,7 @@ import pytest
 
 from harness import servers as harness_servers
 from harness.servers import Servers, Site
-from tests.test_insights_e2e import GROUPS, SPANISH_DECLINED, run_script
+from tests.e2e.test_insights_e2e import GROUPS, SPANISH_DECLINED, run_script
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

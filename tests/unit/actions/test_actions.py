@@ -1,0 +1,330 @@
+"""Each custom action against JSON tracker fixtures: a parent's turn in, the reply out."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import actions, handoff
+from channels.sms import segments
+from tests.conftest import run_action, run_action_neutral, slots_set, topics_in, tracker_fixture
+
+
+def test_answer_carries_the_topic_contract(kb):
+    messages, events = run_action(actions.ActionAnswerTopic(), "ask_cost_rest")
+    assert topics_in(messages) == ["cost"]
+    [main] = [m for m in messages if m.get("text")]
+    assert main["text"].startswith(kb.topic("cost").answer)
+    assert "Source:" in main["text"] and "300.506(b)(4)" in main["text"]
+    assert [b["payload"] for b in main["buttons"]] == [
+        f"/ask_{t}" for t in kb.topic("cost").related
+    ]
+    custom = next(m["custom"] for m in messages if m.get("custom"))
+    assert custom["title"] == kb.topic("cost").title
+    assert custom["source"]["text"].startswith("Source:")
+    assert [r["topic"] for r in custom["related"]] == list(kb.topic("cost").related)
+    assert slots_set(events) == {
+        "last_topic": "cost",
+        "offered_topics": list(kb.topic("cost").related),
+    }
+
+
+def test_widget_channel_gets_the_source_only_in_the_custom_object(kb):
+    messages, _ = run_action(actions.ActionAnswerTopic(), "ask_cost_socketio")
+    [main] = [m for m in messages if m.get("text")]
+    assert main["text"] == kb.topic("cost").answer
+    # Rasa's socket.io output emits the custom object as keyword arguments: it must be
+    # {"data": <payload>}, which reaches the widget as the event's payload.
+    assert set(main["custom"]) == {"data"}
+    assert main["custom"]["data"]["topic"] == "cost"
+    assert main["custom"]["data"]["source"]["text"].startswith("Source:")
+
+
+def test_unknown_topic_intent_is_declined_without_a_topic():
+    messages, _ = run_action(actions.ActionAnswerTopic(), "unknown_topic_intent")
+    assert topics_in(messages) == []
+    assert [m["response"] for m in messages] == ["utter_out_of_scope", "utter_help_contacts"]
+
+
+def test_tell_me_more_gives_details_and_the_federal_note(kb):
+    messages, events = run_action(actions.ActionMoreDetail(), "more_detail_after_binding")
+    assert topics_in(messages) == ["agreement_binding"]
+    text = next(m["text"] for m in messages if m.get("text"))
+    topic = kb.topic("agreement_binding")
+    assert topic.federal_note.citation in text
+    assert next(m["custom"] for m in messages if m.get("custom"))["kind"] == "details"
+    assert slots_set(events)["last_topic"] == "agreement_binding"
+
+
+def test_tell_me_more_with_nothing_before_asks_which_topic(kb):
+    messages, events = run_action(actions.ActionMoreDetail(), "more_detail_without_topic")
+    assert topics_in(messages) == []
+    assert messages[0]["response"] == "utter_more_about_what"
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        f"/ask_{t}" for t in kb.starter_topics
+    ]
+
+
+@pytest.mark.parametrize(
+    "fixture, expected",
+    [
+        ("choose_second_after_outcomes", "outcome_partial_settlement"),
+        ("choose_last_after_outcomes", "outcome_no_agreement"),
+    ],
+)
+def test_ordinal_follow_up_picks_from_the_list_just_shown(fixture, expected):
+    messages, events = run_action(actions.ActionChooseOption(), fixture)
+    assert topics_in(messages) == [expected]
+    assert slots_set(events)["last_topic"] == expected
+
+
+def test_ordinal_outside_the_list_asks_which_one(kb):
+    messages, _ = run_action(actions.ActionChooseOption(), "choose_past_the_end")
+    assert topics_in(messages) == []
+    assert messages[0]["response"] == "utter_which_option"
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        f"/ask_{t}" for t in kb.topic("outcomes_overview").related
+    ]
+
+
+def test_ordinal_without_a_list_is_treated_as_an_unsure_question():
+    messages, _ = run_action(actions.ActionChooseOption(), "choose_without_list")
+    assert topics_in(messages) == []
+    assert messages[0]["response"] == "utter_clarify"
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/ask_scheduling",
+        "/ask_duration",
+        "/something_else",
+    ]
+
+
+def test_low_confidence_offers_the_two_likeliest_topics_by_title(kb):
+    messages, events = run_action(actions.ActionHandleLowConfidence(), "low_confidence_first")
+    assert topics_in(messages) == []
+    assert messages[0]["response"] == "utter_clarify"
+    buttons = messages[0]["buttons"]
+    assert [b["payload"] for b in buttons] == [
+        "/ask_scheduling",
+        "/ask_duration",
+        "/something_else",
+    ]
+    assert buttons[0]["title"] == kb.topic("scheduling").title
+    assert slots_set(events)["offered_topics"] == ["scheduling", "duration"]
+
+
+def test_an_unsure_decline_of_a_story_naming_mediation_asks_did_you_mean_first(kb):
+    messages, events = run_action(actions.ActionDecline(), "out_of_scope_unsure_mediation_story")
+    assert topics_in(messages) == []
+    assert messages[0]["response"] == "utter_clarify"
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/ask_what_is_mediation",
+        "/ask_attorneys",
+        "/something_else",
+    ]
+    assert slots_set(events)["fallback_stage"] == "clarifying"
+
+
+@pytest.mark.parametrize(
+    "fixture", ["out_of_scope_sure_mediation", "out_of_scope_unsure_mediation_question"]
+)
+def test_a_sure_decline_or_a_single_question_naming_mediation_is_still_a_decline(fixture):
+    messages, _ = run_action(actions.ActionDecline(), fixture)
+    assert [m["response"] for m in messages] == ["utter_out_of_scope", "utter_help_contacts"]
+
+
+def test_intents_that_lead_to_one_answer_are_sure_together(kb):
+    """ "wat happens if it dosnt work" as a first message: "and if that fails?" (0.47) and
+    "what if there's no agreement" (0.40) both lead to the no-agreement answer."""
+    messages, events = run_action(
+        actions.ActionHandleLowConfidence(), "low_confidence_split_between_one_answer"
+    )
+    assert topics_in(messages) == [kb.followup(None, "if_fails")] == ["outcome_no_agreement"]
+    assert slots_set(events)["last_topic"] == "outcome_no_agreement"
+
+
+def test_a_split_with_a_related_topic_answers_the_leader_and_offers_the_other(kb):
+    """ "once i sign the agreement can the school just ignore it": "is it binding?" (0.46)
+    leads its related "enforcing it without a lawyer" (0.36) by 0.10: together they clear
+    the bar, and the second is an option under the first's answer."""
+    messages, _ = run_action(
+        actions.ActionHandleLowConfidence(), "low_confidence_split_between_siblings"
+    )
+    assert topics_in(messages) == ["agreement_binding"]
+    assert "enforce_without_lawyer" in kb.topic("agreement_binding").related
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    # Related, but 0.48 against 0.46; and a clear lead over a topic not offered with it.
+    ["low_confidence_close_siblings", "low_confidence_split_between_strangers"],
+)
+def test_a_close_split_or_one_with_an_unrelated_topic_still_asks(fixture):
+    messages, _ = run_action(actions.ActionHandleLowConfidence(), fixture)
+    assert topics_in(messages) == []
+    assert messages[0]["response"] == "utter_clarify"
+
+
+def test_after_another_topic_the_same_split_is_two_answers_and_asks():
+    messages, _ = run_action(
+        actions.ActionHandleLowConfidence(), "low_confidence_split_after_resolution_meeting"
+    )
+    assert topics_in(messages) == []
+    assert [b["payload"] for b in messages[0]["buttons"]][:1] == ["/ask_outcome_no_agreement"]
+
+
+def test_second_miss_in_a_row_ends_in_the_help_message():
+    messages, _ = run_action(actions.ActionHandleLowConfidence(), "low_confidence_second")
+    assert [m["response"] for m in messages] == ["utter_out_of_scope", "utter_help_contacts"]
+    assert topics_in(messages) == []
+
+
+@pytest.mark.parametrize(
+    "fixture, first_response",
+    [
+        ("low_confidence_emoji", "utter_unreadable_message"),
+        ("empty_message", "utter_empty_message"),
+        ("out_of_scope_spanish", "utter_english_only"),
+        ("out_of_scope", "utter_out_of_scope"),
+    ],
+)
+def test_unanswerable_input_gets_a_polite_reason_and_help_contacts(fixture, first_response, kb):
+    action = (
+        actions.ActionDecline()
+        if fixture.startswith("out_of_scope")
+        else actions.ActionHandleLowConfidence()
+    )
+    messages, _ = run_action(action, fixture)
+    assert [m["response"] for m in messages] == [first_response, "utter_help_contacts"]
+    # A markdown list ("- " items, one a line), which every client shows as a list.
+    lines = messages[1]["contacts"].split("\n")
+    assert [line[:2] for line in lines] == ["- "] * len(kb.help_contacts)
+    assert topics_in(messages) == []
+
+
+def test_human_request_gets_the_configured_contacts(kb):
+    messages, _ = run_action(handoff.ActionHumanHelp(), "human_handoff")
+    assert messages[0]["response"] == "utter_human_handoff"
+    for contact in kb.help_contacts:
+        assert contact.name in messages[1]["contacts"]
+
+
+def test_greeting_offers_starter_topics(kb):
+    messages, events = run_action(actions.ActionGreet(), "greet")
+    assert messages[0]["response"] == "utter_greet"
+    assert [b["title"] for b in messages[0]["buttons"]] == [
+        kb.topic(t).title for t in kb.starter_topics
+    ]
+    assert topics_in(messages) == []
+    assert slots_set(events) == {"offered_topics": list(kb.starter_topics)}
+
+
+def test_menu_lists_every_area(kb):
+    messages, _ = run_action(actions.ActionShowMenu(), "help")
+    assert messages[0]["response"] == "utter_menu"
+    for area in kb.areas:
+        assert area.title in messages[0]["areas"]
+    assert len(messages[0]["buttons"]) == len(kb.areas)
+
+
+def test_feedback_yes_is_thanked_without_a_topic():
+    messages, events = run_action(actions.ActionFeedback(), "feedback_yes")
+    assert [m["response"] for m in messages] == ["utter_feedback_thanks"]
+    assert topics_in(messages) == [] and events == []
+
+
+def test_feedback_yes_in_the_widget_is_thanked_once_inline_not_again():
+    """The widget shows "Thanks for your feedback." where the buttons were (issue 20)."""
+    messages, events = run_action(actions.ActionFeedback(), "feedback_yes_socketio")
+    assert messages == [] and events == []
+
+
+def test_feedback_no_offers_a_person():
+    messages, _ = run_action(actions.ActionFeedback(), "feedback_no")
+    assert messages[0]["response"] == "utter_feedback_sorry"
+    assert messages[0]["buttons"] == [{"title": "Talk to a person", "payload": "/human_handoff"}]
+
+
+def test_feedback_no_in_spanish_offers_a_person_in_spanish():
+    tracker = tracker_fixture("feedback_no")
+    tracker.slots["language"] = "es"
+    dispatcher = CollectingDispatcher()
+    asyncio.run(actions.ActionFeedback().run(dispatcher, tracker, {}))
+    [reply] = [m["custom"]["reply"] for m in dispatcher.messages]
+    assert reply["options"] == [{"title": "Hablar con una persona", "payload": "/human_handoff"}]
+    assert reply["language"] == "es"  # SMS: "Responda 1", not "Reply 1"
+
+
+def test_sms_answer_has_numbered_options_a_faq_link_and_no_custom_payload(kb):
+    messages, _ = run_action(actions.ActionAnswerTopic(), "ask_cost_twilio")
+    [message] = messages
+    assert "buttons" not in message or not message["buttons"]
+    assert message.get("custom") in (None, {})
+    related = [kb.topic(t).title for t in kb.topic("cost").related]
+    assert message["text"].startswith(kb.topic("cost").answer) and "Source: " not in message["text"]
+    # One message: the first related topics that fit in the segments the answer costs.
+    answer, numbered = message["text"].split("\nReply ")
+    assert answer.endswith("/faq/#cost")
+    assert numbered.startswith("1 or 2:\n1. ")
+    assert numbered.endswith("\n".join(f"{i}. {t}" for i, t in enumerate(related[:2], 1)))
+    assert segments(message["text"]) == segments(answer)
+
+
+def test_sms_number_reply_picks_that_option():
+    messages, _ = run_action(actions.ActionChooseOption(), "choose_number_sms")
+    assert (
+        "Reply 1" in messages[0]["text"]
+        and "What happens if we agree on some" not in messages[0]["text"]
+    )
+    assert messages[0]["text"].startswith("That's a partial settlement")
+
+
+def test_sms_greeting_lists_starter_topics_by_number(kb):
+    messages, _ = run_action(actions.ActionGreet(), "greet_twilio")
+    [message] = messages
+    assert message["response"] == "utter_greet" and not message.get("buttons")
+    assert "?\nReply 1-4:\n1. " + kb.topic(kb.starter_topics[0]).title in message["text"]
+
+
+def test_telegram_answer_keeps_buttons_within_limits_and_no_custom_payload(kb):
+    messages, _ = run_action(actions.ActionAnswerTopic(), "ask_cost_telegram")
+    [message] = messages
+    assert [b["payload"] for b in message["buttons"]] == [
+        f"/ask_{t}" for t in kb.topic("cost").related
+    ]
+    assert message.get("custom") in (None, {})
+
+
+# What the action server itself sends: channel-neutral replies, the same on every channel
+# (``channels/`` shapes them per app, tested above through ``run_action`` and in
+# tests/unit/channels/test_channel_styles.py).
+@pytest.mark.parametrize(
+    "fixture", ["ask_cost_rest", "ask_cost_socketio", "ask_cost_twilio", "ask_cost_telegram"]
+)
+def test_an_answer_leaves_the_action_server_channel_neutral(fixture, kb):
+    [message], _ = run_action_neutral(actions.ActionAnswerTopic(), fixture)
+    assert not message["text"] and not message["buttons"] and not message.get("response")
+    reply = message["custom"]["reply"]
+    assert set(reply) == {"parts", "source", "options", "topic"}
+    assert reply["parts"] == [kb.topic("cost").answer]
+    assert reply["source"].startswith("Source: ") and "300.506(b)(4)" in reply["source"]
+    related = kb.topic("cost").related
+    assert [o["payload"] for o in reply["options"]] == [f"/ask_{t}" for t in related]
+    assert reply["topic"]["topic"] == "cost" and reply["topic"]["source"]["text"] == reply["source"]
+    reference, _ = run_action_neutral(actions.ActionAnswerTopic(), "ask_cost_rest")
+    assert [message] == reference  # the same whatever the channel
+
+
+@pytest.mark.parametrize("fixture", ["greet", "greet_twilio"])
+def test_a_response_with_options_leaves_the_action_server_as_one_neutral_message(fixture, kb):
+    [message], _ = run_action_neutral(actions.ActionGreet(), fixture)
+    assert message["response"] == "utter_greet" and not message["text"] and not message["buttons"]
+    assert message["custom"]["reply"] == {
+        "parts": [],
+        "source": None,
+        "topic": None,
+        "options": [
+            {"title": kb.topic(t).title, "payload": f"/ask_{t}"} for t in kb.starter_topics
+        ],
+    }

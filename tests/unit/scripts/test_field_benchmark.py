@@ -1,0 +1,107 @@
+"""The field benchmark's data (eval/field/questions.tsv): well-formed, split by site, and a
+held-out half that no training example comes close to."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from pathlib import Path
+from typing import List, Tuple
+
+import pytest
+import yaml
+
+from knowledge_base import default as default_kb
+from scripts.field_benchmark import KINDS, SPLITS, load, site_group
+
+ROOT = Path(__file__).resolve().parents[3]
+ROWS = load()
+# Held-out questions this close to a training example (difflib's ratio on normalised text:
+# 0.9 is a word or two changed in a short question, a few typos in a long one) would measure
+# memory, not understanding.
+MAX_SIMILARITY = 0.9
+
+
+def normalised(text: str) -> str:
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # Rasa's [entity](type) markup
+    return " ".join(re.sub(r"[^\w ]", " ", text.lower()).split())
+
+
+def training_examples() -> List[str]:
+    """Every NLU example in data/nlu/, and the field benchmark's train half."""
+    examples = []
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                if line.strip().startswith("- "):
+                    examples.append(line.strip()[2:])
+    examples += [r["question"] for r in ROWS if r["split"] == "train"]
+    return examples
+
+
+def test_there_are_enough_questions_and_enough_to_decline():
+    assert len(ROWS) >= 150
+    assert sum(r["accept"] == "out_of_scope" for r in ROWS) >= 0.25 * len(ROWS)
+    assert sum(r["kind"] == "real" for r in ROWS) >= 100
+
+
+def test_every_row_is_well_formed_and_labelled_with_known_topics():
+    topics = {topic.id for topic in default_kb().topics.values()}
+    ids = Counter(r["id"] for r in ROWS)
+    assert [i for i, n in ids.items() if n > 1] == []
+    for row in ROWS:
+        labels = row["accept"].split("|")
+        assert set(labels) <= topics | {"out_of_scope"}, row["id"]
+        assert row["kind"] in KINDS and row["split"] in SPLITS, row["id"]
+        assert row["url"].startswith(("http://", "https://")) and row["site"], row["id"]
+        assert row["question"].strip() and "\t" not in row["question"], row["id"]
+        assert row["exposed"] in ("", "yes") and not (row["exposed"] and row["split"] == "train")
+
+
+def test_the_halves_share_no_site_and_are_of_similar_size():
+    halves = {
+        split: {site_group(r["site"]) for r in ROWS if r["split"] == split} for split in SPLITS
+    }
+    assert halves["train"] & halves["heldout"] == set()
+    sizes = Counter(r["split"] for r in ROWS)
+    assert 0.35 <= sizes["heldout"] / len(ROWS) <= 0.65
+
+
+def test_no_question_is_in_the_dev_set():
+    dev = ROOT.parent / "shared" / "eval" / "dev_questions.tsv"
+    if not dev.exists():
+        pytest.skip("no ../shared/eval next to this checkout")
+    asked = {
+        normalised(line.split("\t")[1]) for line in dev.read_text(encoding="utf-8").splitlines()[1:]
+    }
+    assert [r["id"] for r in ROWS if normalised(r["question"]) in asked] == []
+
+
+def close_pairs(questions: List[str], examples: List[str]) -> List[Tuple[str, str]]:
+    """(question, example) pairs whose normalised texts are within ``MAX_SIMILARITY``."""
+    examples = [normalised(e) for e in examples]
+    close = []
+    for question in questions:
+        matcher = difflib.SequenceMatcher(None, b=normalised(question), autojunk=False)
+        for example in examples:
+            matcher.set_seq1(example)
+            if (
+                matcher.real_quick_ratio() > MAX_SIMILARITY
+                and matcher.quick_ratio() > MAX_SIMILARITY
+                and matcher.ratio() > MAX_SIMILARITY
+            ):
+                close.append((question, example))
+    return close
+
+
+def test_no_held_out_question_is_close_to_a_training_example():
+    held_out = [r["question"] for r in ROWS if r["split"] == "heldout"]
+    assert close_pairs(held_out, training_examples()) == []
+
+
+def test_the_closeness_check_finds_a_question_copied_with_a_typo():
+    held_out = [r["question"] for r in ROWS if r["split"] == "heldout"][:5]
+    longest = max(held_out, key=len)
+    copied = longest.replace("e", "3", 1) + " ??"
+    assert [q for q, _ in close_pairs(held_out, ["is mediation free?", copied])] == [longest]
