@@ -60,8 +60,9 @@ wait_for "site server" "http://localhost:$SITE_PORT/faq.json" "$LOGS/site.log"
 
 cat <<MSG
 The IEP mediation assistant is running (Ctrl-C stops it; a crashed server restarts by itself).
-  Demo site with the chat widget:  http://localhost:$SITE_PORT/demo/
+  Demo site with the chat widget:  http://localhost:$SITE_PORT/demo/   (en español: /demo/es/)
   FAQ page:        http://localhost:$SITE_PORT/faq/   (JSON: http://localhost:$SITE_PORT/faq.json)
+  FAQ in Spanish:  http://localhost:$SITE_PORT/es/faq/   (JSON: http://localhost:$SITE_PORT/es/faq.json)
   Chat over REST:  POST http://localhost:$RASA_PORT/webhooks/rest/webhook
                    e.g. curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"is mediation free?"}'
   Socket.IO:       http://localhost:$RASA_PORT/socket.io   (browsers allowed from: $ALLOWED_ORIGINS)
