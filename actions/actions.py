@@ -25,9 +25,9 @@ from contract.slots import (
     FALLBACK_STAGE,
     LAST_TOPIC,
     OFFERED_TOPICS,
+    SESSION_STARTED_METADATA,
     US_STATE,
 )
-from contract.slots import SESSION_STARTED_METADATA as SESSION_METADATA
 from knowledge_base import KnowledgeBase
 from knowledge_base import default as default_kb
 from knowledge_base import states as state_names
@@ -356,13 +356,13 @@ class ActionSessionStart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        metadata = tracker.get_slot(SESSION_METADATA) or {}
+        metadata = tracker.get_slot(SESSION_STARTED_METADATA) or {}
         language = starting_language(metadata, tracker.get_slot(LANGUAGE))
         dispatcher.utter_message(**rendering.notice_message(KB, language or rendering.ENGLISH))
         carried = [
             SlotSet(name, value)
             for name, value in tracker.current_slot_values().items()
-            if value is not None and name not in (SESSION_METADATA, LANGUAGE)
+            if value is not None and name not in (SESSION_STARTED_METADATA, LANGUAGE)
         ]
         chosen = [SlotSet(LANGUAGE, language)] if language else []
         return [SessionStarted(), *carried, *chosen, ActionExecuted("action_listen")]

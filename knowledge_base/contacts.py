@@ -15,7 +15,7 @@ from typing import List, Optional, Tuple
 
 from contract import ENGLISH, SPANISH
 from knowledge_base import KnowledgeBase
-from knowledge_base.schema import DisputeOffice, ParentCenter
+from knowledge_base.schema import Directory, DisputeOffice, ParentCenter
 from knowledge_base.states import name_of, possessive, spanish_name
 
 Contact = Tuple[str, str]  # (who, how to reach them and what they do)
@@ -46,22 +46,28 @@ def _name(state: str, language: str) -> str:
     return spanish_name(state) if language == SPANISH else name_of(state)
 
 
+def _contact_name(kb: KnowledgeBase, phrase: str, state: str, language: str) -> str:
+    """ "Pennsylvania's dispute resolution office" (or its parent center), in the language."""
+    return kb.phrase(
+        phrase, language, state_possessive=possessive(state), state=_name(state, language)
+    )
+
+
+def _look_it_up(kb: KnowledgeBase, phrase: str, directory: Directory, language: str) -> str:
+    """Where to find a state's office or center the checked table lacks: the national
+    directory that lists them."""
+    return kb.phrase(
+        phrase, language, directory=_directory_name(directory, language), url=directory.url
+    )
+
+
 def office_contact(kb: KnowledgeBase, state: str, language: str = ENGLISH) -> Contact:
     """The state's dispute resolution office with its page and phone, or where to find it."""
     found = office(kb, state)
-    who = kb.phrase(
-        "office_contact_name",
-        language,
-        state_possessive=possessive(state),
-        state=_name(state, language),
-    )
+    who = _contact_name(kb, "office_contact_name", state, language)
     if found is None:
-        directory = kb.state_directories.office
-        return who, kb.phrase(
-            "office_contact_how_unknown",
-            language,
-            directory=_directory_name(directory, language),
-            url=directory.url,
+        return who, _look_it_up(
+            kb, "office_contact_how_unknown", kb.state_directories.office, language
         )
     phone = f", {found.phone}" if found.phone else ""
     return who, kb.phrase(
@@ -72,20 +78,10 @@ def office_contact(kb: KnowledgeBase, state: str, language: str = ENGLISH) -> Co
 def parent_center_contact(kb: KnowledgeBase, state: str, language: str = ENGLISH) -> Contact:
     """The state's Parent Training and Information Center, or where to find it."""
     found = parent_center(kb, state)
-    who = kb.phrase(
-        "center_contact_name",
-        language,
-        state_possessive=possessive(state),
-        state=_name(state, language),
-    )
+    who = _contact_name(kb, "center_contact_name", state, language)
     if found is None:
         directory = kb.state_directories.parent_center
-        return who, kb.phrase(
-            "center_contact_how_unknown",
-            language,
-            directory=_directory_name(directory, language),
-            url=directory.url,
-        )
+        return who, _look_it_up(kb, "center_contact_how_unknown", directory, language)
     serves = (
         f" ({kb.phrase('center_serves', language, serves=_serves(found, language))})"
         if found.serves
@@ -100,7 +96,7 @@ def _serves(center: ParentCenter, language: str) -> str:
     return (center.serves_es if language == SPANISH else center.serves) or ""
 
 
-def _directory_name(directory, language: str) -> str:
+def _directory_name(directory: Directory, language: str) -> str:
     return directory.es.name if language == SPANISH else directory.name
 
 
