@@ -213,7 +213,13 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         A sentence that names mediation counts as one even without a question mark: "a
         friend said something about mediation but I have no money for a lawyer" asks."""
         parts = questions.segments(text)
-        asked = [s for s in parts if questions.is_question(s) or names_mediation(s)]
+        asked = questions.questions_first(
+            [
+                (s, questions.is_question(s))
+                for s in parts
+                if questions.is_question(s) or names_mediation(s)
+            ]
+        )
         if self.segment_classifier is None or len(parts) < 2 or not asked:
             return []
         embeddings = shared_encoder(int(self.config["max_length"])).encode(asked)

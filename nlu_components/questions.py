@@ -54,6 +54,17 @@ def _join_short(pieces: List[str]) -> List[str]:
     return out
 
 
+def questions_first(asking: Sequence[Tuple[str, bool]]) -> List[str]:
+    """The segments to classify alone: real questions first, in the order asked, then
+    statements kept only because they name mediation.
+
+    "The school wants mediation. Do I have to go?" asks whether mediation is voluntary;
+    read in message order, the statement (clearly "what is mediation") would be taken as
+    the first question and the real one only offered. ``asking``: (segment, is a real
+    question) pairs."""
+    return [s for s, real in asking if real] + [s for s, real in asking if not real]
+
+
 def is_question(segment: str) -> bool:
     """A segment that asks something: it ends with '?' or starts like a question."""
     segment = segment.strip()
@@ -112,7 +123,9 @@ def choose_ranking(
 
     Two clear questions about different topics: the first one asked is answered and the
     second offered. One clear question inside an unclear message, or inside a story: it
-    decides. ``config``: question_confident, second_question_confident,
+    decides; so does a sure question (``second_question_confident``) inside a message
+    whose whole reading is less sure than that: the story around a question pulls the
+    whole message towards its own words. ``config``: question_confident, second_question_confident,
     whole_message_confident, story_intents."""
     asked = [
         r
@@ -134,6 +147,8 @@ def choose_ranking(
     unclear = ranking[0]["confidence"] < float(config["whole_message_confident"])
     if unclear or ranking[0]["name"] in config["story_intents"]:
         ranking = max(asked, key=lambda r: r[0]["confidence"])
+    elif clear and ranking[0]["confidence"] < float(config["second_question_confident"]):
+        ranking = clear[0]
     primary = ranking[0]["name"]
     second = next((r[0]["name"] for r in clear if r[0]["name"] != primary), None)
     return ranking, second if primary.startswith(TOPIC_INTENT_PREFIX) else None

@@ -147,9 +147,13 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
         (a story, then "¿me puede explicar cómo funciona?"), as the English classifier
         reads them (``questions.choose_ranking``); and a second topic question, if any."""
         parts = questions.spanish_segments(text)
-        asked = [
-            s for s in parts if questions.is_spanish_question(fold(s)) or names_mediation(fold(s))
-        ]
+        asked = questions.questions_first(
+            [
+                (s, questions.is_spanish_question(fold(s)))
+                for s in parts
+                if questions.is_spanish_question(fold(s)) or names_mediation(fold(s))
+            ]
+        )
         if len(parts) < 2:
             asked = []
         tail = questions.spanish_tail_question(text)

@@ -127,6 +127,25 @@ def test_a_misspelled_story_ending_in_two_joined_questions_gets_an_answer(server
     assert topic_and_text(servers.ask(new_sender(), story))[0] == ["cost"]
 
 
+@pytest.mark.parametrize(
+    "message, topic",
+    [
+        ("the school wants mediation. do i have to go?", "voluntary"),
+        (
+            "La escuela va a llevar a su abogado a la mediacion. Yo no tengo dinero para pagar "
+            "uno. Necesito un abogado?",
+            "attorneys",
+        ),
+    ],
+)
+def test_the_question_asked_wins_over_a_sentence_that_only_names_mediation(
+    servers, message, topic
+):
+    """Found reading real posts: the statement naming mediation came first and was taken
+    for the question ("what is mediation"), the parent's real question only offered."""
+    assert topic_and_text(servers.ask(new_sender(), message))[0] == [topic]
+
+
 def test_a_described_dispute_without_a_question_gets_a_warm_reply_and_starting_topics(servers, kb):
     messages = servers.ask(
         new_sender(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge_base.states import find_states, possessive
-from nlu_components.questions import is_question, segments
+from nlu_components.questions import choose_ranking, is_question, questions_first, segments
 
 
 def find_state(text: str):
@@ -101,3 +101,40 @@ def test_and_inside_a_sentence_of_the_story_does_not_split_it():
     assert segments("can i bring my husband and an advocate") == [
         "can i bring my husband and an advocate"
     ]
+
+
+def test_real_questions_are_read_before_statements_that_only_name_mediation():
+    asking = [("the school wants mediation.", False), ("do i have to go?", True)]
+    assert questions_first(asking) == ["do i have to go?", "the school wants mediation."]
+
+
+def _ranked(name: str, confidence: float) -> list:
+    return [{"name": name, "confidence": confidence}, {"name": "out_of_scope", "confidence": 0.01}]
+
+
+_READING = {
+    "question_confident": 0.55,
+    "second_question_confident": 0.85,
+    "whole_message_confident": 0.6,
+    "story_intents": ["describe_dispute"],
+}
+
+
+def test_a_clear_question_decides_over_a_whole_message_read_that_is_not_sure():
+    """A story then "Do I need a lawyer?": the whole message leans to the district's lawyer
+    at 0.64, the question alone is clearly about the parent's own lawyer."""
+    whole = _ranked("ask_district_lawyer", 0.64)
+    ranking, second = choose_ranking(whole, [_ranked("ask_attorneys", 0.98)], _READING)
+    assert ranking[0]["name"] == "ask_attorneys" and second is None
+
+
+def test_a_sure_whole_message_read_keeps_its_topic_and_offers_the_question():
+    whole = _ranked("ask_cost", 0.93)
+    ranking, second = choose_ranking(whole, [_ranked("ask_attorneys", 0.98)], _READING)
+    assert ranking[0]["name"] == "ask_cost" and second == "ask_attorneys"
+
+
+def test_an_unsure_question_does_not_override_the_whole_message():
+    whole = _ranked("ask_cost", 0.7)
+    ranking, second = choose_ranking(whole, [_ranked("ask_attorneys", 0.7)], _READING)
+    assert ranking[0]["name"] == "ask_cost" and second is None
