@@ -1,4 +1,5 @@
-"""The field benchmark (eval/field/questions.tsv): parents' own questions, scored by site half.
+"""The field benchmark (eval/field/questions.tsv, questions_es.tsv): parents' own questions,
+scored by site half.
 
 Each half (``train``: may be learned from; ``heldout``: never trained or tuned on) is written
 as a plain TSV and scored with the team's own client (``../shared/eval/score.py``) against a
@@ -17,10 +18,11 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELD = ROOT / "eval" / "field" / "questions.tsv"
+FIELD_ES = ROOT / "eval" / "field" / "questions_es.tsv"
 SPLITS = ("heldout", "train")
 KINDS = ("real", "faq", "paraphrase")
 
@@ -51,27 +53,20 @@ def write_questions(rows: Iterable[Dict[str, str]], path: Path) -> int:
 
 
 def score_field(url: str, eval_dir: Path, work: Optional[Path] = None) -> None:
-    """Print score.py's figures for the held-out half, its real questions, and the train half."""
+    """Print score.py's figures for the held-out half, its real questions, and the train
+    half, in English (questions.tsv) and in Spanish (questions_es.tsv)."""
     score = eval_dir / "score.py"
     if not score.exists():
         print(f"field benchmark: skipped, no score.py in {eval_dir}")
         return
     work = work or Path(tempfile.mkdtemp(prefix="iep-field-"))
-    rows = load()
-    held_out = [r for r in rows if r["split"] == "heldout" and r.get("exposed") != "yes"]
-    sets = [
-        ("held-out half (never trained on; exposed rows left out)", held_out),
-        (
-            "held-out half, real parents' questions only",
-            [r for r in held_out if r["kind"] == "real"],
-        ),
-        ("train half", [r for r in rows if r["split"] == "train"]),
-    ]
-    for number, (label, subset) in enumerate(sets):
+    sets = [(FIELD, label, subset) for label, subset in _subsets(load(FIELD))]
+    sets += [(FIELD_ES, label, subset) for label, subset in _subsets(load(FIELD_ES))[::2]]
+    for number, (field, label, subset) in enumerate(sets):
         path = work / f"field_{number}.tsv"
         count = write_questions(subset, path)
         sites = len({site_group(r["site"]) for r in subset})
-        print(f"field benchmark, {label} ({count} questions from {sites} sites, {FIELD.name}):")
+        print(f"field benchmark, {label} ({count} questions from {sites} sites, {field.name}):")
         sys.stdout.flush()
         result = subprocess.run(
             [sys.executable, str(score), "--url", url, "--questions", str(path)],
@@ -82,6 +77,19 @@ def score_field(url: str, eval_dir: Path, work: Optional[Path] = None) -> None:
         for line in result.stdout.splitlines():
             if line.startswith("  "):  # the in-scope and out-of-scope lines
                 print(line)
+
+
+def _subsets(rows: List[Dict[str, str]]) -> List[Tuple[str, List[Dict[str, str]]]]:
+    """The held-out half (exposed rows left out), its real questions, and the train half."""
+    held_out = [r for r in rows if r["split"] == "heldout" and r.get("exposed") != "yes"]
+    return [
+        ("held-out half (never trained on; exposed rows left out)", held_out),
+        (
+            "held-out half, real parents' questions only",
+            [r for r in held_out if r["kind"] == "real"],
+        ),
+        ("train half", [r for r in rows if r["split"] == "train"]),
+    ]
 
 
 def main() -> int:

@@ -1,5 +1,5 @@
-"""The field benchmark's data (eval/field/questions.tsv): well-formed, split by site, and a
-held-out half that no training example comes close to."""
+"""The field benchmark's data (eval/field/questions.tsv, and questions_es.tsv in Spanish):
+well-formed, split by site, and a held-out half that no training example comes close to."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ import pytest
 import yaml
 
 from knowledge_base import default as default_kb
-from scripts.field_benchmark import KINDS, SPLITS, load, site_group
+from scripts.field_benchmark import FIELD, FIELD_ES, KINDS, SPLITS, load, site_group
 
 ROOT = Path(__file__).resolve().parents[3]
 ROWS = load()
+ROWS_ES = load(FIELD_ES)
 # Held-out questions this close to a training example (difflib's ratio on normalised text:
 # 0.9 is a word or two changed in a short question, a few typos in a long one) would measure
 # memory, not understanding.
@@ -28,15 +29,15 @@ def normalised(text: str) -> str:
     return " ".join(re.sub(r"[^\w ]", " ", text.lower()).split())
 
 
-def training_examples() -> List[str]:
-    """Every NLU example in data/nlu/, and the field benchmark's train half."""
+def training_examples(rows: List[dict] = ROWS) -> List[str]:
+    """Every NLU example in data/nlu/ (both languages), and the train half of ``rows``."""
     examples = []
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+    for path in sorted((ROOT / "data" / "nlu").glob("**/*.yml")):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             for line in str(block.get("examples", "")).splitlines():
                 if line.strip().startswith("- "):
                     examples.append(line.strip()[2:])
-    examples += [r["question"] for r in ROWS if r["split"] == "train"]
+    examples += [r["question"] for r in rows if r["split"] == "train"]
     return examples
 
 
@@ -46,11 +47,18 @@ def test_there_are_enough_questions_and_enough_to_decline():
     assert sum(r["kind"] == "real" for r in ROWS) >= 100
 
 
-def test_every_row_is_well_formed_and_labelled_with_known_topics():
+def test_the_spanish_set_has_questions_to_answer_and_to_decline():
+    assert len(ROWS_ES) >= 50
+    assert 5 <= sum("out_of_scope" not in r["accept"] for r in ROWS_ES)
+    assert sum(r["accept"] == "out_of_scope" for r in ROWS_ES) >= 0.25 * len(ROWS_ES)
+
+
+@pytest.mark.parametrize("rows", [ROWS, ROWS_ES], ids=[FIELD.name, FIELD_ES.name])
+def test_every_row_is_well_formed_and_labelled_with_known_topics(rows):
     topics = {topic.id for topic in default_kb().topics.values()}
-    ids = Counter(r["id"] for r in ROWS)
+    ids = Counter(r["id"] for r in rows)
     assert [i for i, n in ids.items() if n > 1] == []
-    for row in ROWS:
+    for row in rows:
         labels = row["accept"].split("|")
         assert set(labels) <= topics | {"out_of_scope"}, row["id"]
         assert row["kind"] in KINDS and row["split"] in SPLITS, row["id"]
@@ -59,23 +67,29 @@ def test_every_row_is_well_formed_and_labelled_with_known_topics():
         assert row["exposed"] in ("", "yes") and not (row["exposed"] and row["split"] == "train")
 
 
-def test_the_halves_share_no_site_and_are_of_similar_size():
+@pytest.mark.parametrize("rows", [ROWS, ROWS_ES], ids=[FIELD.name, FIELD_ES.name])
+def test_the_halves_share_no_site_and_are_of_similar_size(rows):
     halves = {
-        split: {site_group(r["site"]) for r in ROWS if r["split"] == split} for split in SPLITS
+        split: {site_group(r["site"]) for r in rows if r["split"] == split} for split in SPLITS
     }
     assert halves["train"] & halves["heldout"] == set()
-    sizes = Counter(r["split"] for r in ROWS)
-    assert 0.35 <= sizes["heldout"] / len(ROWS) <= 0.65
+    sizes = Counter(r["split"] for r in rows)
+    assert 0.35 <= sizes["heldout"] / len(rows) <= 0.65
 
 
-def test_no_question_is_in_the_dev_set():
-    dev = ROOT.parent / "shared" / "eval" / "dev_questions.tsv"
+@pytest.mark.parametrize(
+    "rows, dev_file",
+    [(ROWS, "dev_questions.tsv"), (ROWS_ES, "dev_questions_es.tsv")],
+    ids=[FIELD.name, FIELD_ES.name],
+)
+def test_no_question_is_in_the_dev_set(rows, dev_file):
+    dev = ROOT.parent / "shared" / "eval" / dev_file
     if not dev.exists():
         pytest.skip("no ../shared/eval next to this checkout")
     asked = {
         normalised(line.split("\t")[1]) for line in dev.read_text(encoding="utf-8").splitlines()[1:]
     }
-    assert [r["id"] for r in ROWS if normalised(r["question"]) in asked] == []
+    assert [r["id"] for r in rows if normalised(r["question"]) in asked] == []
 
 
 def close_pairs(questions: List[str], examples: List[str]) -> List[Tuple[str, str]]:
@@ -95,9 +109,10 @@ def close_pairs(questions: List[str], examples: List[str]) -> List[Tuple[str, st
     return close
 
 
-def test_no_held_out_question_is_close_to_a_training_example():
-    held_out = [r["question"] for r in ROWS if r["split"] == "heldout"]
-    assert close_pairs(held_out, training_examples()) == []
+@pytest.mark.parametrize("rows", [ROWS, ROWS_ES], ids=[FIELD.name, FIELD_ES.name])
+def test_no_held_out_question_is_close_to_a_training_example(rows):
+    held_out = [r["question"] for r in rows if r["split"] == "heldout"]
+    assert close_pairs(held_out, training_examples(rows)) == []
 
 
 def test_the_closeness_check_finds_a_question_copied_with_a_typo():
