@@ -2,7 +2,7 @@
 an inbox (``actions/handoff_mail.py``), to have someone contact the parent; ``callback_form``
 then asks, in this order, for consent to share the conversation, the question, a name
 (optional) and last the e-mail or phone, so the request is sent in the very turn the contact
-is typed and the contact is stored only redacted (``service/tracker_store.py``).
+is typed and the contact is stored only redacted (``service/stores/tracker_store.py``).
 
 Every answer is taken as typed and checked here: a "no" to consent stops and shows the
 contacts, "cancel" stops at any step, and a reply with no e-mail or phone gets a clear
@@ -44,7 +44,7 @@ from actions.handoff_mail import (
 from contract import CLIENT_TAG, intents
 from contract.conversations import TWILIO, log_tag
 from contract.slots import CALLBACK_FORM_SLOTS, CALLBACK_STOPPED, REQUESTED_SLOT
-from service.redaction import find_contact
+from service.privacy.redaction import find_contact
 
 logger = logging.getLogger(__name__)
 
