@@ -30,7 +30,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import callback_limit, followups, input_checks, rendering
+from actions import callback_limit, followups, rendering, unreadable_input
 from actions.actions import KB, decline, parent_language, parent_state, send_with_options
 from actions.domain_options import domain_buttons
 from actions.handoff_mail import (
@@ -155,7 +155,7 @@ class ValidateCallbackForm(FormValidationAction):
         if is_cancel(tracker):
             return {QUESTION: None, **stop("cancelled")}
         text = str(value or "").strip()
-        if input_checks.classify(text) not in ("readable", "other_language"):
+        if unreadable_input.classify(text) not in ("readable", "other_language"):
             return {QUESTION: None}  # asked again
         return {QUESTION: text}
 
