@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import followups, input_checks, rendering
+from actions import followups, rendering, unreadable_input
 from contract import LANGUAGE, intents, payloads
 from contract.conversations import SOCKETIO
 from contract.intents import SECOND_QUESTION_ENTITY as SECOND_QUESTION
@@ -129,7 +129,7 @@ def decline(
     dispatcher: CollectingDispatcher, tracker: Tracker, response: str = "utter_out_of_scope"
 ) -> List[EventType]:
     """Say plainly that this isn't covered (or couldn't be read) and point to human help."""
-    kind = input_checks.classify(tracker.latest_message.get("text") or "")
+    kind = unreadable_input.classify(tracker.latest_message.get("text") or "")
     if (tracker.latest_message.get("intent") or {}).get("name") == intents.CHOOSE_OPTION:
         kind = "readable"  # a bare "2" with no list to pick from: read, just not covered
     if kind == "other_language" and parent_language(tracker) == rendering.SPANISH:
@@ -224,7 +224,7 @@ def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     "What would you like to know?", or when no two topics are plausible, gets the help
     contacts."""
     text = tracker.latest_message.get("text") or ""
-    kind = input_checks.classify(text)
+    kind = unreadable_input.classify(text)
     spanish = parent_language(tracker) == rendering.SPANISH
     readable = kind == "readable" or (kind == "other_language" and spanish)
     first_miss = fallback_stage(tracker) not in (CLARIFYING, ASKED_AGAIN)

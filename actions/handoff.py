@@ -2,7 +2,7 @@
 an inbox (``actions/handoff_mail.py``), to have someone contact the parent; ``callback_form``
 then asks, in this order, for consent to share the conversation, the question, a name
 (optional) and last the e-mail or phone, so the request is sent in the very turn the contact
-is typed and the contact is stored only redacted (``service/tracker_store.py``).
+is typed and the contact is stored only redacted (``service/stores/tracker_store.py``).
 
 Every answer is taken as typed and checked here: a "no" to consent stops and shows the
 contacts, "cancel" stops at any step, and a reply with no e-mail or phone gets a clear
@@ -30,7 +30,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import callback_limit, followups, input_checks, rendering
+from actions import callback_limit, followups, rendering, unreadable_input
 from actions.actions import KB, decline, parent_language, parent_state, send_with_options
 from actions.domain_options import domain_buttons
 from actions.handoff_mail import (
@@ -44,7 +44,7 @@ from actions.handoff_mail import (
 from contract import CLIENT_TAG, intents
 from contract.conversations import TWILIO, log_tag
 from contract.slots import CALLBACK_FORM_SLOTS, CALLBACK_STOPPED, REQUESTED_SLOT
-from service.redaction import find_contact
+from service.privacy.redaction import find_contact
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ class ValidateCallbackForm(FormValidationAction):
         if is_cancel(tracker):
             return {QUESTION: None, **stop("cancelled")}
         text = str(value or "").strip()
-        if input_checks.classify(text) not in ("readable", "other_language"):
+        if unreadable_input.classify(text) not in ("readable", "other_language"):
             return {QUESTION: None}  # asked again
         return {QUESTION: text}
 

@@ -18,13 +18,13 @@ from email.message import EmailMessage
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from contract import ENGLISH, LANGUAGE_NAMES, SPANISH
-from service.redaction import redact
+from service.privacy.redaction import redact
 
 logger = logging.getLogger(__name__)
 
 # Seconds per SMTP operation (connecting, each command, the message). The e-mail is sent
 # inside action_submit_callback, and the Rasa server waits at most ACTION_TIMEOUT_SECONDS
-# (default 6, service/degraded_actions.py) for an action. Connecting (TCP and the server's
+# (default 6, service/servers/degraded_actions.py) for an action. Connecting (TCP and the server's
 # greeting) and the slowest step of the send may each take 2.5 s: 5 s together, leaving 1 s
 # for the rest of the action and the round trip. A mail server in working order answers each
 # step in milliseconds to a few hundred; one that stalls longer fails the send here, and the

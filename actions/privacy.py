@@ -1,9 +1,10 @@
 """'Delete my conversation' (issue 11): ask to confirm, then have the conversation deleted.
 
-The deleting itself happens in the Rasa server's tracker store (``service/tracker_store.py``):
-the action sets the ``erase_requested`` slot, and the store, instead of saving that turn,
-deletes every stored event of the conversation. The widget's "Start over → also delete"
-sends ``/confirm_erase`` straight away, without the question.
+The deleting itself happens in the Rasa server's tracker store
+(``service/stores/tracker_store.py``): the action sets the ``erase_requested`` slot, and the
+store, instead of saving that turn, deletes every stored event of the conversation. The
+widget's "Start over → also delete" sends ``/confirm_erase`` straight away, without the
+question.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from actions.domain_options import domain_buttons
 from contract import CONVERSATION_ERASED, intents
 from contract.slots import ERASE_REQUESTED
 
-ERASE_SLOT = ERASE_REQUESTED  # read by service/tracker_store.py
+ERASE_SLOT = ERASE_REQUESTED  # read by service/stores/tracker_store.py
 ASK_ERASE = "utter_ask_erase"
 
 

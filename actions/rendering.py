@@ -2,7 +2,7 @@
 
 A reply is one message whose ``custom`` is ``{"reply": {"parts", "source", "options",
 "topic"}}``; how an app shows it (size limits, numbered options, markup, splitting, where
-the source line and the contract go) is decided in ``channels/styles.py``, never here.
+the source line and the contract go) is decided in ``channels/reply_renderer.py``, never here.
 Every reply that answers a topic carries in ``topic`` the answer contract (title, source,
 related topics, FAQ anchor) that clients and the evaluation rely on. Replies that answer
 no topic never carry one.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from channels.styles import REPLY
+from channels.reply_renderer import REPLY
 from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS, payloads
 from knowledge_base import KnowledgeBase, Topic
 from knowledge_base import contacts as kb_contacts
@@ -140,7 +140,7 @@ def reply_message(
     **kwargs: Any,
 ) -> Message:
     """``dispatcher.utter_message`` arguments for one channel-neutral reply (see
-    ``channels/styles.py``: each channel shows it in its own way); ``kwargs`` name a
+    ``channels/reply_renderer.py``: each channel shows it in its own way); ``kwargs`` name a
     domain response and its variables, whose text comes first. ``event`` tells our web
     clients something happened that they act on (``contract.CONVERSATION_ERASED``)."""
     reply = {"parts": list(parts), "source": source, "options": list(options), "topic": topic}

@@ -70,7 +70,7 @@ class FaqSearchInput(InputChannel):
             if query:
                 parse = await request.app.ctx.agent.parse_message(query)
                 results = rank_topics(parse)
-            # CORS comes from the server (service/http_headers.py), once.
+            # CORS comes from the server (service/http/response_headers.py), once.
             return response.json(
                 {"query": query, "results": results}, headers={"Cache-Control": "no-store"}
             )

@@ -1,6 +1,6 @@
 """Every parent message passes here before NLU, whatever app it came from.
 
-The Rasa server (``service/rasa_server.py``) hands each channel this module's
+The Rasa server (``service/servers/rasa_server.py``) hands each channel this module's
 ``GuardedHandler`` instead of Rasa's bare ``agent.handle_message``, so the same rules hold
 for the web chat, REST and every messaging app:
 

@@ -9,7 +9,7 @@
   ``/unsupported_message`` intent, so the parent hears "I can only read text". Rasa's own
   parser would pass an attachment's URL to NLU instead, and drop locations.
 - Options go out as Messenger quick replies on the last part of the reply, within the
-  count, title and message-size limits of ``channels/styles.py``. Rasa's own connector
+  count, title and message-size limits of ``channels/reply_renderer.py``. Rasa's own connector
   would use a button template (3 at most) or drop them.
 - The Send API calls (fbmessenger's client, which uses blocking ``requests``) run in a
   worker thread with a timeout (``channels.connector_base.OUTBOUND_TIMEOUT``), so a slow
@@ -36,7 +36,7 @@ from sanic.response import HTTPResponse
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.input_guard import UNSUPPORTED_MESSAGE
-from channels.styles import RenderedOutput, outgoing
+from channels.reply_renderer import RenderedOutput, outgoing
 from rasa_ext.connectors import (
     MessengerHooks,
     add_postback_info,
@@ -59,7 +59,7 @@ def messenger_client(
 
 
 class MessengerAppOutput(RenderedOutput, MessengerBot):
-    """Rasa's Messenger output: replies in Messenger's style (``channels/styles.py``), quick
+    """Rasa's Messenger output: replies in Messenger's style (``channels/reply_renderer.py``), quick
     replies for options, every call off the event loop."""
 
     async def _post(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
@@ -71,7 +71,7 @@ class MessengerAppOutput(RenderedOutput, MessengerBot):
         self, recipient_id: Text, text: Text, options: List[Dict[Text, Any]]
     ) -> None:
         """Every part of the text in order, the options on the last one, within Messenger's
-        limits (``channels/styles.py``).
+        limits (``channels/reply_renderer.py``).
 
         fbmessenger's ``QuickReplies`` refuses more than 11, so the dict is built here."""
         parts, options = outgoing(self.name(), text, options)

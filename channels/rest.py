@@ -20,7 +20,7 @@ from sanic.response import HTTPResponse
 
 from channels.client_tag import tagged
 from channels.message_limits import MAX_METADATA_CHARS, MAX_METADATA_DEPTH, metadata_problem
-from channels.styles import RenderedOutput
+from channels.reply_renderer import RenderedOutput
 
 # Printable, no whitespace at the ends, at most 128 characters.
 SENDER_PATTERN = re.compile(r"^[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]{0,126}[^\s\x00-\x1f\x7f])?$")
@@ -58,7 +58,7 @@ def parse_body(request: Request) -> Tuple[Optional[Dict[Text, Any]], Optional[Te
 class RestOutput(RenderedOutput, CollectingOutputChannel):
     """Collects the reply as REST's JSON: text messages (the text ends with the source
     line, the buttons on the message that carries them), then the answer contract as
-    ``custom`` (``channels/styles.py``)."""
+    ``custom`` (``channels/reply_renderer.py``)."""
 
     style = "rest"
 

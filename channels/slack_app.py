@@ -8,7 +8,7 @@
   ``/unsupported_message`` intent, so the parent hears "I can only read text". Rasa's own
   route skips it silently. Edits, deletions, joins and bot messages are still skipped.
 - Options go out as a section (mrkdwn) and an actions block of buttons, after the earlier
-  parts of the reply, within the limits of ``channels/styles.py``.
+  parts of the reply, within the limits of ``channels/reply_renderer.py``.
 - Messages are posted as the app's bot user (no legacy ``as_user``), with a timeout
   (``channels.connector_base.OUTBOUND_TIMEOUT``) on the async Web API client.
 - ``api_base_url`` (optional) sends the Web API calls elsewhere than slack.com/api/: the
@@ -30,7 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.input_guard import UNSUPPORTED_MESSAGE
-from channels.styles import RenderedOutput, outgoing
+from channels.reply_renderer import RenderedOutput, outgoing
 from rasa_ext.connectors import (
     SlackBotHooks,
     slack_button_text,
@@ -48,7 +48,7 @@ Body = Dict[Text, Any]
 
 
 class SlackAppOutput(RenderedOutput, SlackBotHooks):
-    """Rasa's Slack output: replies in Slack's style (``channels/styles.py``: mrkdwn,
+    """Rasa's Slack output: replies in Slack's style (``channels/reply_renderer.py``: mrkdwn,
     buttons within limits), without ``as_user``, with a timeout, optionally talking to
     another API base URL."""
 

@@ -9,7 +9,7 @@ below (checked against 3GPP TS 23.038) and ``segments`` disprove. It has no á, 
 of 160, so SMS writes the plain vowel ("mediación" -> "mediacion"), as Spanish-speaking
 parents themselves text. Guillemets and the other typography Spanish text may carry get
 plain equivalents. Only SMS pays this price: WhatsApp (not billed by segment), Telegram,
-Messenger, Slack and the web keep every accent (``channels/styles.py``, ``gsm7``)."""
+Messenger, Slack and the web keep every accent (``channels/reply_renderer.py``, ``gsm7``)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ Differences from Rasa's ``SocketIOInput``:
   even when that is null): the greeting, not "I didn't get any words there";
 - a client that drops custom frames (rasa-webchat, named in its ``customData``, or every
   client with ``SOCKETIO_SOURCE_IN_TEXT=1``) gets the source line and the FAQ link in
-  the text (``channels/styles.py``, style ``socketio_text``);
+  the text (``channels/reply_renderer.py``, style ``socketio_text``);
 - a client that sends its language with a message (``metadata.language``, as our widget
   does) gets it on every frame of a channel-neutral reply (``"language": "en"|"es"``), so
   its own words follow a parent who writes in the other language (issue 21). Other
@@ -37,7 +37,7 @@ from channels.app_settings import allowed_origins, socketio_source_in_text
 from channels.client_tag import tagged
 from channels.input_guard import GREET_PAYLOAD
 from channels.message_limits import metadata_problem
-from channels.styles import SOCKETIO_TEXT, RenderedOutput, neutral_reply
+from channels.reply_renderer import SOCKETIO_TEXT, RenderedOutput, neutral_reply
 from contract import CLIENT_NAME, ENGLISH, LANGUAGE, TEXT_ONLY_CLIENTS
 from rasa_ext.connectors import SocketIOOutputHooks, configure_socketio_engine
 
@@ -71,7 +71,7 @@ def shows_text_only(metadata: Dict[Text, Any]) -> bool:
 
 
 class SocketIOChannelOutput(RenderedOutput, SocketIOOutputHooks):
-    """Rasa's socket.io output; replies as the widget takes them (``channels/styles.py``):
+    """Rasa's socket.io output; replies as the widget takes them (``channels/reply_renderer.py``):
     texts without the source line, quick replies, the contract under ``data``; for a
     client that shows only text, style ``socketio_text``."""
 

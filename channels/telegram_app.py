@@ -10,7 +10,7 @@ Compared with Rasa's own Telegram input:
 - ``api_base_url`` (optional) points the Bot API calls elsewhere: the tests use a local fake.
 The sender's ``language_code`` ("es-MX", "en") goes to Rasa as ``metadata["language"]``
 (``connector_base.language_hint``). Buttons arrive as a vertical inline keyboard
-(``channels/styles.py``); a tap sends the button's payload back as ``callback_query.data``.
+(``channels/reply_renderer.py``); a tap sends the button's payload back as ``callback_query.data``.
 """
 
 from __future__ import annotations
@@ -28,14 +28,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector, with_language
-from channels.styles import RenderedOutput
+from channels.reply_renderer import RenderedOutput
 from rasa_ext.connectors import init_telegram_output
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 class TelegramAppOutput(RenderedOutput, TelegramOutput):
-    """Rasa's Telegram output, replies in Telegram's style (``channels/styles.py``), with a
+    """Rasa's Telegram output, replies in Telegram's style (``channels/reply_renderer.py``), with a
     timeout, optionally talking to another Bot API server."""
 
     def __init__(self, access_token: Optional[Text], api_base_url: Optional[Text] = None) -> None:

@@ -7,11 +7,11 @@
 - Messages go out in order through Twilio's client (blocking ``requests``) in a worker
   thread, with a timeout (``channels.connector_base.OUTBOUND_TIMEOUT``), so a slow API
   never stalls the server's event loop. A reply too long for one SMS is sent in parts
-  within ``channels/styles.py``'s size for Twilio.
+  within ``channels/reply_renderer.py``'s size for Twilio.
 - ``api_base_url`` (optional) sends the outgoing calls elsewhere than api.twilio.com:
   the tests point it at a local fake of Twilio's API.
 - SMS replies are GSM-7 (Spanish without á, í, ó, ú: ``channels/sms.py``); replies to a
-  ``whatsapp:`` sender keep every accent (style ``whatsapp`` in ``channels/styles.py``).
+  ``whatsapp:`` sender keep every accent (style ``whatsapp`` in ``channels/reply_renderer.py``).
 - A "¡" inside a word is a carrier's "@"; a Spanish "¡Hola!" stays as written.
 - The conversation is keyed by a pseudonym of the sender's number, not the number
   (``channels/pseudonym.py``); each request's output channel is bound to the number.
@@ -36,7 +36,7 @@ from twilio.request_validator import RequestValidator
 
 from channels.connector_base import OUTBOUND_TIMEOUT, Connector
 from channels.pseudonym import conversation_id, pseudonym_key
-from channels.styles import WHATSAPP, RenderedOutput, outgoing
+from channels.reply_renderer import WHATSAPP, RenderedOutput, outgoing
 from rasa_ext.connectors import TwilioOutputHooks, point_twilio_at
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def carrier_at_signs(text: Text) -> Text:
 
 class TwilioTextOutput(RenderedOutput, TwilioOutputHooks):
     """Rasa's Twilio output: replies as SMS text (options as a numbered list,
-    ``channels/styles.py``), off the event loop, with a timeout, optionally talking to
+    ``channels/reply_renderer.py``), off the event loop, with a timeout, optionally talking to
     another API base URL."""
 
     def __init__(
@@ -75,7 +75,7 @@ class TwilioTextOutput(RenderedOutput, TwilioOutputHooks):
         the conversation id Rasa hands back is only its pseudonym."""
         super().__init__(account_sid, auth_token, twilio_number)
         self.reply_to = reply_to
-        # WhatsApp is not billed by segment: its replies keep every accent (styles.WHATSAPP).
+        # WhatsApp is not billed by segment: its replies keep every accent (style WHATSAPP).
         self.style = WHATSAPP if is_whatsapp(reply_to) else ""
         point_twilio_at(self, TwilioHttpClient(timeout=OUTBOUND_TIMEOUT), api_base_url)
 

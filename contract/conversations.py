@@ -9,7 +9,7 @@ wrapper hands the app its own id back. A client of one channel can only ever nam
 that channel.
 
 Conversations stored before this change under the bare sender id are adopted by their own
-channel on first use (``service/tracker_store.py``): only when every message in them came
+channel on first use (``service/stores/tracker_store.py``): only when every message in them came
 through that channel.
 """
 
@@ -52,7 +52,7 @@ def split_key(key: str) -> Tuple[Optional[str], str]:
 
 class ConversationNotSaved(Exception):
     """A turn's events could not be stored: the parent gets the apology instead of an
-    answer the assistant will not remember (``service/strict_tracker_store.py``)."""
+    answer the assistant will not remember (``service/stores/strict_tracker_store.py``)."""
 
 
 _TAG_KEY = secrets.token_bytes(16)  # this process's only: tags cannot be recomputed later

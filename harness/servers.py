@@ -89,7 +89,7 @@ class Servers:
     def start_actions(self) -> None:
         self.actions = self._start(
             "actions",
-            ["service.action_server", "--port", str(self.action_port)],
+            ["service.servers.action_server", "--port", str(self.action_port)],
             f"http://localhost:{self.action_port}/health",
         )
 
@@ -97,7 +97,7 @@ class Servers:
         self.rasa = self._start(
             "rasa",
             [
-                "service.rasa_server",
+                "service.servers.rasa_server",
                 "--model",
                 str(self.model),
                 "--port",

@@ -1,7 +1,7 @@
 """How a conversation is recorded, read back as the parent's turns.
 
 A turn is one parent message and what the assistant did with it, read from the events
-the Rasa server stores (service/tracker_store.py, Rasa's ``events`` table) and the slots
+the Rasa server stores (service/stores/tracker_store.py, Rasa's ``events`` table) and the slots
 the actions set (actions/actions.py):
 - answered: the turn set ``last_topic`` (every topic answer does, action_answer_topic);
 - clarified: it set ``fallback_stage`` to ``clarifying`` ("Did you mean…");

@@ -16,32 +16,35 @@ Rasa module / name                      We        Here (in rasa_ext)
 rasa.core.actions.action
   RemoteAction.run                      patch     actions.wrap_remote_action_run
     why: a time limit, and the apology when the action server fails or hangs; used by
-      service/degraded_actions.py
+      service/servers/degraded_actions.py
   RemoteAction.action_endpoint          read      actions.action_endpoint
-    why: the action server's URL, to probe its /health; used by service/degraded_actions.py
+    why: the action server's URL, to probe its /health; used by
+      service/servers/degraded_actions.py
   RemoteAction._validate_action_result  patch     actions.use_cached_validation
-    why: a validator built once (saves ~23 ms per action call); used by service/rasa_server.py
-      (install)
+    why: a validator built once (saves ~23 ms per action call); used by
+      service/servers/rasa_server.py (install)
 rasa.core.tracker_store
   FailSafeTrackerStore.save             patch     stores.replace_failsafe_save
     why: a failed save is raised, never kept in memory; used by
-      service/strict_tracker_store.py
+      service/stores/strict_tracker_store.py
   FailSafeTrackerStore._tracker_store   read      stores.wrapped_store
     why: the primary store, for the strict save and retention (AwaitableTrackerStore's too);
-      used by service/retention.py
+      used by service/privacy/retention.py
   SQLTrackerStore._additional_events    override  stores.SQLStoreHooks.unsaved_events
     why: unsaved events counted from the loaded window, not the session; used by
-      service/tracker_store.py
+      service/stores/tracker_store.py
 rasa.shared.core.events
   Event._from_parameters                call      stores.event_from_parameters
-    why: deserialise without Rasa's class search per event; used by service/tracker_store.py
+    why: deserialise without Rasa's class search per event; used by
+      service/stores/tracker_store.py
 rasa.core.lock_store
   LockStore._acquire_lock               override  stores.LockStoreHooks.acquire_lock
     why: a waiting ticket is renewed; only a dead holder's expires; used by
-      service/lock_store.py
+      service/stores/lock_store.py
 rasa.core.channels.channel
   register, app.ctx.input_channels      replace   connectors.register
-    why: every message goes through the input guard; used by service/rasa_server.py
+    why: every message goes through the input guard; used by
+      service/servers/rasa_server.py
 rasa.core.channels.socketio
   SocketIOInput.sio.eio settings        set       connectors.configure_socketio_engine
     why: CORS for our origins without credentials; a frame size limit; used by
@@ -89,7 +92,7 @@ rasa.core.channels.telegram
 ======================================  ========  =============================================
 
 ``install`` applies the three process-wide patches (action run, validation, fail-safe
-save) at the Rasa server's start (``service/rasa_server.py``); it is idempotent. The
+save) at the Rasa server's start (``service/servers/rasa_server.py``); it is idempotent. The
 overrides apply by subclassing the hook classes; the rest are plain function calls.
 """
 

@@ -1,7 +1,7 @@
 """Rasa's custom-action internals we touch: ``RemoteAction.run`` (wrapped) and
 ``RemoteAction._validate_action_result`` (replaced by a cached validator).
 
-Why: ``service/degraded_actions.py`` answers for a failed or hung action server, which
+Why: ``service/servers/degraded_actions.py`` answers for a failed or hung action server, which
 needs a wrapper around the one call Rasa makes to it; and Rasa 3.6 rebuilds and re-checks
 the response schema's validator for every action call (about 23 ms, measured with py-spy:
 60 % of the Rasa server's time per message), so the validator is built once here.

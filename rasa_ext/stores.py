@@ -2,15 +2,15 @@
 
 - ``FailSafeTrackerStore.save`` (replaced) and its ``_tracker_store`` (read): a failed save
   must reach the parent as an error, never land in an in-memory copy kept for good
-  (``service/strict_tracker_store.py``); retention finds the deletable store under the
-  wrapper (``service/retention.py``).
+  (``service/stores/strict_tracker_store.py``); retention finds the deletable store under the
+  wrapper (``service/privacy/retention.py``).
 - ``SQLTrackerStore._additional_events`` (overridden through ``SQLStoreHooks``): the
   windowed store loads a window, so "events not yet stored" is counted from that load
-  (``service/tracker_store.py``).
+  (``service/stores/tracker_store.py``).
 - ``Event._from_parameters`` (called): builds an event of a known class without Rasa's
   walk over every ``Event`` subclass per event.
 - ``LockStore._acquire_lock`` (overridden through ``LockStoreHooks``): a waiting turn
-  renews its ticket (``service/lock_store.py``).
+  renews its ticket (``service/stores/lock_store.py``).
 """
 
 from __future__ import annotations

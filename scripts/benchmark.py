@@ -66,7 +66,7 @@ def percentile(values: List[float], share: float) -> float:
 
 def turn_latency(port: int, turns: int = 100, sample: int = 5) -> None:
     """One long conversation: is a turn at turn 100 as quick as at turn 1? (The tracker
-    store loads only recent turns: service/tracker_store.py.)"""
+    store loads only recent turns: service/stores/tracker_store.py.)"""
     sender, timings = f"long-{uuid.uuid4().hex}", []
     for i in range(turns):
         t0 = time.perf_counter()

@@ -228,7 +228,7 @@ tracker_store:
 
 # Serialises each conversation's turns across instances.
 lock_store:
-  type: service.lock_store.SafeRedisLockStore  # Rasa's redis store, fixed: see that file
+  type: service.stores.lock_store.SafeRedisLockStore  # Rasa's redis store, fixed: see that file
   url: "127.0.0.1"
   port: $CLUSTER_REDIS_PORT
   password: \${CLUSTER_REDIS_PASSWORD}
@@ -242,15 +242,15 @@ start_instance() {  # start_instance I: its action server, then its Rasa server 
   if ! pid_alive "$PIDS/actions-$i.pid" "$aport"; then
     port_busy "$aport" && fail "port $aport (action server $i) is already in use"
     # setsid: the servers outlive this script and the terminal it ran in. The commands are
-    # make run's (service/supervisord.conf); ACTION_SERVER_TOKEN comes from secrets.env.
-    setsid "$VENV_PY" -m service.action_server --port "$aport" \
+    # make run's (service/servers/supervisord.conf); ACTION_SERVER_TOKEN comes from secrets.env.
+    setsid "$VENV_PY" -m service.servers.action_server --port "$aport" \
       </dev/null >>"$CLUSTER_LOGS/actions-$i.log" 2>&1 &
     echo $! >"$PIDS/actions-$i.pid"
   fi
   if ! pid_alive "$PIDS/rasa-$i.pid" "$rport"; then
     port_busy "$rport" && fail "port $rport (Rasa instance $i) is already in use"
     CLUSTER_ACTION_URL="http://127.0.0.1:$aport/webhook" RASA_INTERFACE="$CLUSTER_RASA_BIND" \
-    setsid "$VENV_PY" -m service.rasa_server --model "$MODEL" --port "$rport" \
+    setsid "$VENV_PY" -m service.servers.rasa_server --model "$MODEL" --port "$rport" \
       --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
       </dev/null >>"$CLUSTER_LOGS/rasa-$i.log" 2>&1 &
     echo $! >"$PIDS/rasa-$i.pid"

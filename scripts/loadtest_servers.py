@@ -169,7 +169,7 @@ def base_env() -> Dict[str, str]:
 
 # --- our assistant, as scripts/run.sh starts it --------------------------------------------
 
-SUPERVISOR_CONF = REPO / "service" / "supervisord.conf"
+SUPERVISOR_CONF = REPO / "service" / "servers" / "supervisord.conf"
 
 
 def supervisor_commands(conf: str, env: Dict[str, str]) -> Dict[str, List[str]]:
@@ -191,20 +191,20 @@ def ours_commands(
     env: Dict[str, str], run_sh: Optional[str] = None, supervisor_conf: Optional[str] = None
 ) -> Tuple[List[str], List[str], str]:
     """The action server's and the Rasa server's commands as `make run` starts them: from
-    service/supervisord.conf when run.sh runs supervisord, else from run.sh's own lines.
+    service/servers/supervisord.conf when run.sh runs supervisord, else from run.sh's own lines.
     Fails loudly on an unknown form, so the load test never measures something else."""
     text = RUN_SH.read_text() if run_sh is None else run_sh
     if "supervisord" in text:
         conf = SUPERVISOR_CONF.read_text() if supervisor_conf is None else supervisor_conf
         programs = supervisor_commands(conf, env)
-        return programs["actions"], programs["rasa"], "service/supervisord.conf's commands"
+        return programs["actions"], programs["rasa"], "service/servers/supervisord.conf's commands"
     common = ["--model", env["MODEL"], "--port", env["RASA_PORT"]]
     common += ["--cors", "*"] if "--cors" in text else []
     common += ["--endpoints", env["ENDPOINTS"], "--credentials", env["CREDENTIALS"]]
-    if "service.rasa_server" in text:
+    if "service.servers.rasa_server" in text:
         return (
-            [env["VENV_PY"], "-m", "service.action_server", "--port", env["ACTION_PORT"]],
-            [env["VENV_PY"], "-m", "service.rasa_server"] + common,
+            [env["VENV_PY"], "-m", "service.servers.action_server", "--port", env["ACTION_PORT"]],
+            [env["VENV_PY"], "-m", "service.servers.rasa_server"] + common,
             "run.sh's service.* commands",
         )
     if re.search(r"rasa\"?\s+run\s+actions", text):

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up whatever is missing, then run the action server, the Rasa server and the site
 # (demo pages with the widget, the FAQ) under supervisord, which restarts any of them
-# that crashes (service/supervisord.conf). Ctrl-C stops all three.
+# that crashes (service/servers/supervisord.conf). Ctrl-C stops all three.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/setup.sh"
@@ -36,7 +36,7 @@ CHANNELS="$("$VENV_PY" -m channels.app_settings "$CREDENTIALS")"
 step build-site "$VENV_PY" scripts/build_site.py "$SITE_ROOT" --rasa-url "$RASA_URL"
 ORGANISATION="$("$VENV_PY" -m knowledge_base.contacts)"
 
-"$VENV_PY" -m service.supervisor_config service/supervisord.conf "$SUPERVISOR_CONF"
+"$VENV_PY" -m service.servers.supervisor_config service/servers/supervisord.conf "$SUPERVISOR_CONF"
 "$VENV/bin/supervisord" -c "$SUPERVISOR_CONF" >>"$LOGS/supervisord.out" 2>&1 &
 SUPERVISOR_PID=$!
 stop() { kill -TERM "$SUPERVISOR_PID" 2>/dev/null || true; wait "$SUPERVISOR_PID" 2>/dev/null || true; }

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 from actions import rendering
+from channels.reply_renderer import render
 from channels.sms import segments
-from channels.styles import render
 from contract.conversations import TWILIO
 from harness import twilio_webhook
 from harness.fake_apps import FakeProvider, app_credentials

@@ -1,2 +1,3 @@
-"""How the assistant runs as a service: the hardened Rasa server, action server and site
-server entry points, the HTTP headers they share, and the tracker store."""
+"""How the assistant runs as a service, one sub-package per concern: ``servers`` (the
+entry points and their supervisor), ``stores`` (conversations and locks), ``privacy``
+(redaction and retention) and ``http`` (the headers every server sends)."""

@@ -9,16 +9,16 @@ dropped (socket.io), never redacted or stored. The messaging apps take no client
 
 Where each of issue 18's reproductions is tested:
 1. one request stalls everyone: ``BAD_METADATA`` and "huge markup" here; linear redaction
-   and cleaning (tests/unit/service/test_privacy_redaction.py,
+   and cleaning (tests/unit/service/privacy/test_redaction.py,
    tests/unit/channels/test_input_guard.py);
 2. a save that fails: tests/e2e/test_hardening_e2e.py (a failing database), and
-   tests/unit/service/test_strict_tracker_store.py (nothing kept in memory);
+   tests/unit/service/stores/test_strict_tracker_store.py (nothing kept in memory);
 3. another channel's conversation: tests/e2e/test_messaging_telegram.py (REST naming a chat id);
 4. the guard stepped around: the "… before restart" cases here, on every channel; unknown
    states: tests/unit/nlu_components/test_states_and_questions.py,
    tests/unit/insights/test_insights.py;
 5. a hung action server: tests/e2e/test_action_timeout.py;
-6. redaction's misses and the logs: tests/unit/service/test_privacy_redaction.py, and
+6. redaction's misses and the logs: tests/unit/service/privacy/test_redaction.py, and
    tests/e2e/test_hardening_e2e.py (nothing of an erased conversation in the default logs);
 7. the callback relay: tests/unit/actions/test_handoff_limit.py, tests/e2e/test_handoff_rest.py;
 8. the TSV: tests/unit/insights/test_insights.py; 9. the site server's bodies:

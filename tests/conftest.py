@@ -16,7 +16,7 @@ import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from channels.styles import render
+from channels.reply_renderer import render
 from knowledge_base import DEFAULT_PATH, KnowledgeBase, load
 
 TESTS = Path(__file__).resolve().parent
@@ -107,7 +107,7 @@ def as_rasa_sends(message: Dict[str, Any]) -> Dict[str, Any]:
 
 def shown(messages: List[Dict[str, Any]], channel: Optional[str]) -> List[Dict[str, Any]]:
     """What the channel's output sends for these action-server messages
-    (``channels.styles.render``, as every output channel applies it)."""
+    (``channels.reply_renderer.render``, as every output channel applies it)."""
     return [m for message in messages for m in render(channel, as_rasa_sends(message))]
 
 

@@ -1,2 +1,3 @@
 """The advocacy site around the assistant: the FAQ page and JSON built from the knowledge
-base, and a small static web server for the demo pages, the widget and the FAQ."""
+base, a small static web server for the demo pages, the widget and the FAQ, and the
+organisation's insights page."""

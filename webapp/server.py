@@ -92,7 +92,7 @@ def vary_on_encoding(response: HTTPResponse) -> None:
 
 
 def build_app(root: Path, rasa_url: str) -> Sanic:
-    from service import http_headers
+    from service.http import response_headers
 
     app = Sanic("iep_site", configure_logging=False)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
@@ -129,7 +129,7 @@ def build_app(root: Path, rasa_url: str) -> Sanic:
         vary_on_encoding(resp)
 
     insights.install(app)  # /insights/, only when INSIGHTS_TOKEN is set
-    http_headers.install(
+    response_headers.install(
         app,
         origins=[],
         extra=[

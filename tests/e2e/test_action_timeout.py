@@ -1,8 +1,9 @@
 """A hung action server gets the same apology as a dead one (issue 18, item 5).
 
-The wrapper of ``RemoteAction.run`` (``service/degraded_actions.py``) with a fake slow action
-and with Rasa's own call against a server that takes connections and never answers; then
-the real servers with the action server stopped by SIGSTOP and resumed by SIGCONT."""
+The wrapper of ``RemoteAction.run`` (``service/servers/degraded_actions.py``) with a fake
+slow action and with Rasa's own call against a server that takes connections and never
+answers; then the real servers with the action server stopped by SIGSTOP and resumed by
+SIGCONT."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ from rasa.utils.endpoints import EndpointConfig
 from actions import handoff_mail
 from contract.conversations import log_tag
 from harness.servers import MODEL, Servers
-from service import degraded_actions
-from service.degraded_actions import DEFAULT_TIMEOUT, action_timeout, guard
+from service.servers import degraded_actions
+from service.servers.degraded_actions import DEFAULT_TIMEOUT, action_timeout, guard
 from tests.conftest import topics_in
 from tests.smtp_sink import SmtpSink
 
@@ -97,7 +98,7 @@ def test_a_slow_action_gets_the_apology_promptly_is_cancelled_and_logged_once(ca
         elapsed = time.perf_counter() - started
         return events, elapsed, [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
 
-    with caplog.at_level(logging.INFO, logger="service.degraded_actions"):
+    with caplog.at_level(logging.INFO, logger="service.servers.degraded_actions"):
         events, elapsed, pending = asyncio.run(scenario())
     assert events == [BotUttered(APOLOGY)]
     assert elapsed < 5  # the behaviour: the 0.2 s limit, not the action's 30 s
@@ -207,7 +208,7 @@ def test_rasa_s_call_to_a_hung_action_server_is_cancelled_and_the_next_one_goes_
         await hanging.stop()
         return seen
 
-    with caplog.at_level(logging.INFO, logger="service.degraded_actions"):
+    with caplog.at_level(logging.INFO, logger="service.servers.degraded_actions"):
         seen = asyncio.run(scenario())
     assert seen["first"] == [BotUttered(APOLOGY)] and seen["first_seconds"] < 5
     assert seen["closed_after_first"] == 1 and seen["pending"] == []

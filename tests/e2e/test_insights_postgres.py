@@ -87,7 +87,7 @@ def _tracker(
 def endpoints(postgres, tmp_path_factory):
     """Two conversations saved by the assistant's tracker store, and an endpoints file
     like the cluster's."""
-    from service.tracker_store import WindowedSQLTrackerStore
+    from service.stores.tracker_store import WindowedSQLTrackerStore
 
     writer = WindowedSQLTrackerStore(
         dialect="postgresql", host="127.0.0.1", port=postgres, db="rasa",
@@ -106,7 +106,7 @@ def endpoints(postgres, tmp_path_factory):
     writer.engine.dispose()
     path = tmp_path_factory.mktemp("pg") / "endpoints.yml"
     path.write_text(
-        "tracker_store:\n  type: service.tracker_store.WindowedSQLTrackerStore\n"
+        "tracker_store:\n  type: service.stores.tracker_store.WindowedSQLTrackerStore\n"
         f'  dialect: "postgresql"\n  url: "127.0.0.1"\n  port: {postgres}\n  db: "rasa"\n'
         '  username: "rasa"\n  password: ${INSIGHTS_PG_TEST_PASSWORD}\n'
     )

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from channels.styles import STYLES, format_text
+from channels.reply_renderer import STYLES, format_text
 from harness.fake_apps import running_app
 from harness.servers import MODEL
 from harness.slack_webhook import (

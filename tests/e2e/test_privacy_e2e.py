@@ -20,8 +20,8 @@ import harness.servers
 from contract.conversations import conversation_key
 from harness.servers import MODEL, REPO, Servers
 from harness.socketio_client import socketio_steps
-from service.retention import DAY_SECONDS
-from service.tracker_store import WindowedSQLTrackerStore
+from service.privacy.retention import DAY_SECONDS
+from service.stores.tracker_store import WindowedSQLTrackerStore
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 

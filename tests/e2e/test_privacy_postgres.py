@@ -13,14 +13,14 @@ import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 
-from service.retention import DAY_SECONDS, purge
-from service.tracker_store import ERASE_SLOT, WindowedSQLTrackerStore
+from service.privacy.retention import DAY_SECONDS, purge
+from service.stores.tracker_store import ERASE_SLOT, WindowedSQLTrackerStore
+from tests.conftest import REPO
 from tests.e2e.test_insights_postgres import (  # noqa: F401 - the same skip
     PASSWORD,
     postgres,  # noqa: F401 - the server fixture
     pytestmark,
 )
-from tests.unit.service.test_tracker_store import REPO
 
 
 @pytest.fixture(scope="module")

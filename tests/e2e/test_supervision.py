@@ -1,4 +1,4 @@
-"""`make run`'s supervisor, for real: service/supervisord.conf filled in as scripts/run.sh
+"""`make run`'s supervisor, for real: service/servers/supervisord.conf filled in as scripts/run.sh
 fills it, on free ports; each server killed by PID must be answering again within 15 s."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Callable
 import pytest
 
 from harness.servers import ENV, MODEL, REPO, _free_port, _wait
-from service.supervisor_config import render
+from service.servers.supervisor_config import render
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 SUPERVISORD = Path(sys.executable).parent / "supervisord"
@@ -52,7 +52,7 @@ def supervised(tmp_path_factory):
         "CREDENTIALS": str(REPO / "credentials.yml"),
     }
     conf = work / "supervisord.conf"
-    conf.write_text(render((REPO / "service" / "supervisord.conf").read_text(), env))
+    conf.write_text(render((REPO / "service" / "servers" / "supervisord.conf").read_text(), env))
     proc = subprocess.Popen(
         [str(SUPERVISORD), "-c", str(conf)],
         env=env,

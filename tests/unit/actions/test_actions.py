@@ -298,7 +298,7 @@ def test_telegram_answer_keeps_buttons_within_limits_and_no_custom_payload(kb):
 
 # What the action server itself sends: channel-neutral replies, the same on every channel
 # (``channels/`` shapes them per app, tested above through ``run_action`` and in
-# tests/unit/channels/test_channel_styles.py).
+# tests/unit/channels/test_reply_renderer.py).
 @pytest.mark.parametrize(
     "fixture", ["ask_cost_rest", "ask_cost_socketio", "ask_cost_twilio", "ask_cost_telegram"]
 )

@@ -470,7 +470,7 @@ def test_the_consent_question_in_spanish_has_spanish_options(sink):
         {"title": "No", "payload": "/deny"},
     ]
     sms = shown(messages, "twilio")[-1]["text"]
-    # (SMS spells it in GSM-7, without accents: channels/styles.py)
+    # (SMS spells it in GSM-7, without accents: channels/reply_renderer.py)
     assert "Responda 1 o 2:" in sms and "1. Si, compartala" in sms and "Reply" not in sms
     # English is unchanged.
     messages, _ = run(handoff.ActionAskCallbackConsent(), tracker("/request_callback"))

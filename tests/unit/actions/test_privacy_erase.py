@@ -18,8 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.privacy import ERASE_SLOT, ActionAskErase, ActionEraseConversation
 from channels.input_guard import payload_is_offered
-from service import tracker_store
-from service.tracker_store import WindowedSQLTrackerStore
+from service.stores import tracker_store
+from service.stores.tracker_store import WindowedSQLTrackerStore
 from tests.conftest import shown
 
 REPO = Path(__file__).resolve().parents[3]

@@ -4,8 +4,8 @@ replies are channel-neutral, and each channel shows them in its own way (``chann
 from __future__ import annotations
 
 from actions import rendering
+from channels.reply_renderer import render
 from channels.sms import to_gsm7
-from channels.styles import render
 from knowledge_base import citations
 
 

@@ -1,5 +1,5 @@
 """The connectors' output side against the local fakes of each app's API, without a Rasa
-server: a reply in, the app's calls out, within the app's limits (channels/styles.py)."""
+server: a reply in, the app's calls out, within the app's limits (channels/reply_renderer.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from channels.styles import STYLES
+from channels.reply_renderer import STYLES
 from harness.fake_apps import FakeProvider
 
 BUTTONS = [

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions, rendering
-from channels import styles
+from channels import reply_renderer
 from channels.sms import is_gsm7, segments, to_gsm7
 from knowledge_base.notice import notice_text
 from knowledge_base.states import NAMES as STATE_NAMES
@@ -29,7 +29,7 @@ def sms_texts(message):
         dispatcher.utter_message(**message)
         shaped = shown(dispatcher.messages, TWILIO)
     else:
-        shaped = styles.render(TWILIO, message)
+        shaped = reply_renderer.render(TWILIO, message)
     texts = [m["text"] for m in shaped if m.get("text")]
     assert texts, message
     return texts
@@ -104,14 +104,14 @@ def tracker(stage_before):
 def test_a_decline_right_after_a_decline_is_flagged(stage, again):
     dispatcher = CollectingDispatcher()
     actions.decline(dispatcher, tracker(stage))
-    contacts = dispatcher.messages[1]["custom"][styles.REPLY]["contacts"]
+    contacts = dispatcher.messages[1]["custom"][reply_renderer.REPLY]["contacts"]
     assert dispatcher.messages[1]["response"] == "utter_help_contacts"
-    assert contacts["again"] is again and contacts["anchor"] == styles.HELP_ANCHOR
+    assert contacts["again"] is again and contacts["anchor"] == reply_renderer.HELP_ANCHOR
 
 
 def test_the_notice_by_sms_is_its_one_segment_form_and_other_apps_keep_the_full_one(kb):
     from actions.rendering import notice_message
-    from channels.styles import render
+    from channels.reply_renderer import render
 
     message = {"text": notice_text(kb), "custom": notice_message(kb)["json_message"]}
     [sms] = render("twilio", message)
@@ -122,7 +122,7 @@ def test_the_notice_by_sms_is_its_one_segment_form_and_other_apps_keep_the_full_
 
 def test_tell_me_more_by_sms_does_not_repeat_the_options(kb):
     from actions.rendering import details_message
-    from channels.styles import render
+    from channels.reply_renderer import render
 
     message = details_message(kb, "cost")
     shaped = render("twilio", {"custom": message["json_message"]})
@@ -137,7 +137,7 @@ def test_sms_help_for_a_named_state_gives_its_phone_and_links_its_directory_entr
     """By SMS, the help contacts of a parent who named Pennsylvania: the office's phone in
     a short line, the parent center by name, and the link to the FAQ's state entry."""
     from actions import rendering
-    from channels.styles import render
+    from channels.reply_renderer import render
     from knowledge_base import load
 
     monkeypatch.delenv("PUBLIC_URL", raising=False)

@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions, rendering
-from channels import styles
+from channels import reply_renderer
 from channels.connector_base import language_hint, with_language
 from channels.sms import GSM7_BASIC, is_gsm7, segments, to_gsm7
 from channels.twilio_text import carrier_at_signs, is_whatsapp
@@ -77,7 +77,7 @@ def spanish_sms_texts(kb) -> Dict[str, List[str]]:
     sent += _sent(rendering.reply_message(options=clarify, text="¿Cuál?", language=ES))
     for phrase in kb.phrases.values():
         raw.append(phrase.es)
-        sent += styles.render("twilio", {"text": phrase.es})[0]["text"].split("\n\n")
+        sent += reply_renderer.render("twilio", {"text": phrase.es})[0]["text"].split("\n\n")
     spanish_contacts = contact_list(kb_contacts.contacts(kb, None, ES))
     for variant in _spanish_domain_variants():
         text = variant["text"].replace("{contacts}", spanish_contacts)
@@ -134,12 +134,12 @@ def test_whatsapp_and_the_other_apps_keep_every_accent(kb):
     answer = rendering.answer_message(kb, "cost", language=ES)
     spanish = kb.topic("cost").es.answer
     assert "á" in spanish or "ó" in spanish
-    for channel in (styles.WHATSAPP, "telegram", "facebook", "slack"):
+    for channel in (reply_renderer.WHATSAPP, "telegram", "facebook", "slack"):
         said = "\n".join(_sent(answer, channel))
         assert spanish.replace("**", "") in said.replace("*", ""), channel
-    whatsapp = "\n".join(_sent(answer, styles.WHATSAPP))
+    whatsapp = "\n".join(_sent(answer, reply_renderer.WHATSAPP))
     assert "\nMás: " in whatsapp and "Responda 1" in whatsapp  # still the SMS layout
-    notice = _sent(rendering.notice_message(kb, ES), styles.WHATSAPP)
+    notice = _sent(rendering.notice_message(kb, ES), reply_renderer.WHATSAPP)
     assert notice == [kb.notice.es.sms] and "í" in kb.notice.es.sms
     sms_notice = _sent(rendering.notice_message(kb, ES))
     assert sms_notice == [to_gsm7(kb.notice.es.sms)] and segments(sms_notice[0]) == 1
@@ -151,7 +151,7 @@ def test_a_whatsapp_sender_gets_the_whatsapp_style():
     def output(to):
         return TwilioTextOutput("AC" + "1" * 32, "token", "+15005550006", reply_to=to)
 
-    assert output("whatsapp:+14155550123").style == styles.WHATSAPP
+    assert output("whatsapp:+14155550123").style == reply_renderer.WHATSAPP
     assert output("+14155550123").style == "" and output("+14155550123").name() == "twilio"
     assert is_whatsapp("whatsapp:+1415") and not is_whatsapp("+1415") and not is_whatsapp(None)
 
@@ -224,6 +224,8 @@ def test_did_you_mean_and_a_person_button_by_sms_in_spanish(kb):
 
 def _sent_shaped(message: Dict[str, Any], response_text: str) -> List[str]:
     """What SMS sends for an action's reply, its domain response's text given."""
-    reply = message["custom"][styles.REPLY]
-    shaped = styles.render("twilio", {"text": response_text, "custom": {styles.REPLY: reply}})
+    reply = message["custom"][reply_renderer.REPLY]
+    shaped = reply_renderer.render(
+        "twilio", {"text": response_text, "custom": {reply_renderer.REPLY: reply}}
+    )
     return [m["text"] for m in shaped if m.get("text")]

@@ -10,8 +10,8 @@ import asyncio
 from typing import Any, Dict, List
 
 from actions.rendering import reply_message
+from channels.reply_renderer import REPLY
 from channels.socketio import SocketIOChannelOutput, reads_language
-from channels.styles import REPLY
 from contract import SPANISH
 
 

@@ -176,10 +176,10 @@ def test_the_widget_source_keeps_no_copy_of_what_the_build_writes():
 def test_every_connector_is_named_as_the_contract_names_its_channel():
     """Rasa names the messaging apps' channels; the styles and the report key on them."""
     from channels.messenger_app import MessengerAppInput
+    from channels.reply_renderer import STYLES
     from channels.rest import RestChannel
     from channels.slack_app import SlackAppInput
     from channels.socketio import SocketIOChannel
-    from channels.styles import STYLES
     from channels.telegram_app import TelegramAppInput
     from channels.twilio_text import TwilioTextInput
     from contract import conversations as c

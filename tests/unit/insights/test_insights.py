@@ -1,6 +1,7 @@
 """The insights report's parts without servers: the period, the endpoints configuration,
-the session cookie, the charts, how stored events become turns, and the declined-questions
-TSV's cells (the end-to-end test with a real database is tests/e2e/test_insights_e2e.py)."""
+the charts, how stored events become turns, and the declined-questions TSV's cells (the
+end-to-end test with a real database is tests/e2e/test_insights_e2e.py; signing in to the
+site's page is tests/unit/webapp/test_insights_auth.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from insights.metrics import Question, compute
 from insights.period import Period, parse_period
 from insights.store import StoredEvent
 from insights.turns import ANSWERED, CLARIFIED, DECLINED, OTHER, read_turns
-from webapp.insights import COOKIE_SECONDS, SignInGuard, cookie_is_valid, session_cookie
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -60,17 +60,6 @@ def test_sqlite_is_opened_read_only(tmp_path):
             connection.exec_driver_sql("INSERT INTO events (data) VALUES ('x')")
     with pytest.raises(FileNotFoundError):
         store.open_read_only({"dialect": "sqlite", "db": str(tmp_path / "missing.db")})
-
-
-def test_the_cookie_holds_an_hmac_that_expires_and_dies_with_the_token():
-    value = session_cookie("token-a", now=1_000_000)
-    assert "token-a" not in value
-    assert cookie_is_valid("token-a", value, now=1_000_000 + 60)
-    assert not cookie_is_valid("token-a", value, now=1_000_000 + COOKIE_SECONDS)
-    assert not cookie_is_valid("token-b", value, now=1_000_000 + 60)
-    issued, mac = value.split(".")
-    assert not cookie_is_valid("token-a", f"{int(issued) + 1}.{mac}", now=1_000_000 + 60)
-    assert not cookie_is_valid("token-a", "", now=1_000_000)
 
 
 def test_charts_use_no_style_attribute_and_label_every_bar():
@@ -140,19 +129,6 @@ def test_turns_read_outcomes_and_feedback_follows_a_clarified_question():
         compute(turns, Period(TODAY + dt.timedelta(days=1), TODAY + dt.timedelta(days=1))).messages
         == 0
     )
-
-
-def test_the_sign_in_guard_counts_wrong_tokens_per_address_within_the_window():
-    guard = SignInGuard(limit=3, window=60)
-    for second in (0, 1, 2):
-        assert guard.wait_seconds("a", now=second) == 0
-        guard.failed("a", now=second)
-    assert guard.wait_seconds("a", now=3) == 57  # until the first failure is 60 s old
-    assert guard.wait_seconds("b", now=3) == 0  # another address is not affected
-    assert guard.wait_seconds("a", now=60) == 0  # the first failure has aged out
-    guard.failed("b", now=4)
-    guard.succeeded("b")
-    assert guard.wait_seconds("b", now=5) == 0
 
 
 JUNK_STATES = ["XX", None, 42, "<b>", ["PA"], {"code": "OH"}, "", "Pennsylvania"]

@@ -28,12 +28,12 @@ REPO = Path(__file__).resolve().parents[3]
 # What the Rasa server loads: its entry point, the stores endpoints.yml names, and every
 # channel credentials.yml or app_settings can turn on.
 RASA_SERVER_MODULES = [
-    "service.rasa_server",
-    "service.degraded_actions",
-    "service.http_headers",
-    "service.tracker_store",
-    "service.strict_tracker_store",
-    "service.lock_store",
+    "service.servers.rasa_server",
+    "service.servers.degraded_actions",
+    "service.http.response_headers",
+    "service.stores.tracker_store",
+    "service.stores.strict_tracker_store",
+    "service.stores.lock_store",
     "rasa_ext",
     "rasa_ext.actions",
     "rasa_ext.stores",
@@ -80,7 +80,7 @@ LAYERS: Tuple[Tuple[str, ...], ...] = (
     ("knowledge_base", "rasa_ext"),  # the content and its helpers; the fence around Rasa
     ("nlu_components",),  # the NLU pipeline (reads the KB's states, rasa_ext's origin name)
     ("channels",),  # the Rasa server's ways in and out, the input guard, the renderer
-    ("service",),  # the servers' entry points, stores, redaction, retention
+    ("service",),  # servers' entry points, stores, privacy, HTTP headers (SUBLAYERS)
     ("actions", "insights"),  # the action server's code; the organisation's report
     ("webapp",),  # the site server, the FAQ pages, the insights page
     ("harness",),  # servers and fake apps for end-to-end tests and benchmarks
@@ -88,6 +88,15 @@ LAYERS: Tuple[Tuple[str, ...], ...] = (
     ("tests",),
 )
 LAYER_OF: Dict[str, int] = {pkg: n for n, layer in enumerate(LAYERS) for pkg in layer}
+# A package split into sub-packages by concern keeps the same rule inside: its sub-packages,
+# lowest first, import only a lower one (the package's own ``__init__`` imports none).
+SUBLAYERS: Dict[str, Tuple[Tuple[str, ...], ...]] = {
+    "service": (
+        ("http", "privacy"),  # the headers every server sends; redaction and retention
+        ("stores",),  # conversations (stored redacted) and locks
+        ("servers",),  # the entry points, which install all of the above
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -164,6 +173,30 @@ def layer_violations(found: Iterable[Import]) -> List[str]:
     return wrong
 
 
+def sublayer_violations(found: Iterable[Import]) -> List[str]:
+    """Like ``layer_violations``, between the sub-packages of a package in ``SUBLAYERS``; a
+    sub-package missing from its table is a violation too."""
+    wrong: List[str] = []
+    for imp in found:
+        here, there = imp.importer.split("."), imp.imported.split(".")
+        if here[0] != there[0] or here[0] not in SUBLAYERS or len(here) < 2 or len(there) < 2:
+            continue
+        order = {sub: n for n, layer in enumerate(SUBLAYERS[here[0]]) for sub in layer}
+        if here[1] == there[1]:
+            continue
+        if here[1] not in order or there[1] not in order:
+            wrong.append(
+                f"{imp.path}:{imp.line}: {here[0]}.{here[1]} or {here[0]}.{there[1]}"
+                " has no row in SUBLAYERS"
+            )
+        elif order[there[1]] >= order[here[1]]:
+            wrong.append(
+                f"{imp.path}:{imp.line}: {imp.importer} (sub-layer {order[here[1]]}) imports"
+                f" {imp.imported} (sub-layer {order[there[1]]})"
+            )
+    return wrong
+
+
 def cycles(graph: Dict[str, Set[str]]) -> List[List[str]]:
     """The strongly connected groups of more than one module (Tarjan), each sorted."""
     index: Dict[str, int] = {}
@@ -217,6 +250,20 @@ def test_imports_run_from_higher_layers_to_lower_ones_only():
     assert not wrong, "imports against the layers:\n" + "\n".join(wrong)
 
 
+def test_every_sub_package_of_a_split_package_has_one_sub_layer():
+    for package, layers in SUBLAYERS.items():
+        listed = [sub for layer in layers for sub in layer]
+        found = sorted(p.parent.name for p in (REPO / package).glob("*/__init__.py"))
+        assert sorted(listed) == found, package
+        modules = [p.stem for p in (REPO / package).glob("*.py") if p.stem != "__init__"]
+        assert modules == [], f"{package}/ holds sub-packages only: {modules}"
+
+
+def test_sub_packages_import_from_lower_ones_only():
+    wrong = sublayer_violations(imports())
+    assert not wrong, "imports against the sub-layers:\n" + "\n".join(wrong)
+
+
 def test_no_import_cycle_between_first_party_modules():
     found = cycles(import_graph(imports()))
     assert not found, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)
@@ -233,6 +280,15 @@ def test_the_checks_name_a_wrong_way_import_and_a_cycle():
         "knowledge_base/loader.py:7: knowledge_base.loader (layer 1, knowledge_base) imports"
         " actions.rendering (layer 5, actions)",
         "actions/a.py:3: actions.a (layer 5, actions) imports insights.report (layer 5, insights)",
+    ]
+    stores = Import("service/stores/s.py", 5, "service.stores.s", "service.privacy.redaction")
+    back = Import("service/stores/s.py", 6, "service.stores.s", "service.servers.rasa_server")
+    side = Import("service/http/h.py", 2, "service.http.h", "service.privacy.retention")
+    assert sublayer_violations([stores, back, side]) == [
+        "service/stores/s.py:6: service.stores.s (sub-layer 1) imports"
+        " service.servers.rasa_server (sub-layer 2)",
+        "service/http/h.py:2: service.http.h (sub-layer 0) imports"
+        " service.privacy.retention (sub-layer 0)",
     ]
     graph = {"a.x": {"a.y"}, "a.y": {"a.z"}, "a.z": {"a.x"}, "b": {"a.x"}}
     assert cycles(graph) == [["a.x", "a.y", "a.z"]]

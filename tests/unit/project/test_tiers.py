@@ -56,6 +56,9 @@ def test_unit_folders_mirror_packages_of_the_project():
     packages = {p.parent.name for p in REPO.glob("*/__init__.py")}
     folders = {p.name for p in (TESTS / "unit").iterdir() if (p / "__init__.py").exists()}
     assert folders - {"project"} <= packages
+    for init in (TESTS / "unit").glob("*/*/**/__init__.py"):
+        folder = init.parent.relative_to(TESTS / "unit")
+        assert (REPO / folder / "__init__.py").exists(), f"tests/unit/{folder} mirrors no package"
 
 
 def test_the_fast_command_runs_the_unit_tier_without_training_or_system_packages():

@@ -339,7 +339,7 @@ def test_the_cluster_lock_store_waits_with_its_own_acquire_lock(tmp_path, monkey
     import socket
     import time
 
-    from service.lock_store import SafeRedisLockStore
+    from service.stores.lock_store import SafeRedisLockStore
 
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
@@ -409,7 +409,7 @@ def test_cached_action_result_validation_accepts_and_rejects_like_rasa():
 def test_the_rasa_server_installs_the_cached_validation(monkeypatch):
     from rasa.core.actions.action import RemoteAction
 
-    from service.rasa_server import build_app
+    from service.servers.rasa_server import build_app
 
     monkeypatch.setenv("ACTION_SERVER_TOKEN", "test-token")
     build_app("models/iep.tar.gz", "endpoints.yml", "credentials.yml")

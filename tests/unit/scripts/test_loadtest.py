@@ -191,18 +191,18 @@ ENV = {
 def test_commands_come_from_supervisord_conf_when_run_sh_uses_it():
     conf = (
         "[supervisord]\nnodaemon = true\n[program:actions]\n"
-        "command = %(ENV_VENV_PY)s -m service.action_server --port %(ENV_ACTION_PORT)s\n"
-        "[program:rasa]\ncommand = %(ENV_VENV_PY)s -m service.rasa_server --port "
+        "command = %(ENV_VENV_PY)s -m service.servers.action_server --port %(ENV_ACTION_PORT)s\n"
+        "[program:rasa]\ncommand = %(ENV_VENV_PY)s -m service.servers.rasa_server --port "
         "%(ENV_RASA_PORT)s --endpoints %(ENV_ENDPOINTS)s\n"
     )
     actions, rasa, _ = ls.ours_commands(
         ENV, run_sh='"$VENV/bin/supervisord" -c x', supervisor_conf=conf
     )
-    assert actions == ["/v/bin/python", "-m", "service.action_server", "--port", "7002"]
+    assert actions == ["/v/bin/python", "-m", "service.servers.action_server", "--port", "7002"]
     assert rasa == [
         "/v/bin/python",
         "-m",
-        "service.rasa_server",
+        "service.servers.rasa_server",
         "--port",
         "7001",
         "--endpoints",
@@ -217,9 +217,11 @@ def test_commands_from_run_sh_lines():
     actions, rasa, _ = ls.ours_commands(ENV, run_sh=plain)
     assert actions[1:3] == ["run", "actions"] and "--cors" in rasa and "7001" in rasa
     hardened = (
-        '"$VENV_PY" -m service.action_server\n"$VENV_PY" -m service.rasa_server --model "$MODEL"'
+        '"$VENV_PY" -m service.servers.action_server\n'
+        '"$VENV_PY" -m service.servers.rasa_server --model "$MODEL"'
     )
     actions, rasa, _ = ls.ours_commands(ENV, run_sh=hardened)
-    assert rasa[:3] == ["/v/bin/python", "-m", "service.rasa_server"] and "--cors" not in rasa
+    assert rasa[:3] == ["/v/bin/python", "-m", "service.servers.rasa_server"]
+    assert "--cors" not in rasa
     with pytest.raises(RuntimeError):
         ls.ours_commands(ENV, run_sh="gunicorn app:app")

@@ -12,7 +12,7 @@ from html import unescape
 import pytest
 
 from actions.rendering import answer_message, help_contacts_message, topic_custom
-from channels import styles
+from channels import reply_renderer
 from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS
 from knowledge_base.states import spanish_name
 from scripts.build_site import build
@@ -207,12 +207,12 @@ def test_built_site_serves_both_languages(tmp_path, kb):
 def test_a_spanish_reply_links_to_the_spanish_faq(kb, monkeypatch):
     monkeypatch.setenv("PUBLIC_URL", "https://help.example.org")
     spanish = {"custom": answer_message(kb, "cost", language=SPANISH)["json_message"]}
-    [sms] = styles.render("twilio", spanish)
+    [sms] = reply_renderer.render("twilio", spanish)
     assert "https://help.example.org/es/faq/#cost" in sms["text"]
-    text_only = styles.render(styles.SOCKETIO_TEXT, spanish)
+    text_only = reply_renderer.render(reply_renderer.SOCKETIO_TEXT, spanish)
     assert any("https://help.example.org/es/faq/#cost" in m.get("text", "") for m in text_only)
     english = {"custom": answer_message(kb, "cost")["json_message"]}
-    [english_sms] = styles.render("twilio", english)
+    [english_sms] = reply_renderer.render("twilio", english)
     assert "https://help.example.org/faq/#cost" in english_sms["text"]
     assert topic_custom(kb, kb.topic("cost"), "answer", SPANISH)["faq_page"] == "/es/faq/"
     assert topic_custom(kb, kb.topic("cost"), "answer")["faq_page"] == "/faq/"

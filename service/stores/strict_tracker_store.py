@@ -4,7 +4,7 @@ Rasa wraps every tracker store in ``FailSafeTrackerStore``, whose ``save`` catch
 error and saves the conversation into an ``InMemoryTrackerStore`` instead, for good: one
 request with metadata that could not be stored (900 levels deep) grew the Rasa server by
 130 KB, unredacted and never freed, and the parent was told nothing. Installed by
-``service/rasa_server.py`` through ``rasa_ext.install``, this replaces that ``save``: the
+``service/servers/rasa_server.py`` through ``rasa_ext.install``, this replaces that ``save``: the
 error is logged as one line (without the conversation's id or text) and raised as
 ``ConversationNotSaved``, which the input guard (``channels/input_guard.py``) answers with
 the apology and the help contacts.

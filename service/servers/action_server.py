@@ -6,9 +6,9 @@
 - every request but ``GET /health`` must carry ``Authorization: Bearer <ACTION_SERVER_TOKEN>``,
   which endpoints.yml makes the Rasa server send; without a token set, it refuses to start
   on anything but localhost;
-- its log lines are redacted (``service.redaction``), like the Rasa server's.
+- its log lines are redacted (``service.privacy.redaction``), like the Rasa server's.
 
-Usage: ACTION_SERVER_TOKEN=... python -m service.action_server --port 5055
+Usage: ACTION_SERVER_TOKEN=... python -m service.servers.action_server --port 5055
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 OPEN_PATHS = frozenset({"/health"})
-logger = logging.getLogger("service.action_server")
+logger = logging.getLogger("service.servers.action_server")
 
 
 def token_is_valid(header: str, token: str) -> bool:
@@ -48,13 +48,13 @@ def require_token(app: Sanic, token: str) -> None:
 def build_app(token: str) -> Sanic:
     from rasa_sdk.endpoint import create_app
 
-    from service import http_headers
+    from service.http import response_headers
 
     app = create_app("actions", cors_origins=None)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     if token:
         require_token(app, token)
-    http_headers.install(app, origins=[])
+    response_headers.install(app, origins=[])
     return app
 
 
@@ -68,7 +68,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         sys.exit("action server: set ACTION_SERVER_TOKEN before listening on " + args.host)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("sanic.access").setLevel(logging.WARNING)
-    from service.redaction import install_log_redaction
+    from service.privacy.redaction import install_log_redaction
 
     install_log_redaction()  # no log line keeps a parent's contact details
     app = build_app(token)

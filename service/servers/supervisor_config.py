@@ -3,7 +3,8 @@
 supervisord can read ``%(ENV_X)s`` itself, but then ``supervisorctl`` needs the same
 environment to read the file; a filled-in copy under var/ works from any shell.
 
-Usage: python -m service.supervisor_config service/supervisord.conf var/supervisord.conf
+Usage: python -m service.servers.supervisor_config \
+           service/servers/supervisord.conf var/supervisord.conf
 """
 
 from __future__ import annotations

@@ -6,16 +6,16 @@ entry point builds the same Sanic app from Rasa's own pieces (channels from the
 credentials file, the agent loaded at start, the same endpoints file) and adds:
 
 - ``channels.input_guard.GuardedHandler`` between every channel and the agent;
-- a failed save raised to the guard, never kept in memory (``service.strict_tracker_store``);
+- a failed save raised to the guard, never kept in memory (``service.stores.strict_tracker_store``);
 - Rasa's internals patched where it has no hook, all through ``rasa_ext.install`` (its
   docstring lists each one);
 - bodies over ``MAX_BODY_BYTES`` refused with 413 before they are read whole;
-- CORS and hardening headers from ``service.http_headers`` (origins: ``ALLOWED_ORIGINS``);
+- CORS and hardening headers from ``service.http.response_headers`` (origins: ``ALLOWED_ORIGINS``);
 - no Rasa HTTP API (as ``rasa run`` without ``--enable-api``) and no version banner;
-- log lines redacted (``service.redaction``) and old conversations deleted at start and
-  daily (``service.retention``).
+- log lines redacted (``service.privacy.redaction``) and old conversations deleted at start and
+  daily (``service.privacy.retention``).
 
-Usage: python -m service.rasa_server --model models/iep.tar.gz --port 5005 \
+Usage: python -m service.servers.rasa_server --model models/iep.tar.gz --port 5005 \
            --endpoints endpoints.yml --credentials credentials.yml
 """
 
@@ -42,7 +42,7 @@ from sanic.response import HTTPResponse  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_BODY_BYTES = 64 * 1024
-logger = logging.getLogger("service.rasa_server")
+logger = logging.getLogger("service.servers.rasa_server")
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -95,7 +95,9 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
 
     import rasa_ext
     from channels.app_settings import allowed_origins
-    from service import degraded_actions, http_headers, strict_tracker_store
+    from service.http import response_headers
+    from service.servers import degraded_actions
+    from service.stores import strict_tracker_store
 
     app = Sanic("iep_assistant", configure_logging=False)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
@@ -111,7 +113,7 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
     )
     endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
     register_channels(app, rasa.core.run.create_http_input_channels(None, credentials_file))
-    http_headers.install(app, allowed_origins(), skip_prefixes=("/socket.io",))
+    response_headers.install(app, allowed_origins(), skip_prefixes=("/socket.io",))
     app.register_listener(
         partial(rasa.core.run.load_agent_on_start, model, endpoints, None), "before_server_start"
     )
@@ -123,7 +125,7 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
 async def start_retention(app: Sanic, _: Any) -> None:
     """Delete the conversations past the retention period now, then daily."""
     from contract.limits import retention_days
-    from service import retention
+    from service.privacy import retention
 
     store = retention.windowed_store(app.ctx.agent.tracker_store)
     if store is None:
@@ -158,7 +160,7 @@ def configure_logging(level: Text) -> None:
     for noisy in ("sanic.access", "engineio.server", "socketio.server", "websockets"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("sanic.error").addFilter(ClosedWebsocketFilter())
-    from service.redaction import install_log_redaction
+    from service.privacy.redaction import install_log_redaction
 
     install_log_redaction()
 

@@ -2,7 +2,7 @@
 
 Parents type e-mail addresses, phone numbers, student ids and even SSNs into the chat. The
 assistant never needs them after the turn they were typed in (NLU and that turn's actions
-still see the original), so the tracker store (``service/tracker_store.py``) and every log
+still see the original), so the tracker store (``service/stores/tracker_store.py``) and every log
 line of both servers (``RedactingFilter``) keep a placeholder instead:
 
 - an e-mail address → ``[email]``: written ``jane.doe@example.com``, with non-ASCII letters
@@ -22,7 +22,7 @@ Every pattern is linear in its input (a log line or a stored value can be as lon
 client makes it): each repetition is bounded (an address's local part at most 64 characters,
 a domain label 63, at most 8 labels, a top-level domain 24 letters), so no attempt looks
 further than a fixed distance from where it starts, and the spelled-out forms start only at
-the start of a word (``tests/unit/service/test_privacy_redaction.py`` times 8 times the input).
+the start of a word (``tests/unit/service/privacy/test_redaction.py`` times 8 times the input).
 
 In a stored value (``redact_value``) dict keys are redacted as well as strings, without
 recursion; a list or dict nested deeper than ``MAX_DEPTH`` levels is kept as ``[nested]``.

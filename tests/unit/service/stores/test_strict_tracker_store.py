@@ -1,5 +1,5 @@
 """A failed save is raised (and logged as one line), never kept in Rasa's in-memory
-fallback store (service/strict_tracker_store.py)."""
+fallback store (service/stores/strict_tracker_store.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rasa.shared.core.events import UserUttered
 
 from contract.conversations import ConversationNotSaved
 from rasa_ext.stores import replace_failsafe_save
-from service import strict_tracker_store
+from service.stores import strict_tracker_store
 
 
 def install() -> None:

@@ -20,14 +20,14 @@ Two more costs of Rasa's store, measured with cProfile at 14 and 17 ms of a ~60 
   are lost on a power cut (PostgreSQL in the cluster keeps its own settings).
 
 Privacy (issue 11), in the save path so SQLite and PostgreSQL behave alike:
-- every stored event is redacted first (``service/redaction.py``): e-mail addresses, phone
+- every stored event is redacted first (``service/privacy/redaction.py``): e-mail addresses, phone
   numbers and long digit runs become placeholders; the tracker in memory, which NLU and
   the current turn's actions use, keeps the original (no event broker is streamed to:
   it would get the original text);
 - a turn that sets the ``erase_requested`` slot (the parent confirmed "delete my
   conversation") deletes every row of that conversation instead of saving;
 - ``delete_expired`` removes conversations whose last event is older than the retention
-  period (run by ``service/retention.py``);
+  period (run by ``service/privacy/retention.py``);
 - the web client's tag (``contract.CLIENT_TAG``, for the callback limit) is dropped from a
   message's metadata before it is stored.
 
@@ -36,7 +36,7 @@ that, under the bare sender id, is renamed to its key the first time its channel
 it, and only if every message in it came through that channel: an old Telegram chat id
 named over REST finds nothing.
 
-endpoints.yml:  tracker_store: {type: service.tracker_store.WindowedSQLTrackerStore, ...}
+endpoints.yml:  tracker_store: {type: service.stores.tracker_store.WindowedSQLTrackerStore, ...}
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ from rasa.shared.utils.common import all_subclasses
 from contract import CLIENT_TAG
 from contract.conversations import split_key
 from rasa_ext.stores import SQLStoreHooks, event_from_parameters
-from service.redaction import redact_event
+from service.privacy.redaction import redact_event
 
 DEFAULT_WINDOW_TURNS = 10
 # Set on a tracker by ``retrieve``: how many of its events are already stored.

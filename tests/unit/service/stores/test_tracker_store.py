@@ -4,7 +4,6 @@ lost when saving, and the whole conversation still stored."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import List
 
 import pytest
@@ -19,9 +18,8 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
-from service.tracker_store import WindowedSQLTrackerStore
-
-REPO = Path(__file__).resolve().parents[3]
+from service.stores.tracker_store import WindowedSQLTrackerStore
+from tests.conftest import REPO
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +117,7 @@ def test_an_unknown_conversation_is_none(store):
 def test_events_read_back_equal_rasas_own_deserialisation(store):
     from rasa.shared.core.events import deserialise_events
 
-    from service.tracker_store import deserialise
+    from service.stores.tracker_store import deserialise
 
     converse(
         store,

@@ -2,7 +2,7 @@
 
 Rasa logs a failed custom action with a traceback, drops its events and lets the turn
 go on: the parent gets nothing, or Rasa's generic "something went wrong" from the
-fallback. Installed by ``service/rasa_server.py``, this wraps ``RemoteAction.run`` so that
+fallback. Installed by ``service/servers/rasa_server.py``, this wraps ``RemoteAction.run`` so that
 a failed call becomes one log line and, instead of the action's reply, a short apology
 with the help contacts (fixed text the Rasa server holds itself). A failed
 ``action_session_start`` falls back to Rasa's built-in session start, so the

@@ -2,7 +2,9 @@
 
 Used when NLU found no topic: an empty message, one with no letters or mostly control
 characters (emoji, binary junk), or one in another language deserves a reply that says
-what went wrong rather than the general "I don't cover that".
+what went wrong rather than the general "I don't cover that". (Not the input guard,
+``channels/input_guard.py``, which every message passes before NLU: this module only
+says what kind of text a message is, for the actions to answer it.)
 """
 
 from __future__ import annotations

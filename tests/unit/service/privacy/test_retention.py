@@ -18,9 +18,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from contract.limits import retention_days
-from service import retention
-from service.tracker_store import WindowedSQLTrackerStore
-from tests.unit.service.test_tracker_store import REPO
+from service.privacy import retention
+from service.stores.tracker_store import WindowedSQLTrackerStore
+from tests.conftest import REPO
 
 NOW = 1_800_000_000.0
 DAY = retention.DAY_SECONDS

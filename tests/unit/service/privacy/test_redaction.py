@@ -15,7 +15,7 @@ import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
-from service.redaction import (
+from service.privacy.redaction import (
     MAX_DEPTH,
     NESTED,
     RedactingFilter,
@@ -24,8 +24,8 @@ from service.redaction import (
     redact_event,
     redact_value,
 )
-from service.tracker_store import WindowedSQLTrackerStore
-from tests.unit.service.test_tracker_store import REPO
+from service.stores.tracker_store import WindowedSQLTrackerStore
+from tests.conftest import REPO
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Rasa's Redis lock store, made safe for an instance that dies holding a conversation's lock.
 
 Used by the cluster (scripts/cluster.sh writes ``lock_store: type:
-service.lock_store.SafeRedisLockStore``). Rasa 3.6's ``RedisLockStore`` has two flaws
+service.stores.lock_store.SafeRedisLockStore``). Rasa 3.6's ``RedisLockStore`` has two flaws
 that the cluster's tests hit:
 
 - A waiting turn's own ticket expires as fast as the dead holder's ticket (both get

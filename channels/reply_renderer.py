@@ -1,5 +1,6 @@
-"""How each app shows a reply: buttons or numbered options, size limits, text markup,
-where the source line goes and how the answer contract travels.
+"""The reply renderer: the action server's channel-neutral reply as each app shows it
+(buttons or numbered options, size limits, text markup, where the source line goes and how
+the answer contract travels).
 
 The action server sends channel-neutral replies: one message whose ``custom`` is
 ``{"reply": {"parts": [texts], "source": <source line or null>, "options": [{"title",
