@@ -169,7 +169,8 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
                 random_state=int(self.config["random_state"]),
             )
             embeddings = np.vstack([self._embedding(e) for e in examples])
-            self.segment_classifier.fit(embeddings * float(self.config["embedding_weight"]), labels)
+            texts = [e.get(TEXT) for e in examples]
+            self.segment_classifier.fit(self._segment_matrix(embeddings, texts), labels)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(
                 (self.vectorizer, self.classifier, self.sparse_width, self.segment_classifier),
@@ -223,10 +224,22 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         if self.segment_classifier is None or len(parts) < 2 or not asked:
             return []
         embeddings = shared_encoder(int(self.config["max_length"])).encode(asked)
-        rows = self.segment_classifier.predict_proba(
-            embeddings * float(self.config["embedding_weight"])
-        )
+        rows = self.segment_classifier.predict_proba(self._segment_matrix(embeddings, asked))
         return [self._rank(row) for row in rows]
+
+    def _segment_matrix(self, embeddings: np.ndarray, texts: List[str]) -> csr_matrix:
+        """A segment's features: the whole-message ones but the lemma counts, which only
+        Rasa's featurizers make (a sentence has no Message of its own). Without the
+        character n-grams a misspelled question read alone was less sure than the
+        same question sent alone."""
+        if self.vectorizer is None:
+            raise RuntimeError("LogisticIntentClassifier used before training")
+        return hstack(
+            [
+                csr_matrix(embeddings * float(self.config["embedding_weight"])),
+                self.vectorizer.transform([t.lower() for t in texts]),
+            ]
+        ).tocsr()
 
     def _read_questions(
         self, text: str, ranking: List[Dict[str, Any]]

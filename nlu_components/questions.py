@@ -12,6 +12,7 @@ import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from knowledge_base.intents import TOPIC_INTENT_PREFIX
+from nlu_components.languages import fold
 
 Ranking = List[Dict[str, Any]]
 
@@ -93,6 +94,7 @@ def spanish_segments(text: str) -> List[str]:
 
 
 _TAIL_QUESTION = re.compile(r"[,;:]\s*([^,;:]+\?+)\s*$")
+_CHOICES = re.compile(r"^[¿\s]*(el|la|los|las|un|una|unos|unas)\b.*\so\s")
 
 
 def spanish_tail_question(text: str) -> Optional[str]:
@@ -103,6 +105,10 @@ def spanish_tail_question(text: str) -> Optional[str]:
     if not match:
         return None
     tail = match.group(1).strip()
+    # Choices are not a question: "¿quién escribe el acuerdo, el mediador o el abogado?"
+    # ends in two names that point to a topic of their own but ask nothing alone.
+    if _CHOICES.match(fold(tail)):
+        return None
     return tail if 2 <= len(tail.split()) <= 8 else None
 
 

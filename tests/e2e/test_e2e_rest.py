@@ -132,17 +132,21 @@ def test_a_misspelled_story_ending_in_two_joined_questions_gets_an_answer(server
     [
         ("the school wants mediation. do i have to go?", "voluntary"),
         (
+            "I'm so tired. Nobody at the school listens to me. Should I even bother with "
+            "mediation or go straight to due process?",
+            "mediation_vs_hearing",
+        ),
+        (
             "La escuela va a llevar a su abogado a la mediacion. Yo no tengo dinero para pagar "
             "uno. Necesito un abogado?",
             "attorneys",
         ),
     ],
 )
-def test_the_question_asked_wins_over_a_sentence_that_only_names_mediation(
-    servers, message, topic
-):
-    """Found reading real posts: the statement naming mediation came first and was taken
-    for the question ("what is mediation"), the parent's real question only offered."""
+def test_the_question_asked_inside_a_story_decides(servers, message, topic):
+    """Found trying the bot as a parent: the statement naming mediation came first and was
+    taken for the question ("what is mediation"), the parent's real question only offered;
+    a question after a short story was read alone less surely than sent alone."""
     assert topic_and_text(servers.ask(new_sender(), message))[0] == [topic]
 
 

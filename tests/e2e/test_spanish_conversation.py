@@ -198,6 +198,9 @@ def test_the_issues_own_spanish_message_is_answered(servers, kb):
         ("me dijeron que pidiera mediacion, eso cuesta??", "eso cuesta??"),
         ("es gratis?", None),  # no comma: the message is the question
         ("mi hijo, la escuela y yo", None),  # no question
+        # choices that end a question are not a question of their own
+        ("quien firma el acuerdo, el mediador o la directora?", None),
+        ("que nos conviene, la mediacion o la audiencia?", None),
     ],
 )
 def test_the_short_question_a_spanish_message_ends_with(text, tail):
