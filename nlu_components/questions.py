@@ -9,7 +9,7 @@ of them are questions, so the classifier can also look at each one on its own.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from knowledge_base.intents import TOPIC_INTENT_PREFIX
 from nlu_components.languages import fold
@@ -42,13 +42,20 @@ def segments(text: str) -> List[str]:
     return _join_short([p.strip() for p in _BOUNDARY.split(text or "") if p and p.strip()])
 
 
-def _join_short(pieces: List[str]) -> List[str]:
-    """The pieces in order, a piece shorter than ``MIN_WORDS`` words joined to its neighbour."""
+def _join_short(
+    pieces: List[str], stands_alone: Callable[[str], bool] = lambda piece: False
+) -> List[str]:
+    """The pieces in order, a piece shorter than ``MIN_WORDS`` words joined to its
+    neighbour, unless ``stands_alone`` says it is whole (a two-word Spanish question)."""
     out: List[str] = []
+
+    def short(piece: str) -> bool:
+        return len(piece.split()) < MIN_WORDS and not stands_alone(piece)
+
     for piece in pieces:
-        if out and len(piece.split()) < MIN_WORDS:
+        if out and short(piece):
             out[-1] = f"{out[-1]} {piece}"
-        elif not out or len(out[-1].split()) >= MIN_WORDS:
+        elif not out or not short(out[-1]):
             out.append(piece)
         else:
             out[-1] = f"{out[-1]} {piece}"
@@ -76,6 +83,11 @@ def is_question(segment: str) -> bool:
 # (accent-folded, as parents often write them: "que", "como", "xq", "se puede").
 _SPANISH_BOUNDARY = re.compile(
     r"(?<=[.!?])\s+|\n+|\s+-{1,2}\s+|;\s+|(?<=\?)(?=[^\s?])|\.{3,}\s*|\s*(?=¿)"
+    # "cuánto cuesta y cuánto tiempo dura?": a second question joined by "y"/"o" and a
+    # question word ("y que" is left out: "dice que sí y que no" is no question).
+    r"|\s+(?=(?:y|o)\s+(?:c[oó]mo|cu[aá]nt[oa]s?|cu[aá]ndo|d[oó]nde|qui[eé]n(?:es)?|"
+    r"cu[aá]l(?:es)?|por\s+qu[eé])\s)",
+    re.IGNORECASE,
 )
 _SPANISH_QUESTION_START = re.compile(
     r"^[¿\s]*(y |pero |entonces |o sea |oiga |una pregunta,? |pregunta,? )?"
@@ -89,8 +101,15 @@ _SPANISH_QUESTION_START = re.compile(
 
 
 def spanish_segments(text: str) -> List[str]:
-    """``segments`` for a Spanish message: its sentences, each at least ``MIN_WORDS`` words."""
-    return _join_short([p.strip() for p in _SPANISH_BOUNDARY.split(text or "") if p and p.strip()])
+    """``segments`` for a Spanish message: its sentences, each at least ``MIN_WORDS`` words
+    or a two-word question."""
+    pieces = [p.strip() for p in _SPANISH_BOUNDARY.split(text or "") if p and p.strip()]
+    return _join_short(pieces, _two_word_question)
+
+
+def _two_word_question(piece: str) -> bool:
+    """ "cuánto cuesta", "es gratis?": Spanish asks in two words where English needs three."""
+    return len(piece.split()) == 2 and bool(_SPANISH_QUESTION_START.match(fold(piece)))
 
 
 _TAIL_QUESTION = re.compile(r"[,;:]\s*([^,;:]+\?+)\s*$")

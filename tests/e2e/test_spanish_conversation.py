@@ -191,6 +191,31 @@ def test_the_issues_own_spanish_message_is_answered(servers, kb):
     assert kb.notice.es.disclaimer in _text(messages)
 
 
+def test_two_spanish_questions_joined_by_y_answer_the_first_and_offer_the_second(servers):
+    """Found trying the bot as a parent: "cuanto cuesta" (two words) was glued to the
+    story and "y cuanto tiempo dura?" answered alone, with no word on the cost."""
+    messages = servers.ask(
+        "es-" + uuid.uuid4().hex[:8],
+        "mi hijo tiene autismo y lo mandan a la casa temprano casi todos los dias. la escuela "
+        "dice que podemos ir a mediacion. cuanto cuesta y cuanto tiempo dura?",
+    )
+    assert _topics(messages) == ["cost"]
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/ask_duration"]
+
+
+def test_a_spanish_message_is_cut_at_a_second_question_and_keeps_two_word_questions():
+    text = "la escuela dice que podemos ir a mediacion. cuanto cuesta y cuanto tiempo dura?"
+    assert questions.spanish_segments(text) == [
+        "la escuela dice que podemos ir a mediacion.",
+        "cuanto cuesta",
+        "y cuanto tiempo dura?",
+    ]
+    # "y que" joins statements as often as questions: no cut there.
+    assert questions.spanish_segments("la maestra dice que si y que no sabe") == [
+        "la maestra dice que si y que no sabe"
+    ]
+
+
 @pytest.mark.parametrize(
     "text, tail",
     [
