@@ -52,7 +52,7 @@ export const STRINGS = {
     thanks: "Thanks for your feedback."
   },
   es: {
-    title: "Preguntas sobre la mediaci\u00f3n del IEP",
+    title: "Dudas sobre la mediaci\u00f3n",
     firstMessage: "\u00a1Hola! Preg\u00fanteme sobre la mediaci\u00f3n del IEP.",
     inputPlaceholder: "Escriba su pregunta\u2026",
     openChat: "Abrir el chat: {title}",
