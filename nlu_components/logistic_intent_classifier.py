@@ -225,7 +225,8 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             return []
         embeddings = shared_encoder(int(self.config["max_length"])).encode(asked)
         rows = self.segment_classifier.predict_proba(self._segment_matrix(embeddings, asked))
-        return [self._rank(row) for row in rows]
+        real_questions = sum(questions.is_question(s) for s in asked)
+        return questions.without_statements([self._rank(row) for row in rows], real_questions)
 
     def _segment_matrix(self, embeddings: np.ndarray, texts: List[str]) -> csr_matrix:
         """A segment's features: the whole-message ones but the lemma counts, which only

@@ -73,6 +73,20 @@ def questions_first(asking: Sequence[Tuple[str, bool]]) -> List[str]:
     return [s for s, real in asking if real] + [s for s, real in asking if not real]
 
 
+def without_statements(rankings: Sequence[Ranking], real_questions: int) -> List[Ranking]:
+    """The rankings of ``questions_first``'s segments (real questions first, then
+    statements that only name mediation), without the statements when a real question
+    points to a topic, however unsurely.
+
+    "My advocate said we can ask for mediation. Will he stay at his school while we do
+    that?": the statement reads clearly as "how do I ask for mediation"; the question, at
+    0.55 for stay-put, is what the parent asked. A statement decides only when the
+    questions point nowhere ("...a friend mentioned mediation. what do I do")."""
+    if any(r and r[0]["name"].startswith(TOPIC_INTENT_PREFIX) for r in rankings[:real_questions]):
+        return list(rankings[:real_questions])
+    return list(rankings)
+
+
 def is_question(segment: str) -> bool:
     """A segment that asks something: it ends with '?' or starts like a question."""
     segment = segment.strip()

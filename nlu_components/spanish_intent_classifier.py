@@ -147,22 +147,23 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
         (a story, then "¿me puede explicar cómo funciona?"), as the English classifier
         reads them (``questions.choose_ranking``); and a second topic question, if any."""
         parts = questions.spanish_segments(text)
-        asked = questions.questions_first(
-            [
-                (s, questions.is_spanish_question(fold(s)))
-                for s in parts
-                if questions.is_spanish_question(fold(s)) or names_mediation(fold(s))
-            ]
-        )
+        asking = [
+            (s, questions.is_spanish_question(fold(s)))
+            for s in parts
+            if questions.is_spanish_question(fold(s)) or names_mediation(fold(s))
+        ]
         if len(parts) < 2:
-            asked = []
+            asking = []
         tail = questions.spanish_tail_question(text)
-        if tail and tail not in asked:
-            asked.append(tail)
+        if tail and all(tail != s for s, _ in asking):
+            asking.append((tail, True))
+        asked = questions.questions_first(asking)
         rows = self.classifier.predict_proba(self._features([text, *asked]))  # type: ignore
-        return questions.choose_ranking(
-            self._rank(rows[0]), [self._rank(row) for row in rows[1:]], self.config
+        real_questions = sum(real for _, real in asking)
+        readings = questions.without_statements(
+            [self._rank(row) for row in rows[1:]], real_questions
         )
+        return questions.choose_ranking(self._rank(rows[0]), readings, self.config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.classifier is None:

@@ -150,6 +150,19 @@ def test_the_question_asked_inside_a_story_decides(servers, message, topic):
     assert topic_and_text(servers.ask(new_sender(), message))[0] == [topic]
 
 
+def test_a_sentence_naming_mediation_does_not_answer_for_an_unsure_question(servers):
+    """Found trying the bot as a parent: "my advocate said we can ask for mediation" read
+    clearly as "how do I ask" and answered for the parent's real, unsure question."""
+    messages = servers.ask(
+        new_sender(),
+        "my son has autism and hes 12. the school wants to move him to a different school "
+        "with a special program and we dont want that. my advocate said we can ask for "
+        "mediation. will he stay at his school while we do that?",
+    )
+    assert topic_and_text(messages)[0] == []
+    assert "/ask_stay_put" in [b["payload"] for b in messages[-1]["buttons"]]
+
+
 def test_a_described_dispute_without_a_question_gets_a_warm_reply_and_starting_topics(servers, kb):
     messages = servers.ask(
         new_sender(),

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from knowledge_base.states import find_states, possessive
-from nlu_components.questions import choose_ranking, is_question, questions_first, segments
+from nlu_components.questions import (
+    choose_ranking,
+    is_question,
+    questions_first,
+    segments,
+    without_statements,
+)
 
 
 def find_state(text: str):
@@ -138,3 +144,11 @@ def test_an_unsure_question_does_not_override_the_whole_message():
     whole = _ranked("ask_cost", 0.7)
     ranking, second = choose_ranking(whole, [_ranked("ask_attorneys", 0.7)], _READING)
     assert ranking[0]["name"] == "ask_cost" and second is None
+
+
+def test_a_statement_decides_only_when_no_real_question_points_to_a_topic():
+    asked = _ranked("ask_stay_put", 0.548)
+    statement = _ranked("ask_request_mediation", 0.74)
+    assert without_statements([asked, statement], real_questions=1) == [asked]
+    vague = _ranked("out_of_scope", 0.5)
+    assert without_statements([vague, statement], real_questions=1) == [vague, statement]
