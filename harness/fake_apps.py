@@ -113,13 +113,13 @@ class FakeProvider:
     def clear(self) -> None:
         self.calls.clear()
 
-    def wait_for(
-        self, count: int, timeout: float = 30.0, settle: float = 0.5
-    ) -> List[Dict[str, Any]]:
+    def wait_for(self, count: int, timeout: float = 30.0) -> List[Dict[str, Any]]:
+        """The calls so far, once there are ``count`` (or ``timeout`` has passed). No wait
+        after that: every app's webhook (channels/) awaits the turn before it answers, so
+        once the test's POST returned the whole reply has been sent, with no later parts."""
         deadline = time.time() + timeout
         while time.time() < deadline and len(self.calls) < count:
             time.sleep(0.02)
-        time.sleep(settle)  # let any further parts of the reply arrive
         return list(self.calls)
 
     def stop(self) -> None:

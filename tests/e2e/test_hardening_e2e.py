@@ -460,7 +460,6 @@ def test_with_the_action_server_down_every_reply_is_the_apology_with_contacts_fa
                 ("session_request", {"session_id": session}),
                 ("user_uttered", {"message": "do i need a lawyer", "session_id": session}),
             ],
-            quiet=0.3,
         )
         said = "\n".join(m.get("text") or "" for m in reply)
         assert said.startswith("Sorry, the assistant has a problem right now"), said[:200]

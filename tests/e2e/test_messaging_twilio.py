@@ -67,7 +67,7 @@ def test_whatsapp_through_twilio(twilio, kb):
     sender = "whatsapp:+1415555" + str(uuid.uuid4().int)[:4]
     extra = {"To": "whatsapp:" + NUMBER, "ProfileName": "Maria", "WaId": sender[10:]}
     assert inbound(servers, sender, "how long does mediation take", extra) == 204
-    notice, answer = sent_bodies(fake, sender, 3)[:2]
+    notice, answer = sent_bodies(fake, sender, 2)[:2]
     assert notice == kb.notice.sms and answer.startswith(kb.topic("duration").answer)
 
 
