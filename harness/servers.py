@@ -109,6 +109,14 @@ class Servers:
         self.rasa.terminate()
         self.rasa.wait(timeout=30)
 
+    def ensure_running(self) -> None:
+        """Start again whichever server a test stopped (or that died), so that the next
+        test of a stack that several share finds both up."""
+        if self.actions.poll() is not None:
+            self.start_actions()
+        if self.rasa.poll() is not None:
+            self.start_rasa()
+
     def stop(self) -> None:
         for proc in (self.rasa, self.actions):
             proc.terminate()

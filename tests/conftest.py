@@ -1,4 +1,5 @@
-"""Shared fixtures: the knowledge base, tracker fixtures and a way to run an action."""
+"""Shared fixtures: the knowledge base, tracker fixtures, a way to run an action and the server
+stacks that modules share (tests/stacks.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from channels.styles import render
 from knowledge_base import DEFAULT_PATH, KnowledgeBase, load
+from tests.stacks import (  # noqa: F401 - fixtures, offered to every tier from here
+    _session_servers,
+    insights_filled,
+    shared_servers,
+    shared_site,
+    shared_twilio,
+)
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
