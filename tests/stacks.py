@@ -65,7 +65,7 @@ def shared_site(
 @pytest.fixture(scope="session")
 def shared_twilio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Servers, Any]]:
     """A stack with Twilio on, its API a local fake (``harness.fake_apps``): the SMS tests
-    of test_messaging_twilio and test_fallback_e2e."""
+    of test_messaging_twilio and test_fallback_e2e (one xdist group, so one worker)."""
     from harness.fake_apps import running_app
     from harness.twilio_webhook import APP_ENV
 
@@ -77,7 +77,7 @@ def shared_twilio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Se
 def insights_filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     """A stack of its own whose store holds exactly the insights script's conversations
     (``run_script``): what the report tests of test_insights_e2e and the insights page
-    of tests/browser read."""
+    of tests/browser read (one xdist group, so one worker)."""
     from tests.e2e.test_insights_e2e import run_script
 
     _check_default_env()
@@ -88,3 +88,12 @@ def insights_filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     finally:
         servers.stop()
 
+
+# Modules that share a session stack other than the default one: one xdist work unit each,
+# so that the stack starts once (see pytest_xdist_make_scheduler in tests/conftest.py).
+SHARED_STACK_GROUPS = {
+    "tests/e2e/test_messaging_twilio.py": "shared_twilio",
+    "tests/e2e/test_fallback_e2e.py": "shared_twilio",
+    "tests/e2e/test_insights_e2e.py": "insights_filled",
+    "tests/browser/test_insights_page.py": "insights_filled",
+}
