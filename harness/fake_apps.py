@@ -114,12 +114,21 @@ class FakeProvider:
         self.calls.clear()
 
     def wait_for(
-        self, count: int, timeout: float = 30.0, settle: float = 0.5
+        self, count: int, timeout: float = 30.0, quiet: float = 0.0
     ) -> List[Dict[str, Any]]:
+        """The calls so far, once there are ``count`` (or ``timeout`` has passed), then once
+        none came for ``quiet`` seconds. The webhooks of Twilio, Telegram and Messenger await
+        the turn before they answer, so when the test's POST has returned the whole reply
+        is here (``quiet`` 0); Slack's answers at once (Slack wants an answer within 3 s)
+        and the reply follows, so its helpers wait for it to go quiet."""
         deadline = time.time() + timeout
         while time.time() < deadline and len(self.calls) < count:
             time.sleep(0.02)
-        time.sleep(settle)  # let any further parts of the reply arrive
+        seen, since = len(self.calls), time.time()
+        while quiet and time.time() < deadline and time.time() - since < quiet:
+            time.sleep(0.02)
+            if len(self.calls) != seen:
+                seen, since = len(self.calls), time.time()
         return list(self.calls)
 
     def stop(self) -> None:

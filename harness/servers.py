@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -14,17 +13,13 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
+from harness.ports import free_port
+
 REPO = Path(__file__).resolve().parent.parent
 MODEL = REPO / "models" / "iep.tar.gz"
 PYTHON = [sys.executable, "-m"]
 ACTION_SERVER_TOKEN = secrets.token_urlsafe(16)
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
@@ -55,9 +50,9 @@ class Servers:
         self.workdir = workdir
         self.model = model
         self.start_seconds: Dict[str, float] = {}  # how long each server took to come up
-        self.action_port, self.rasa_port = _free_port(), _free_port()
+        self.action_port, self.rasa_port = free_port(), free_port()
         # The site's port, chosen now: browsers may call the Rasa server only from there.
-        self.site_port = _free_port()
+        self.site_port = free_port()
         self.env = {
             **ENV,
             "ALLOWED_ORIGINS": f"http://localhost:{self.site_port},"
@@ -114,6 +109,14 @@ class Servers:
         self.rasa.terminate()
         self.rasa.wait(timeout=30)
 
+    def ensure_running(self) -> None:
+        """Start again whichever server a test stopped (or that died), so that the next
+        test of a stack that several share finds both up."""
+        if self.actions.poll() is not None:
+            self.start_actions()
+        if self.rasa.poll() is not None:
+            self.start_rasa()
+
     def stop(self) -> None:
         for proc in (self.rasa, self.actions):
             proc.terminate()
@@ -156,7 +159,7 @@ class Site:
     def __init__(self, workdir: Path, rasa_port: int, port: int = 0) -> None:
         self.root = workdir / "site"
         build_site(self.root, f"http://localhost:{rasa_port}")
-        self.port = port or _free_port()
+        self.port = port or free_port()
         log = workdir / "site.log"
         self.proc = subprocess.Popen(
             [

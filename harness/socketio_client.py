@@ -4,17 +4,19 @@ the end-to-end tests of the web chat."""
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any, List, Tuple
 
 from contract import SOCKETIO_BOT_EVENT
 
 
 def socketio_steps(
-    port: int, origin: str, steps: List[Tuple[str, Any]], timeout: float = 20, quiet: float = 0.6
+    port: int, origin: str, steps: List[Tuple[str, Any]], timeout: float = 20
 ) -> List[List[Any]]:
-    """Send socket.io events one by one; after each, the bot messages it brought (all that
-    arrive until ``quiet`` seconds pass without one; none for a session request)."""
+    """Send socket.io events one by one; after each, the bot messages it brought: all that
+    arrived before the server acknowledged the event. The server's handlers await the whole
+    turn (``channels/socketio.py``), so its acknowledgement follows the turn's last message;
+    the client handles what arrives in order. No acknowledgement within ``timeout`` (the
+    handler failed): what arrived until then."""
     import socketio  # python-socketio's client, installed with Rasa
 
     async def go() -> List[List[Any]]:
@@ -27,16 +29,10 @@ def socketio_steps(
         replies: List[List[Any]] = []
         for name, data in steps:
             before = len(received)
-            await client.emit(name, data)
-            deadline, last_count, last_change = time.time() + timeout, before, time.time()
-            while time.time() < deadline:
-                await asyncio.sleep(0.05)
-                if len(received) != last_count:
-                    last_count, last_change = len(received), time.time()
-                elif time.time() - last_change > quiet and (
-                    len(received) > before or name == "session_request"
-                ):
-                    break
+            try:
+                await client.call(name, data, timeout=timeout)
+            except socketio.exceptions.TimeoutError:
+                pass
             replies.append(received[before:])
         await client.disconnect()
         return replies

@@ -16,7 +16,11 @@ cd "$ROOT"
 # The widget's pure modules (markdown, storage, config), with Node's own test runner.
 node --test --test-reporter=dot site/widget/test/*.test.js
 
-IEP_REQUIRE_MODEL=1 "$VENV_PY" -m pytest -q -p no:warnings -p no:cacheprovider tests
+# Two pytest-xdist workers (TEST_WORKERS), each taking a whole module at a time so that its
+# servers start once (docs/architecture.md, "Tests"); everything they share outside their
+# temporary folders (the spaCy pipeline in build/, the model) the set-up above has built.
+IEP_REQUIRE_MODEL=1 "$VENV_PY" -m pytest -q -p no:warnings -p no:cacheprovider \
+  -n "${TEST_WORKERS:-2}" --dist loadscope --no-loadscope-reorder tests
 
 RESULTS="$ROOT/var/results"
 if ! "$VENV/bin/rasa" test core --model "$MODEL" --stories tests/conversations \

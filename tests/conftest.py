@@ -1,4 +1,5 @@
-"""Shared fixtures: the knowledge base, tracker fixtures and a way to run an action."""
+"""Shared fixtures: the knowledge base, tracker fixtures, a way to run an action, the server
+stacks that modules share (tests/stacks.py) and the order and grouping of the run."""
 
 from __future__ import annotations
 
@@ -18,21 +19,37 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from channels.reply_renderer import render
 from knowledge_base import DEFAULT_PATH, KnowledgeBase, load
+from tests.stacks import (  # noqa: F401 - fixtures, offered to every tier from here
+    _session_servers,
+    insights_filled,
+    shared_servers,
+    shared_site,
+    shared_twilio,
+)
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 TRACKERS = TESTS / "fixtures" / "trackers"
 MODEL = Path(os.environ.get("IEP_MODEL") or REPO / "models" / "iep.tar.gz")
+# The model's spaCy pipeline (config.yml), built by the set-up before any test starts: the
+# servers of every worker read it, none builds it.
+SPACY_PIPELINE = REPO / "build" / "spacy_en_iep"
 
 
 TIERS = ("unit", "e2e", "browser", "cluster")
+# The order of a run: the slowest tiers first, so that under pytest-xdist (`make test`) the
+# long modules start at once and the many short unit modules fill in at the end.
+RUN_ORDER = ("cluster", "browser", "e2e", "unit")
 
 
 def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
     """Mark each test with its tier, the folder under tests/ it lives in, so `-m unit` selects
-    by where a test is and a test outside every tier is an error, not a silent skip."""
+    by where a test is and a test outside every tier is an error, not a silent skip; then
+    run the tiers in ``RUN_ORDER`` (a stable sort: a module keeps its own order)."""
+    rank: Dict[int, int] = {}
     for item in items:
         path = Path(str(item.path)).resolve()
+        rank[id(item)] = len(RUN_ORDER)
         if TESTS not in path.parents:
             continue  # not one of ours (pytest given another folder)
         parts = path.relative_to(TESTS).parts
@@ -42,6 +59,20 @@ def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
                 f"{item.nodeid}: tests live under tests/<tier>/, one of {TIERS}"
             )
         item.add_marker(getattr(pytest.mark, tier))
+        rank[id(item)] = RUN_ORDER.index(tier)
+    items.sort(key=lambda item: rank[id(item)])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under `--dist loadscope` a worker takes a whole module at a time (its module-scoped
+    servers start once); modules that share a session stack (``SHARED_STACK_GROUPS``) go
+    to one worker together."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from tests.scheduling import SharedStackScheduling  # imports pytest-xdist
+
+    return SharedStackScheduling(config, log)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -49,6 +80,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     need one would otherwise skip, and a run that tests little would pass."""
     if os.environ.get("IEP_REQUIRE_MODEL") == "1" and not MODEL.exists():
         raise pytest.UsageError(f"no trained model at {MODEL}: the set-up should have trained it")
+    if os.environ.get("IEP_REQUIRE_MODEL") == "1" and not SPACY_PIPELINE.is_dir():
+        raise pytest.UsageError(f"no spaCy pipeline at {SPACY_PIPELINE}: the set-up builds it")
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import time
 from email.message import EmailMessage
 from typing import Any, Dict, List
 
 from aiosmtpd.controller import Controller
+
+from harness.ports import free_port
 
 
 class _Keep:
@@ -31,9 +32,7 @@ class SmtpSink:
     SENDER = "assistant@advocacy.example.org"
 
     def __init__(self) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
         self._handler = _Keep()
         self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
 

@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import pytest
 
-from harness.servers import MODEL, Servers, Site
+from harness.servers import MODEL
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Flags for a closed network: no background calls home, no component updates.
@@ -27,17 +27,13 @@ CHROMIUM_ARGS = [
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    """One Rasa server, action server and site for every browser test that needs no special
-    settings (each starting its own cost ~10 s): tests keep to their own conversations, and a
-    test that stops the Rasa server starts it again before it ends."""
-    workdir = tmp_path_factory.mktemp("browser")
-    servers = Servers(workdir)
-    site = Site(workdir, servers.rasa_port, servers.site_port)
-    yield servers, site
-    site.stop()
-    servers.stop()
+@pytest.fixture
+def stack(shared_servers, shared_site):
+    """The session's default servers and their site (tests/stacks.py; each module starting
+    its own cost ~10 s), for every browser test that needs no special settings: tests keep
+    to their own conversations, and a test that stops the Rasa server starts it again
+    before it ends (or the next test's ``shared_servers`` does)."""
+    return shared_servers, shared_site
 
 
 def _wait_for_function_without_eval(

@@ -5,11 +5,11 @@ Saves docs/screenshots/faq-phone.png and faq-desktop.png for the README."""
 from __future__ import annotations
 
 import re
-import socket
 from pathlib import Path
 
 import pytest
 
+from harness.ports import free_port
 from harness.servers import Site
 from knowledge_base import load
 
@@ -23,9 +23,7 @@ ADDRESS = r"https?://|\bwww\.|[\w.+-]+@[\w-]+\.[\w.]+|\d{3}[ .-]\d{3}[ .-]\d{4}"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The site server alone: the page's layout needs no assistant."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        unused_port = s.getsockname()[1]
+    unused_port = free_port()
     served = Site(tmp_path_factory.mktemp("faq-layout"), rasa_port=unused_port)
     yield served
     served.stop()

@@ -5,12 +5,12 @@ first page as docs/screenshots/faq-print.png for the README."""
 from __future__ import annotations
 
 import re
-import socket
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
+from harness.ports import free_port
 from harness.servers import Site
 from knowledge_base import load
 
@@ -27,9 +27,7 @@ def squeeze(text: str) -> str:
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory, browser):
     """The FAQ page, printed to US Letter as a browser's "Save as PDF" does."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        unused_port = s.getsockname()[1]
+    unused_port = free_port()
     site = Site(tmp_path_factory.mktemp("faq-print"), rasa_port=unused_port)
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     try:

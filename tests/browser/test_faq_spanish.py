@@ -7,12 +7,12 @@ docs/screenshots/faq-es.png (phone width) for the README."""
 from __future__ import annotations
 
 import re
-import socket
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
+from harness.ports import free_port
 from harness.servers import Site
 from knowledge_base import load
 from tests.browser.test_faq_print import page_texts, squeeze
@@ -25,9 +25,7 @@ SCREENSHOTS = REPO / "docs" / "screenshots"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The site server alone: layout and print need no assistant."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        unused_port = s.getsockname()[1]
+    unused_port = free_port()
     served = Site(tmp_path_factory.mktemp("faq-es"), rasa_port=unused_port)
     yield served
     served.stop()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from harness import servers as harness_servers
-from harness.servers import Servers, Site
-from tests.e2e.test_insights_e2e import GROUPS, SPANISH_DECLINED, run_script
+from harness.servers import Site
+from tests.e2e.test_insights_e2e import GROUPS, SPANISH_DECLINED
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -19,19 +19,16 @@ TOKEN = "browser-insights-token-7c1e"
 
 
 @pytest.fixture(scope="module")
-def report_site(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("insights-browser")
-    servers = Servers(workdir)
-    try:
-        run_script(servers)
-        with pytest.MonkeyPatch.context() as monkeypatch:
-            monkeypatch.setitem(harness_servers.ENV, "INSIGHTS_TOKEN", TOKEN)
-            monkeypatch.setitem(harness_servers.ENV, "ENDPOINTS", str(servers.endpoints))
-            site = Site(workdir, servers.rasa_port)
-        yield site
-        site.stop()
-    finally:
-        servers.stop()
+def report_site(insights_filled, tmp_path_factory):
+    """The site with the insights page on, reading the store that ``run_script`` filled
+    (tests/stacks.py, the same stack as tests/e2e/test_insights_e2e.py)."""
+    servers = insights_filled
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setitem(harness_servers.ENV, "INSIGHTS_TOKEN", TOKEN)
+        monkeypatch.setitem(harness_servers.ENV, "ENDPOINTS", str(servers.endpoints))
+        site = Site(tmp_path_factory.mktemp("insights-browser"), servers.rasa_port)
+    yield site
+    site.stop()
 
 
 def signed_in_page(browser, site, width, height, errors):

@@ -15,16 +15,15 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from harness.servers import MODEL, Servers
+from harness.servers import MODEL
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    running = Servers(tmp_path_factory.mktemp("e2e"))
-    yield running
-    running.stop()
+@pytest.fixture
+def servers(shared_servers):
+    """The session's default stack (tests/stacks.py): no settings of this module's own."""
+    return shared_servers
 
 
 def new_sender() -> str:

@@ -16,7 +16,7 @@ import pytest
 
 from actions import actions
 from channels.sms import to_gsm7
-from harness.servers import MODEL, Servers
+from harness.servers import MODEL
 from harness.socketio_client import socketio_steps
 from tests.conftest import run_action, slots_set, topics_in
 
@@ -141,12 +141,10 @@ UNCLEAR = "the deal with meetings"
 UNCLEAR_AGAIN = "i mean the other bit"
 
 
-@pytest.fixture(scope="module")
-def twilio(tmp_path_factory):
-    from harness.fake_apps import running_app
-    from tests.e2e.test_messaging_twilio import APP_ENV
-
-    yield from running_app(tmp_path_factory.mktemp("fallback_twilio"), APP_ENV)
+@pytest.fixture
+def twilio(shared_twilio):
+    """The session's Twilio stack (tests/stacks.py), shared with test_messaging_twilio."""
+    return shared_twilio
 
 
 @needs_model
@@ -185,18 +183,17 @@ def test_sms_second_unclear_message_right_after_did_you_mean_gets_the_help_conta
     sender = "+1415558" + str(uuid.uuid4().int)[:4]
     fake.clear()
     assert inbound(servers, sender, UNCLEAR) == 204
-    assert sent_bodies(fake, sender, 3)[-1].endswith("\n3. Something else")
+    assert sent_bodies(fake, sender, 2)[-1].endswith("\n3. Something else")
     fake.clear()
     assert inbound(servers, sender, UNCLEAR_AGAIN) == 204
     reply = "\n".join(sent_bodies(fake, sender, 2))
     assert "Did you mean" not in reply and all(to_gsm7(c.short) in reply for c in kb.help_contacts)
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    running = Servers(tmp_path_factory.mktemp("fallback_socketio"))
-    yield running
-    running.stop()
+@pytest.fixture
+def servers(shared_servers):
+    """The session's default stack (tests/stacks.py): no settings of this module's own."""
+    return shared_servers
 
 
 def _buttons(messages) -> List[dict]:

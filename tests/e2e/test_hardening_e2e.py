@@ -19,18 +19,17 @@ import pytest
 
 from channels import input_guard
 from contract.conversations import conversation_key
-from harness.servers import MODEL, Servers, Site
+from harness.servers import MODEL, Servers
 from harness.socketio_client import socketio_steps
 from tests.bad_inputs import BAD_METADATA, BAD_TEXTS
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    running = Servers(tmp_path_factory.mktemp("hardening"))
-    yield running
-    running.stop()
+@pytest.fixture
+def servers(shared_servers):
+    """The session's default stack (tests/stacks.py): no settings of this module's own."""
+    return shared_servers
 
 
 def sender() -> str:
@@ -421,23 +420,20 @@ def test_a_closed_websocket_leaves_no_traceback_in_the_log(servers):
     assert "Traceback" not in (servers.workdir / "rasa.log").read_text()
 
 
-def test_site_sends_csp_frame_ancestors_nosniff_and_no_version_banner(servers, tmp_path):
-    site = Site(tmp_path, servers.rasa_port, servers.site_port)
-    try:
-        for path in ("/demo/", "/faq/", "/widget/iep-chat.js", "/faq.json"):
-            with urllib.request.urlopen(site.url(path), timeout=10) as response:
-                headers = response.headers
-            csp = headers["Content-Security-Policy"]
-            assert "frame-ancestors 'self'" in csp and "script-src 'self'" in csp
-            assert f"http://localhost:{servers.rasa_port}" in csp
-            assert headers["X-Content-Type-Options"] == "nosniff"
-            assert not (headers.get("Server") or "").strip()
-            assert headers.get("Access-Control-Allow-Origin") is None
-        with pytest.raises(urllib.error.HTTPError) as missing:
-            urllib.request.urlopen(site.url("/../../etc/passwd"), timeout=10)
-        assert missing.value.code == 404
-    finally:
-        site.stop()
+def test_site_sends_csp_frame_ancestors_nosniff_and_no_version_banner(servers, shared_site):
+    site = shared_site  # the shared stack's site, on the port its Rasa server allows
+    for path in ("/demo/", "/faq/", "/widget/iep-chat.js", "/faq.json"):
+        with urllib.request.urlopen(site.url(path), timeout=10) as response:
+            headers = response.headers
+        csp = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'self'" in csp and "script-src 'self'" in csp
+        assert f"http://localhost:{servers.rasa_port}" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert not (headers.get("Server") or "").strip()
+        assert headers.get("Access-Control-Allow-Origin") is None
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(site.url("/../../etc/passwd"), timeout=10)
+    assert missing.value.code == 404
 
 
 def test_with_the_action_server_down_every_reply_is_the_apology_with_contacts_fast(servers, kb):
@@ -460,7 +456,6 @@ def test_with_the_action_server_down_every_reply_is_the_apology_with_contacts_fa
                 ("session_request", {"session_id": session}),
                 ("user_uttered", {"message": "do i need a lawyer", "session_id": session}),
             ],
-            quiet=0.3,
         )
         said = "\n".join(m.get("text") or "" for m in reply)
         assert said.startswith("Sorry, the assistant has a problem right now"), said[:200]

@@ -105,14 +105,10 @@ def today_period() -> Period:
 
 
 @pytest.fixture(scope="module")
-def filled(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("insights")
-    servers = Servers(workdir)
-    try:
-        run_script(servers)
-        yield servers
-    finally:
-        servers.stop()
+def filled(insights_filled):
+    """Servers whose store holds exactly ``run_script``'s conversations (tests/stacks.py:
+    the same stack the insights page's browser tests read)."""
+    return insights_filled
 
 
 @pytest.fixture(scope="module")

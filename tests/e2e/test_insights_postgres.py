@@ -9,7 +9,6 @@ import asyncio
 import datetime as dt
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from harness.ports import free_port
 from insights import store
 from insights.period import Period
 from insights.report import build_from_config
@@ -42,9 +42,7 @@ def _as_pg(*args: str, **kwargs) -> subprocess.CompletedProcess:
 def postgres():
     root = Path(tempfile.mkdtemp(prefix="insights-pg-"))
     shutil.chown(root, PG_OS_USER)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     data, sock = root / "data", root / "run"
     _as_pg("mkdir", str(data), str(sock))
     _as_pg(str(PG_BIN / "initdb"), "-D", str(data), "-E", "UTF8", "--no-locale",

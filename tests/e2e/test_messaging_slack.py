@@ -15,6 +15,7 @@ from harness.servers import MODEL
 from harness.slack_webhook import (
     APP_ENV,
     BOT_USER,
+    QUIET,
     dm_event,
     new_user,
     post,
@@ -135,7 +136,7 @@ def test_every_bad_text_gets_a_clear_reply_on_slack(slack, name):
     user, channel = new_user(), "D" + uuid.uuid4().hex[:10].upper()
     fake.clear()
     assert post_event(servers, dm_event(user, channel, "hello")) == 200
-    fake.wait_for(2)
+    fake.wait_for(2, quiet=QUIET)
     fake.clear()
     assert post_event(servers, dm_event(user, channel, case.text)) == 200
     said = "\n".join(body.get("text") or "" for body in posted(fake, channel, 1))

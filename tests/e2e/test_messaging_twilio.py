@@ -8,10 +8,8 @@ import uuid
 import pytest
 
 from channels.sms import is_gsm7, segments, to_gsm7
-from harness.fake_apps import running_app
 from harness.servers import MODEL
 from harness.twilio_webhook import (
-    APP_ENV,
     NUMBER,
     inbound,
     sent_bodies,
@@ -21,9 +19,10 @@ from tests.bad_inputs import BAD_TEXTS
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
 
-@pytest.fixture(scope="module")
-def twilio(tmp_path_factory):
-    yield from running_app(tmp_path_factory.mktemp("twilio"), APP_ENV)
+@pytest.fixture
+def twilio(shared_twilio):
+    """The session's Twilio stack (tests/stacks.py), shared with test_fallback_e2e."""
+    return shared_twilio
 
 
 def test_sms_question_gets_answer_source_and_numbered_options_in_order(twilio, kb):
@@ -67,7 +66,7 @@ def test_whatsapp_through_twilio(twilio, kb):
     sender = "whatsapp:+1415555" + str(uuid.uuid4().int)[:4]
     extra = {"To": "whatsapp:" + NUMBER, "ProfileName": "Maria", "WaId": sender[10:]}
     assert inbound(servers, sender, "how long does mediation take", extra) == 204
-    notice, answer = sent_bodies(fake, sender, 3)[:2]
+    notice, answer = sent_bodies(fake, sender, 2)[:2]
     assert notice == kb.notice.sms and answer.startswith(kb.topic("duration").answer)
 
 

@@ -10,7 +10,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from harness.servers import MODEL, Servers
+from harness.servers import MODEL
 from knowledge_base.states import find_states, spanish_name
 from nlu_components import questions
 from nlu_components.languages import (
@@ -26,11 +26,10 @@ from nlu_components.languages import (
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    running = Servers(tmp_path_factory.mktemp("spanish"))
-    yield running
-    running.stop()
+@pytest.fixture
+def servers(shared_servers):
+    """The session's default stack (tests/stacks.py): no settings of this module's own."""
+    return shared_servers
 
 
 def _topics(messages: List[Dict[str, Any]]) -> List[str]:

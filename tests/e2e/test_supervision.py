@@ -15,7 +15,8 @@ from typing import Callable
 
 import pytest
 
-from harness.servers import ENV, MODEL, REPO, _free_port, _wait
+from harness.ports import free_port
+from harness.servers import ENV, MODEL, REPO, _wait
 from service.servers.supervisor_config import render
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`")
@@ -28,7 +29,7 @@ def supervised(tmp_path_factory):
     from scripts.build_site import build
 
     work = tmp_path_factory.mktemp("supervised")
-    ports = {"ACTION_PORT": _free_port(), "RASA_PORT": _free_port(), "SITE_PORT": _free_port()}
+    ports = {"ACTION_PORT": free_port(), "RASA_PORT": free_port(), "SITE_PORT": free_port()}
     endpoints = work / "endpoints.yml"
     endpoints.write_text(
         (REPO / "endpoints.yml")

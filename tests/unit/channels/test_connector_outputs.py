@@ -37,7 +37,7 @@ def slack_output(fake):
 
 
 def _messenger_messages(fake) -> List[Dict[str, Any]]:
-    return [c["body"]["message"] for c in fake.wait_for(1, settle=0.2) if "message" in c["body"]]
+    return [c["body"]["message"] for c in fake.wait_for(1) if "message" in c["body"]]
 
 
 def test_messenger_quick_replies_and_parts_follow_the_style_table(fake):
@@ -56,7 +56,7 @@ def test_messenger_quick_replies_and_parts_follow_the_style_table(fake):
 def test_slack_buttons_and_parts_follow_the_style_table(fake):
     style = STYLES["slack"]
     asyncio.run(slack_output(fake).send_text_with_buttons("D123", LONG, BUTTONS))
-    bodies = [c["body"] for c in fake.wait_for(1, settle=0.2)]
+    bodies = [c["body"] for c in fake.wait_for(1)]
     assert len(bodies) > 1 and all(len(b["text"]) <= style.max_chars for b in bodies)
     elements = bodies[-1]["blocks"][1]["elements"]
     assert len(elements) == style.max_buttons
@@ -67,7 +67,7 @@ def test_slack_posts_without_the_legacy_as_user(fake):
     output = slack_output(fake)
     asyncio.run(output.send_text_message("D123", "Hello.\n\nSecond part."))
     asyncio.run(output.send_text_with_buttons("D123", "Pick one.", BUTTONS[:2]))
-    bodies = [c["body"] for c in fake.wait_for(3, settle=0.2)]
+    bodies = [c["body"] for c in fake.wait_for(3)]
     assert [b["text"] for b in bodies] == ["Hello.", "Second part.", "Pick one."]
     assert all("as_user" not in b for b in bodies)
 

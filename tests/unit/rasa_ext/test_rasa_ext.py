@@ -336,16 +336,14 @@ def test_lock_store_hook_is_what_rasas_lock_waits_with():
 def test_the_cluster_lock_store_waits_with_its_own_acquire_lock(tmp_path, monkeypatch):
     """SafeRedisLockStore's renewing wait is what Rasa's ``lock`` runs (a real Redis)."""
     import shutil
-    import socket
     import time
 
+    from harness.ports import free_port
     from service.stores.lock_store import SafeRedisLockStore
 
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     redis = subprocess.Popen(
         ["redis-server", "--port", str(port), "--save", "", "--dir", str(tmp_path)],
         stdout=subprocess.DEVNULL,
