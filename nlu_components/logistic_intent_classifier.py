@@ -7,9 +7,9 @@ sentence features of earlier featurizers, such as lemma counts over spaCy's lemm
 Measured against DIET on the same held-out data, this answers far more paraphrases at the
 same rate of wrong answers (docs/nlu.md).
 
-Long messages are also read one question at a time (``nlu_components/questions.py``): a
-second, small model over the embedding alone (the other features exist for whole messages
-only) classifies each sentence. When the whole message is unclear, the
+Long messages are also read one question at a time (``nlu_components/questions.py``): the
+same model classifies each sentence from its embedding and character n-grams (the lemma
+counts exist for whole messages only and are zero). When the whole message is unclear, the
 clearest question inside it decides; when a second, different topic question is clear
 too, it is reported as a ``second_question`` entity so the assistant can offer it.
 """
@@ -91,7 +91,6 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         vectorizer: Optional[TfidfVectorizer] = None,
         classifier: Optional[LogisticRegression] = None,
         sparse_width: Optional[int] = None,
-        segment_classifier: Optional[LogisticRegression] = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -99,7 +98,6 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         self.vectorizer = vectorizer
         self.classifier = classifier
         self.sparse_width = sparse_width
-        self.segment_classifier = segment_classifier
 
     @classmethod
     def create(
@@ -162,18 +160,9 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         )
         labels = [e.get(INTENT) for e in examples]
         self.classifier.fit(self._matrix(examples), labels)
-        if self.config["split_questions"]:
-            self.segment_classifier = LogisticRegression(
-                C=float(self.config["C"]),
-                max_iter=int(self.config["max_iter"]),
-                random_state=int(self.config["random_state"]),
-            )
-            embeddings = np.vstack([self._embedding(e) for e in examples])
-            texts = [e.get(TEXT) for e in examples]
-            self.segment_classifier.fit(self._segment_matrix(embeddings, texts), labels)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(
-                (self.vectorizer, self.classifier, self.sparse_width, self.segment_classifier),
+                (self.vectorizer, self.classifier, self.sparse_width),
                 directory / MODEL_FILE,
             )
         return self._resource
@@ -188,9 +177,7 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         **kwargs: Any,
     ) -> "LogisticIntentClassifier":
         with model_storage.read_from(resource) as directory:
-            vectorizer, classifier, sparse_width, segment_classifier = joblib.load(
-                directory / MODEL_FILE
-            )
+            vectorizer, classifier, sparse_width = joblib.load(directory / MODEL_FILE)
         return cls(
             config,
             model_storage,
@@ -198,7 +185,6 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             vectorizer,
             classifier,
             sparse_width,
-            segment_classifier,
         )
 
     def _rank(self, probabilities: np.ndarray) -> List[Dict[str, Any]]:
@@ -221,26 +207,30 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
                 if questions.is_question(s) or names_mediation(s)
             ]
         )
-        if self.segment_classifier is None or len(parts) < 2 or not asked:
+        if self.classifier is None or not self.config["split_questions"]:
+            return []
+        if len(parts) < 2 or not asked:
             return []
         embeddings = shared_encoder(int(self.config["max_length"])).encode(asked)
-        rows = self.segment_classifier.predict_proba(self._segment_matrix(embeddings, asked))
+        rows = self.classifier.predict_proba(self._segment_matrix(embeddings, asked))
         real_questions = sum(questions.is_question(s) for s in asked)
         return questions.without_statements([self._rank(row) for row in rows], real_questions)
 
     def _segment_matrix(self, embeddings: np.ndarray, texts: List[str]) -> csr_matrix:
-        """A segment's features: the whole-message ones but the lemma counts, which only
-        Rasa's featurizers make (a sentence has no Message of its own). Without the
-        character n-grams a misspelled question read alone was less sure than the
-        same question sent alone."""
+        """A segment's features for the one classifier: the embedding and character
+        n-grams as for a message, and no lemma counts (Rasa's featurizers make those per
+        message, not per sentence), so that block is zero. A separate classifier of the
+        embedding alone read a misspelled question inside a story less surely than the
+        same question sent alone; one of its own with the n-grams cost 38 s of training."""
         if self.vectorizer is None:
             raise RuntimeError("LogisticIntentClassifier used before training")
-        return hstack(
-            [
-                csr_matrix(embeddings * float(self.config["embedding_weight"])),
-                self.vectorizer.transform([t.lower() for t in texts]),
-            ]
-        ).tocsr()
+        blocks = [
+            csr_matrix(embeddings * float(self.config["embedding_weight"])),
+            self.vectorizer.transform([t.lower() for t in texts]),
+        ]
+        if self.config["use_sparse_features"]:
+            blocks.append(csr_matrix((len(texts), self.sparse_width or 0)))
+        return hstack(blocks).tocsr()
 
     def _read_questions(
         self, text: str, ranking: List[Dict[str, Any]]
