@@ -17,7 +17,7 @@ sentence boundaries within each app's limit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from channels.app_settings import public_url
@@ -57,40 +57,35 @@ class ChannelStyle:
     text_only: bool = False
 
 
+# A web client: buttons drawn by the page, long answers in one message.
+_WEB = ChannelStyle(
+    native_buttons=True,
+    max_buttons=10,
+    max_button_title=80,
+    max_chars=10_000,
+    markup="plain",
+    web_client=True,
+)
+# SMS and WhatsApp through Twilio: no buttons; 1600 characters per message. SMS is
+# billed by segment, so it is GSM-7; WhatsApp is not, so it keeps every accent.
+_TWILIO_TEXT = ChannelStyle(
+    native_buttons=False,
+    max_buttons=9,
+    max_button_title=60,
+    max_chars=1600,
+    markup="plain",
+    sms=True,
+)
+
 STYLES: Dict[str, ChannelStyle] = {
-    REST: ChannelStyle(
-        native_buttons=True,
-        max_buttons=10,
-        max_button_title=80,
-        max_chars=10_000,
-        markup="plain",
-        web_client=True,
-    ),
+    REST: _WEB,
     # The widget draws the source line from the contract itself.
-    SOCKETIO: ChannelStyle(
-        native_buttons=True,
-        max_buttons=10,
-        max_button_title=80,
-        max_chars=10_000,
-        markup="plain",
-        web_client=True,
-        source_in_text=False,
-        custom_key="data",
-    ),
+    SOCKETIO: replace(_WEB, source_in_text=False, custom_key="data"),
     # A socket.io client that drops custom frames (rasa-webchat, which names itself in its
     # ``customData``, or every client with SOCKETIO_SOURCE_IN_TEXT=1: channels/socketio.py).
     # It gets the source line and the FAQ link in the text; the event under "data" too, so
     # the page can act on "conversation_erased" (README, "Using rasa-webchat").
-    SOCKETIO_TEXT: ChannelStyle(
-        native_buttons=True,
-        max_buttons=10,
-        max_button_title=80,
-        max_chars=10_000,
-        markup="plain",
-        web_client=True,
-        custom_key="data",
-        text_only=True,
-    ),
+    SOCKETIO_TEXT: replace(_WEB, custom_key="data", text_only=True),
     # Inline keyboards: keep a phone-sized list; Rasa sends text without parse_mode, so no
     # escaping is needed. 4096 characters per message.
     TELEGRAM: ChannelStyle(
@@ -109,25 +104,8 @@ STYLES: Dict[str, ChannelStyle] = {
     SLACK: ChannelStyle(
         native_buttons=True, max_buttons=5, max_button_title=75, max_chars=3000, markup="slack"
     ),
-    # SMS and WhatsApp through Twilio: no buttons; 1600 characters per message. SMS is
-    # billed by segment, so it is GSM-7; WhatsApp is not, so it keeps every accent.
-    TWILIO: ChannelStyle(
-        native_buttons=False,
-        max_buttons=9,
-        max_button_title=60,
-        max_chars=1600,
-        markup="plain",
-        sms=True,
-        gsm7=True,
-    ),
-    WHATSAPP: ChannelStyle(
-        native_buttons=False,
-        max_buttons=9,
-        max_button_title=60,
-        max_chars=1600,
-        markup="plain",
-        sms=True,
-    ),
+    TWILIO: replace(_TWILIO_TEXT, gsm7=True),
+    WHATSAPP: _TWILIO_TEXT,
 }
 DEFAULT_STYLE = STYLES[REST]
 

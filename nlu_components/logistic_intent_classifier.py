@@ -117,15 +117,24 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
 
     def _matrix(self, messages: List[Message]) -> csr_matrix:
         embeddings = np.vstack([self._embedding(m) for m in messages])
-        texts = [(m.get(TEXT) or "").lower() for m in messages]
+        texts = [m.get(TEXT) or "" for m in messages]
+        lemma_counts = None
+        if self.config["use_sparse_features"]:
+            lemma_counts = csr_matrix(np.vstack([self._sparse(m) for m in messages]))
+        return self._features(embeddings, texts, lemma_counts)
+
+    def _features(
+        self, embeddings: np.ndarray, texts: List[str], lemma_counts: Optional[csr_matrix]
+    ) -> csr_matrix:
+        """[embedding x weight, character TF-IDF, lemma counts when configured]."""
         if self.vectorizer is None:
             raise RuntimeError("LogisticIntentClassifier used before training")
         blocks = [
             csr_matrix(embeddings * float(self.config["embedding_weight"])),
-            self.vectorizer.transform(texts),
+            self.vectorizer.transform([t.lower() for t in texts]),
         ]
-        if self.config["use_sparse_features"]:
-            blocks.append(csr_matrix(np.vstack([self._sparse(m) for m in messages])))
+        if lemma_counts is not None:
+            blocks.append(lemma_counts)
         return hstack(blocks).tocsr()
 
     def _sparse(self, message: Message) -> np.ndarray:
@@ -199,38 +208,28 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
 
         A sentence that names mediation counts as one even without a question mark: "a
         friend said something about mediation but I have no money for a lawyer" asks."""
-        parts = questions.segments(text)
-        asked = questions.questions_first(
-            [
-                (s, questions.is_question(s))
-                for s in parts
-                if questions.is_question(s) or names_mediation(s)
-            ]
-        )
         if self.classifier is None or not self.config["split_questions"]:
             return []
-        if len(parts) < 2 or not asked:
+        parts = questions.segments(text)
+        pairs = questions.asking(parts, questions.is_question, names_mediation)
+        if len(parts) < 2 or not pairs:
             return []
+        asked = questions.questions_first(pairs)
         embeddings = shared_encoder(int(self.config["max_length"])).encode(asked)
-        rows = self.classifier.predict_proba(self._segment_matrix(embeddings, asked))
-        real_questions = sum(questions.is_question(s) for s in asked)
+        rows = self.classifier.predict_proba(self._segment_features(embeddings, asked))
+        real_questions = sum(real for _, real in pairs)
         return questions.without_statements([self._rank(row) for row in rows], real_questions)
 
-    def _segment_matrix(self, embeddings: np.ndarray, texts: List[str]) -> csr_matrix:
+    def _segment_features(self, embeddings: np.ndarray, texts: List[str]) -> csr_matrix:
         """A segment's features for the one classifier: the embedding and character
         n-grams as for a message, and no lemma counts (Rasa's featurizers make those per
         message, not per sentence), so that block is zero. A separate classifier of the
         embedding alone read a misspelled question inside a story less surely than the
         same question sent alone; one of its own with the n-grams cost 38 s of training."""
-        if self.vectorizer is None:
-            raise RuntimeError("LogisticIntentClassifier used before training")
-        blocks = [
-            csr_matrix(embeddings * float(self.config["embedding_weight"])),
-            self.vectorizer.transform([t.lower() for t in texts]),
-        ]
+        lemma_counts = None
         if self.config["use_sparse_features"]:
-            blocks.append(csr_matrix((len(texts), self.sparse_width or 0)))
-        return hstack(blocks).tocsr()
+            lemma_counts = csr_matrix((len(texts), self.sparse_width or 0))
+        return self._features(embeddings, texts, lemma_counts)
 
     def _read_questions(
         self, text: str, ranking: List[Dict[str, Any]]

@@ -62,6 +62,15 @@ def _join_short(
     return out
 
 
+def asking(
+    parts: Sequence[str], is_a_question: Callable[[str], bool], names_subject: Callable[[str], bool]
+) -> List[Tuple[str, bool]]:
+    """(segment, is a real question) for each segment worth reading alone: the questions,
+    and the statements that name the subject ("a friend said something about mediation")."""
+    pairs = [(s, is_a_question(s)) for s in parts]
+    return [(s, real) for s, real in pairs if real or names_subject(s)]
+
+
 def questions_first(asking: Sequence[Tuple[str, bool]]) -> List[str]:
     """The segments to classify alone: real questions first, in the order asked, then
     statements kept only because they name mediation.

@@ -147,13 +147,13 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
         (a story, then "¿me puede explicar cómo funciona?"), as the English classifier
         reads them (``questions.choose_ranking``); and a second topic question, if any."""
         parts = questions.spanish_segments(text)
-        asking = [
-            (s, questions.is_spanish_question(fold(s)))
-            for s in parts
-            if questions.is_spanish_question(fold(s)) or names_mediation(fold(s))
-        ]
-        if len(parts) < 2:
-            asking = []
+        asking = []
+        if len(parts) >= 2:
+            asking = questions.asking(
+                parts,
+                lambda s: questions.is_spanish_question(fold(s)),
+                lambda s: names_mediation(fold(s)),
+            )
         tail = questions.spanish_tail_question(text)
         if tail and all(tail != s for s, _ in asking):
             asking.append((tail, True))
