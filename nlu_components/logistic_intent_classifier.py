@@ -12,6 +12,7 @@ same model classifies each sentence from its embedding and character n-grams (th
 counts exist for whole messages only and are zero). When the whole message is unclear, the
 clearest question inside it decides; when a second, different topic question is clear
 too, it is reported as a ``second_question`` entity so the assistant can offer it.
+Messages ``LanguageDetector`` routed to the Spanish model are left to it.
 """
 
 from __future__ import annotations
@@ -26,19 +27,20 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from contract.intents import SECOND_QUESTION_ENTITY
 from nlu_components import questions
+from nlu_components.language_detector import reads_spanish
 from nlu_components.languages import ENGLISH, example_language
 from nlu_components.mediation_words import names_mediation
 from nlu_components.minilm import shared_encoder
 from nlu_components.minilm_featurizer import MiniLMFeaturizer
+from nlu_components.reading import record_reading
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "logistic_intent_classifier.joblib"
@@ -241,22 +243,13 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         return questions.choose_ranking(ranking, rankings, self.config)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self.classifier is None or not messages:
+        english = [m for m in messages if not reads_spanish(m)]
+        if self.classifier is None or not english:
             return messages
-        probabilities = self.classifier.predict_proba(self._matrix(messages))
-        for message, row in zip(messages, probabilities):
+        probabilities = self.classifier.predict_proba(self._matrix(english))
+        for message, row in zip(english, probabilities):
             ranking, second = self._read_questions(message.get(TEXT) or "", self._rank(row))
-            message.set(INTENT, ranking[0], add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            if second:
-                entity = {
-                    "entity": SECOND_QUESTION_ENTITY,
-                    "value": second,
-                    "start": 0,
-                    "end": 0,
-                    "extractor": self.__class__.__name__,
-                }
-                message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+            record_reading(message, ranking, second, self.__class__.__name__)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

