@@ -37,7 +37,11 @@ def load(path: Path = FIELD) -> List[Dict[str, str]]:
 def site_group(host: str) -> str:
     """The registered domain a site belongs to: both halves never share one."""
     parts = host.lower().removeprefix("www.").split(".")
-    if len(parts) >= 3 and parts[-1] in ("us", "uk") and parts[-2] in ("state", "k12", "co", "gov"):
+    if (
+        len(parts) >= 3
+        and parts[-1] in ("us", "uk")
+        and parts[-2] in ("state", "k12", "co", "gov", "org", "ac")
+    ):
         return ".".join(parts[-3:])
     return ".".join(parts[-2:])
 

@@ -120,3 +120,17 @@ def test_the_closeness_check_finds_a_question_copied_with_a_typo():
     longest = max(held_out, key=len)
     copied = longest.replace("e", "3", 1) + " ??"
     assert [q for q, _ in close_pairs(held_out, ["is mediation free?", copied])] == [longest]
+
+
+@pytest.mark.parametrize(
+    "one, other, same",
+    [
+        ("village.adayinourshoes.com", "forums.adayinourshoes.com", True),
+        ("www.autismweb.org", "autismweb.org", True),
+        ("community.autism.org.uk", "sossen.org.uk", False),
+        ("www.schools.nyc.gov", "www.p12.nysed.gov", False),
+        ("cde.k12.ca.us", "www.doe.k12.ga.us", False),
+    ],
+)
+def test_a_site_group_is_the_registered_domain(one, other, same):
+    assert (site_group(one) == site_group(other)) is same
