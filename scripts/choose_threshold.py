@@ -27,6 +27,7 @@ from typing import List, Tuple
 
 from actions.followups import TOPIC_INTENT_PREFIX as TOPIC_PREFIX
 from contract.intents import NLU_FALLBACK
+from scripts.nlu_files import write_by_language
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,9 +85,10 @@ def main() -> int:
     data = load_data(str(ROOT / "data" / "nlu"))
     train, held_out = data.train_test_split(train_frac=0.8, random_seed=args.seed)
     with tempfile.TemporaryDirectory() as tmp:
-        train_file = Path(tmp) / "train.yml"
-        train_file.write_text(train.nlu_as_yaml(), encoding="utf-8")
-        model = train_nlu(args.config, str(train_file), tmp, fixed_model_name="holdout")
+        data_dir = Path(tmp) / "nlu"
+        data_dir.mkdir()
+        write_by_language(train, data_dir)
+        model = train_nlu(args.config, str(data_dir), tmp, fixed_model_name="holdout")
         agent = Agent.load(model)
 
         async def parse_all():

@@ -28,6 +28,7 @@ from contract.intents import NLU_FALLBACK
 from knowledge_base.intents import TOPIC_INTENT_PREFIX
 from scripts.choose_threshold import _prediction
 from scripts.field_benchmark import load, site_group
+from scripts.nlu_files import write_by_language
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -156,9 +157,10 @@ def main() -> int:
             lookup_tables=data.lookup_tables,
         )
         with tempfile.TemporaryDirectory() as tmp:
-            train_file = Path(tmp) / "nlu.yml"
-            train_file.write_text(subset.nlu_as_yaml(), encoding="utf-8")
-            model = train_nlu(args.config, str(train_file), tmp, fixed_model_name="fold")
+            data_dir = Path(tmp) / "nlu"
+            data_dir.mkdir()
+            write_by_language(subset, data_dir)
+            model = train_nlu(args.config, str(data_dir), tmp, fixed_model_name="fold")
             for row, parse in zip(fold, asyncio.run(parse_all(Agent.load(model), fold))):
                 parses[row["id"]] = parse
     print(f"train half, {args.folds} folds by site ({len(rows)} questions), config {args.config}:")
