@@ -131,8 +131,11 @@ def spanish_segments(text: str) -> List[str]:
 
 
 def _two_word_question(piece: str) -> bool:
-    """ "cuánto cuesta", "es gratis?": Spanish asks in two words where English needs three."""
-    return len(piece.split()) == 2 and bool(_SPANISH_QUESTION_START.match(fold(piece)))
+    """ "cuánto cuesta", "es gratis?", "eso cuesta?": Spanish asks in two words where English
+    needs three ("does that cost anything?")."""
+    return len(piece.split()) == 2 and (
+        piece.rstrip().endswith("?") or bool(_SPANISH_QUESTION_START.match(fold(piece)))
+    )
 
 
 _TAIL_QUESTION = re.compile(r"[,;:]\s*([^,;:]+\?+)\s*$")

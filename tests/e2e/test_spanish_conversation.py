@@ -215,6 +215,19 @@ def test_a_spanish_message_is_cut_at_a_second_question_and_keeps_two_word_questi
     ]
 
 
+def test_a_two_word_spanish_sentence_with_a_question_mark_stands_alone():
+    """Found trying the bot as a parent: "...una amiga me dijo que pida mediacion. eso
+    cuesta?" glued "eso cuesta?" to the story and was answered "what is mediation"."""
+    assert questions.spanish_segments("una amiga me dijo que pida mediacion. eso cuesta?") == [
+        "una amiga me dijo que pida mediacion.",
+        "eso cuesta?",
+    ]
+    # Two words that do not ask still join their neighbour.
+    assert questions.spanish_segments("mi hijo tiene autismo. ya veremos.") == [
+        "mi hijo tiene autismo. ya veremos."
+    ]
+
+
 @pytest.mark.parametrize(
     "text, tail",
     [
