@@ -164,10 +164,9 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
         if self.classifier is None:
             return messages
         for message in messages:
-            text = message.get(TEXT) or ""
-            if not text.strip() or not reads_spanish(message):
+            if not reads_spanish(message):  # never an empty text: the detector says so
                 continue
-            ranking, second = self._read(text)
+            ranking, second = self._read(message.get(TEXT))
             record_reading(message, ranking, second, self.__class__.__name__)
         return messages
 

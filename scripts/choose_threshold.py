@@ -87,7 +87,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "nlu"
         data_dir.mkdir()
-        write_by_language(train, data_dir)
+        write_by_language(train.training_examples, train, data_dir)
         model = train_nlu(args.config, str(data_dir), tmp, fixed_model_name="holdout")
         agent = Agent.load(model)
 

@@ -136,7 +136,6 @@ def main() -> int:
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.loading import load_data
-    from rasa.shared.nlu.training_data.training_data import TrainingData
 
     cache_embeddings()
     data = load_data(str(ROOT / "data" / "nlu"))
@@ -150,16 +149,10 @@ def main() -> int:
             f"{len(data.training_examples) - len(kept)} training examples left out",
             flush=True,
         )
-        subset = TrainingData(
-            training_examples=kept,
-            entity_synonyms=data.entity_synonyms,
-            regex_features=data.regex_features,
-            lookup_tables=data.lookup_tables,
-        )
         with tempfile.TemporaryDirectory() as tmp:
             data_dir = Path(tmp) / "nlu"
             data_dir.mkdir()
-            write_by_language(subset, data_dir)
+            write_by_language(kept, data, data_dir)
             model = train_nlu(args.config, str(data_dir), tmp, fixed_model_name="fold")
             for row, parse in zip(fold, asyncio.run(parse_all(Agent.load(model), fold))):
                 parses[row["id"]] = parse

@@ -9,22 +9,26 @@ trained on four examples. One file per language keeps every block one language.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Sequence
 
+from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components.languages import LANGUAGES, example_language
 
 
-def write_by_language(data: TrainingData, directory: Path) -> List[Path]:
-    """``data``'s examples in ``directory``/nlu_<language>.yml, one file per language."""
+def write_by_language(
+    examples: Sequence[Message], data: TrainingData, directory: Path
+) -> List[Path]:
+    """``examples`` (some of ``data``'s, with its synonyms, regexes and lookup tables) in
+    ``directory``/nlu_<language>.yml, one file per language."""
     written = []
     for language in LANGUAGES:
-        examples = [m for m in data.training_examples if example_language(m.data) == language]
-        if not examples:
+        chosen = [m for m in examples if example_language(m.data) == language]
+        if not chosen:
             continue
         subset = TrainingData(
-            training_examples=examples,
+            training_examples=chosen,
             entity_synonyms=data.entity_synonyms,
             regex_features=data.regex_features,
             lookup_tables=data.lookup_tables,

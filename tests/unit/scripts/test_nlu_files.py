@@ -23,7 +23,7 @@ def test_an_intent_with_examples_in_both_languages_keeps_each_language(tmp_path)
         Message(data={TEXT: "la mediacion es gratis", INTENT: "ask_cost", **SPANISH}),
         Message(data={TEXT: "is mediation free", INTENT: "ask_cost"}),
     ]
-    written = write_by_language(TrainingData(training_examples=examples), tmp_path)
+    written = write_by_language(examples, TrainingData(), tmp_path)
     assert [p.name for p in written] == ["nlu_en.yml", "nlu_es.yml"]
     read = load_data(str(tmp_path))
     languages = {m.get(TEXT): example_language(m.data) for m in read.intent_examples}
