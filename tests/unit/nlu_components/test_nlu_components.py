@@ -109,3 +109,13 @@ def test_number_replies_become_choose_option(text, expected):
     message = Message(data={TEXT: text, INTENT: {"name": "ask_cost", "confidence": 0.9}})
     NumberReplyClassifier().process([message])
     assert (message.get(INTENT)["name"] == "choose_option") is expected
+
+
+def test_an_experiment_can_point_the_encoder_at_other_weights(monkeypatch, tmp_path):
+    from nlu_components.minilm import WEIGHTS_DIR_VARIABLE, default_model_dir
+
+    monkeypatch.delenv(WEIGHTS_DIR_VARIABLE, raising=False)
+    served = default_model_dir()
+    assert (served / "model.safetensors").exists()
+    monkeypatch.setenv(WEIGHTS_DIR_VARIABLE, str(tmp_path))
+    assert default_model_dir() == tmp_path
