@@ -88,10 +88,11 @@ def turn_latency(port: int, turns: int = 100, sample: int = 5) -> None:
 LABEL_UPDATES = ROOT / "eval" / "dev_label_updates.tsv"
 
 
-def rescore_with_label_updates(eval_dir: Path, results_path: Path) -> None:
-    """The dev set's single questions again, with the labels of eval/dev_label_updates.tsv:
-    rows written before the topics beyond the article existed call questions those topics
-    now answer out of scope. Judged by score.py's own rule, not ours."""
+def rescore_with_label_updates(eval_dir: Path, results_path: Path, prefix: str = "dev") -> None:
+    """A dev set's single questions (ids starting ``prefix``) again, with the labels of
+    eval/dev_label_updates.tsv: rows written before the topics beyond the article existed
+    call questions those topics now answer out of scope, or name another topic. Judged by
+    score.py's own rule, not ours."""
     import csv
     import importlib.util
 
@@ -104,15 +105,16 @@ def rescore_with_label_updates(eval_dir: Path, results_path: Path) -> None:
         updates = {r["id"]: r["accept"] for r in csv.DictReader(fh, delimiter="\t")}
     items = json.loads(results_path.read_text(encoding="utf-8"))
     items = items.get("questions", items) if isinstance(items, dict) else items
-    rows = [r for r in items if str(r.get("id", "")).startswith("dev")]
+    rows = [r for r in items if str(r.get("id", "")).startswith(prefix)]
+    updated = sum(1 for r in rows if r["id"] in updates)
     for row in rows:
         accept = updates.get(row["id"], row["accept"])
         got = [t for t in row["got"] if t != "-"]
         row["verdict"] = score.judge(accept, got, [{}] if row["verdict"] != "silent" else [])
         row["accept"] = accept
     print(
-        f"dev questions again with {len(updates)} labels updated for the topics beyond the "
-        f"article ({LABEL_UPDATES.relative_to(ROOT)}):"
+        f"the same questions again with {updated} labels updated for topics written after "
+        f"them ({LABEL_UPDATES.name}):"
     )
     ins = [r for r in rows if not set(r["accept"].split("|")) & score.NO_TOPIC]
     oos = [r for r in rows if "out_of_scope" in r["accept"].split("|")]
@@ -210,6 +212,7 @@ def main() -> int:
             print(f"accuracy ({eval_dir}/score.py, dev questions and dialogues):")
             sys.stdout.flush()
             results = work / "dev_results.json"
+            results_es = work / "dev_results_es.json"
             subprocess.run(
                 [
                     sys.executable,
@@ -240,9 +243,12 @@ def main() -> int:
                         f"http://localhost:{rasa_port}",
                         "--questions",
                         str(spanish),
+                        "--json",
+                        str(results_es),
                     ],
                     check=False,
                 )
+                rescore_with_label_updates(eval_dir, results_es, prefix="es_dev")
         else:
             print(f"accuracy: skipped, no score.py in {eval_dir}")
     finally:
