@@ -16,8 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import followups, rendering, unreadable_input
 from contract import LANGUAGE, intents, payloads
 from contract.conversations import SOCKETIO
+from contract.intents import ASKED_TOPIC_ENTITY as ASKED_TOPIC
 from contract.intents import SECOND_QUESTION_ENTITY as SECOND_QUESTION
-from contract.nlu import AMBIGUITY_THRESHOLD, ANSWER_THRESHOLD, SIBLING_LEAD
+from contract.nlu import AMBIGUITY_THRESHOLD, ANSWER_THRESHOLD, CLARIFY_PLAUSIBLE, SIBLING_LEAD
 from contract.slots import (
     ASKED_AGAIN,
     CLARIFYING,
@@ -218,11 +219,37 @@ def one_clear_answer(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def clarify_candidates(tracker: Tracker) -> List[str]:
+    """The topics, at most two, that "Did you mean…" offers. First those the questions
+    inside the message lean to (NLU's ``asked_topic`` entities): a story's own ranking is
+    no guide, its topics sit at a few hundredths each. Then, for a story that names
+    mediation, what mediation is (as a message that only names it gets). Then the
+    message's likeliest topics, from CLARIFY_PLAUSIBLE up."""
+    asked = [
+        followups.topic_for_intent(intent, KB.topics)
+        for intent in tracker.get_latest_entity_values(ASKED_TOPIC)
+    ]
+    text = tracker.latest_message.get("text") or ""
+    story_naming_mediation = names_mediation(text) and len(questions.segments(text)) >= 2
+    mediation = [intents.WHAT_IS_MEDIATION_TOPIC] if story_naming_mediation else []
+    plausible = [
+        entry
+        for entry in tracker.latest_message.get("intent_ranking") or []
+        if float(entry.get("confidence") or 0.0) >= CLARIFY_PLAUSIBLE
+    ]
+    ranked = followups.top_topics(plausible, KB.topics)
+    found: List[str] = []
+    for topic in [*asked, *mediation, *ranked]:
+        if topic and topic not in found:
+            found.append(topic)
+    return found[:2]
+
+
 def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """Answer when the intents that lead to one topic are sure together; otherwise ask
-    which of the two likeliest topics was meant. A miss right after that question or after
-    "What would you like to know?", or when no two topics are plausible, gets the help
-    contacts."""
+    which of the likeliest topics (``clarify_candidates``) was meant. A miss right after
+    that question or after "What would you like to know?", or when no topic is plausible,
+    gets the help contacts."""
     text = tracker.latest_message.get("text") or ""
     kind = unreadable_input.classify(text)
     spanish = parent_language(tracker) == rendering.SPANISH
@@ -231,8 +258,8 @@ def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     clear = one_clear_answer(tracker) if readable and first_miss else None
     if clear:
         return answer_topic(dispatcher, tracker, clear)
-    candidates = followups.top_topics(tracker.latest_message.get("intent_ranking") or [], KB.topics)
-    if not first_miss or len(candidates) < 2 or not readable:
+    candidates = clarify_candidates(tracker)
+    if not first_miss or not candidates or not readable:
         return decline(dispatcher, tracker)
     buttons = rendering.clarify_buttons(KB, candidates, parent_language(tracker))
     send_with_options(dispatcher, "utter_clarify", buttons, language=parent_language(tracker))

@@ -23,19 +23,27 @@ CHOOSE_OPTION = "choose_option"  # "the first one", "2"
 MORE_DETAIL = "more_detail"  # "tell me more"
 GIVE_STATE = "give_state"  # "I live in Ohio"
 
+# The topic a message that only names mediation gets ("medation sombody said i shud do
+# it??"), and that "Did you mean…" offers after a story naming it (a knowledge-base id).
+WHAT_IS_MEDIATION_TOPIC = "what_is_mediation"
+
 # The widget's English/Español switch (and a parent typing "en español").
 SWITCH_TO_SPANISH = "switch_to_spanish"
 SWITCH_TO_ENGLISH = "switch_to_english"
 LANGUAGE_SWITCH_INTENTS = frozenset({SWITCH_TO_SPANISH, SWITCH_TO_ENGLISH})
 
-# Entities code reads (domain.yml ``entities:``): the feedback payload's two, and the
-# second question the intent classifiers find in one message ("how long, and what does it
-# cost?"), which the actions answer after the first. (us_state is a slot too:
+# Entities code reads (domain.yml ``entities:``): the feedback payload's two; the second
+# question the intent classifiers find in one message ("how long, and what does it
+# cost?"), which the actions answer after the first; and the topic each question inside
+# a long message leans to, which "Did you mean…" offers first. (us_state is a slot too:
 # contract/slots.py.)
 HELPFUL_ENTITY = "helpful"
 TOPIC_ENTITY = "topic"
 SECOND_QUESTION_ENTITY = "second_question"
-DOMAIN_ENTITIES = frozenset({HELPFUL_ENTITY, TOPIC_ENTITY, SECOND_QUESTION_ENTITY})
+ASKED_TOPIC_ENTITY = "asked_topic"
+DOMAIN_ENTITIES = frozenset(
+    {HELPFUL_ENTITY, TOPIC_ENTITY, SECOND_QUESTION_ENTITY, ASKED_TOPIC_ENTITY}
+)
 
 # Every domain.yml intent named here (the drift test's list).
 DOMAIN_INTENTS = frozenset(

@@ -16,3 +16,8 @@ AMBIGUITY_THRESHOLD = 0.05
 # answered when the two together clear ANSWER_THRESHOLD and it leads by at least this
 # much: twice the ambiguity margin, since the pair splits one question between them.
 SIBLING_LEAD = 0.10
+# "Did you mean…" offers a topic of the message's ranking only from this confidence: a
+# story read as out of scope ranks every topic at a few hundredths, and offering the first
+# two of those is noise ("Enforcing it without a lawyer" to a mother asking where to
+# start). Chosen a priori, twice the ambiguity margin.
+CLARIFY_PLAUSIBLE = 0.10

@@ -79,6 +79,7 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             "split_questions": True,
             "whole_message_confident": 0.6,  # below this, a clearer question may decide
             "question_confident": 0.55,  # a sentence's topic counts from here
+            "question_plausible": 0.3,  # ... and is offered in "Did you mean…" from here
             "second_question_confident": 0.85,
             # A story with a clear topic question inside is answered, not just acknowledged.
             "story_intents": ["describe_dispute"],
@@ -235,12 +236,14 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
 
     def _read_questions(
         self, text: str, ranking: List[Dict[str, Any]]
-    ) -> Tuple[List[Dict[str, Any]], Optional[str]]:
-        """The ranking to use for the message, and a second topic question, if any
-        (``questions.choose_ranking``)."""
+    ) -> Tuple[List[Dict[str, Any]], Optional[str], List[str]]:
+        """The ranking to use for the message, a second topic question, if any
+        (``questions.choose_ranking``), and the topics its questions lean to."""
         rankings = self._question_rankings(text)
         logger.debug("question segments: %s", [r[0] for r in rankings])
-        return questions.choose_ranking(ranking, rankings, self.config)
+        chosen, second = questions.choose_ranking(ranking, rankings, self.config)
+        asked = questions.asked_topics(rankings, float(self.config["question_plausible"]))
+        return chosen, second, asked
 
     def process(self, messages: List[Message]) -> List[Message]:
         english = [m for m in messages if not reads_spanish(m)]
@@ -248,8 +251,8 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             return messages
         probabilities = self.classifier.predict_proba(self._matrix(english))
         for message, row in zip(english, probabilities):
-            ranking, second = self._read_questions(message.get(TEXT) or "", self._rank(row))
-            record_reading(message, ranking, second, self.__class__.__name__)
+            ranking, second, asked = self._read_questions(message.get(TEXT) or "", self._rank(row))
+            record_reading(message, ranking, second, self.__class__.__name__, asked)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

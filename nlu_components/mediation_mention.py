@@ -22,10 +22,11 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from contract.intents import WHAT_IS_MEDIATION_TOPIC
 from knowledge_base.intents import TOPIC_INTENT_PREFIX
 from nlu_components.mediation_words import only_names_mediation
 
-INTENT_NAME = f"{TOPIC_INTENT_PREFIX}what_is_mediation"
+INTENT_NAME = f"{TOPIC_INTENT_PREFIX}{WHAT_IS_MEDIATION_TOPIC}"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -203,3 +203,23 @@ def choose_ranking(
     primary = ranking[0]["name"]
     second = next((r[0]["name"] for r in clear if r[0]["name"] != primary), None)
     return ranking, second if primary.startswith(TOPIC_INTENT_PREFIX) else None
+
+
+def asked_topics(question_rankings: Sequence[Ranking], plausible: float) -> List[str]:
+    """The topic intent each question inside a message leans to (at least ``plausible``),
+    in the order asked, each once: what "Did you mean…" offers when the whole message
+    reads as out of scope. The whole story's own ranking is no guide then: its topics sit
+    at a few hundredths each ("…a friend said something about mediation but I have no
+    money for a lawyer. what do I do" ranked "enforcing it without a lawyer" and
+    "discipline" first, while its mediation sentence alone reads "do I need a lawyer")."""
+    found: List[str] = []
+    for ranking in question_rankings:
+        top = ranking[0] if ranking else {}
+        name = str(top.get("name") or "")
+        if (
+            name.startswith(TOPIC_INTENT_PREFIX)
+            and float(top.get("confidence") or 0.0) >= plausible
+            and name not in found
+        ):
+            found.append(name)
+    return found

@@ -58,6 +58,7 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
             # Questions inside a long message, read as the English classifier reads them.
             "whole_message_confident": 0.6,
             "question_confident": 0.55,
+            "question_plausible": 0.3,
             "second_question_confident": 0.85,
             "story_intents": ["describe_dispute"],
         }
@@ -137,10 +138,11 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
         classes = self.classifier.classes_  # type: ignore[union-attr]
         return [{"name": str(classes[i]), "confidence": float(probabilities[i])} for i in order]
 
-    def _read(self, text: str) -> Tuple[List[Dict[str, Any]], Optional[str]]:
+    def _read(self, text: str) -> Tuple[List[Dict[str, Any]], Optional[str], List[str]]:
         """The message's ranking, or the one of a clear question inside a long message
         (a story, then "¿me puede explicar cómo funciona?"), as the English classifier
-        reads them (``questions.choose_ranking``); and a second topic question, if any."""
+        reads them (``questions.choose_ranking``); a second topic question, if any; and
+        the topics its questions lean to (``questions.asked_topics``)."""
         parts = questions.spanish_segments(text)
         asking = []
         if len(parts) >= 2:
@@ -158,7 +160,9 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
         readings = questions.without_statements(
             [self._rank(row) for row in rows[1:]], real_questions
         )
-        return questions.choose_ranking(self._rank(rows[0]), readings, self.config)
+        ranking, second = questions.choose_ranking(self._rank(rows[0]), readings, self.config)
+        plausible = float(self.config["question_plausible"])
+        return ranking, second, questions.asked_topics(readings, plausible)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.classifier is None:
@@ -166,8 +170,8 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
         for message in messages:
             if not reads_spanish(message):  # never an empty text: the detector says so
                 continue
-            ranking, second = self._read(message.get(TEXT))
-            record_reading(message, ranking, second, self.__class__.__name__)
+            ranking, second, asked = self._read(message.get(TEXT))
+            record_reading(message, ranking, second, self.__class__.__name__, asked)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -115,15 +115,45 @@ def test_low_confidence_offers_the_two_likeliest_topics_by_title(kb):
 
 
 def test_an_unsure_decline_of_a_story_naming_mediation_asks_did_you_mean_first(kb):
+    """With no question inside read as a topic, what mediation is; the ranking's topics
+    at 0.07 are below CLARIFY_PLAUSIBLE and not offered."""
     messages, events = run_action(actions.ActionDecline(), "out_of_scope_unsure_mediation_story")
     assert topics_in(messages) == []
     assert messages[0]["response"] == "utter_clarify"
     assert [b["payload"] for b in messages[0]["buttons"]] == [
         "/ask_what_is_mediation",
-        "/ask_attorneys",
         "/something_else",
     ]
     assert slots_set(events)["fallback_stage"] == "clarifying"
+
+
+def test_did_you_mean_offers_only_plausible_topics_and_declines_without_one():
+    messages, events = run_action(
+        actions.ActionHandleLowConfidence(), "low_confidence_one_plausible"
+    )
+    assert messages[0]["response"] == "utter_clarify"
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_scheduling", "/something_else"]
+    assert slots_set(events)["fallback_stage"] == "clarifying"
+    messages, events = run_action(
+        actions.ActionHandleLowConfidence(), "low_confidence_nothing_plausible"
+    )
+    assert [m.get("response") for m in messages][:1] == ["utter_out_of_scope"]
+    assert slots_set(events)["fallback_stage"] == "declined"
+
+
+def test_did_you_mean_after_a_story_offers_what_its_questions_ask_not_its_noise(kb):
+    """Found in the widget: the single mother's story read as out of scope with
+    "enforcing it without a lawyer" (0.04) and "discipline" (0.04) as its likeliest topics,
+    and "Did you mean" offered those. Its mediation sentence alone reads "do I need a
+    lawyer" (NLU's asked_topic entity); what mediation is comes next."""
+    messages, events = run_action(actions.ActionDecline(), "out_of_scope_story_with_asked_topic")
+    assert messages[0]["response"] == "utter_clarify"
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/ask_attorneys",
+        "/ask_what_is_mediation",
+        "/something_else",
+    ]
+    assert slots_set(events)["offered_topics"] == ["attorneys", "what_is_mediation"]
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,13 @@ def test_every_intent_in_the_contract_is_a_domain_intent_with_examples(domain):
     assert intents.DOMAIN_ENTITIES <= domain_entities(domain)
 
 
+def test_the_topic_for_naming_mediation_is_a_knowledge_base_topic_with_examples(domain):
+    from knowledge_base import default
+
+    assert intents.WHAT_IS_MEDIATION_TOPIC in default().topics
+    assert f"ask_{intents.WHAT_IS_MEDIATION_TOPIC}" in nlu_intents()
+
+
 def test_rasa_own_names_are_rasa_s():
     assert intents.NLU_FALLBACK == DEFAULT_NLU_FALLBACK_INTENT_NAME
     assert slots.REQUESTED_SLOT == REQUESTED_SLOT

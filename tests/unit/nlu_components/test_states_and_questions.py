@@ -6,6 +6,7 @@ import pytest
 
 from knowledge_base.states import find_states, possessive
 from nlu_components.questions import (
+    asked_topics,
     choose_ranking,
     is_question,
     questions_first,
@@ -152,3 +153,17 @@ def test_a_statement_decides_only_when_no_real_question_points_to_a_topic():
     assert without_statements([asked, statement], real_questions=1) == [asked]
     vague = _ranked("out_of_scope", 0.5)
     assert without_statements([vague, statement], real_questions=1) == [vague, statement]
+
+
+def test_the_topics_a_story_s_questions_lean_to_are_kept_for_did_you_mean():
+    """Each question's topic once, in the order asked, from ``plausible`` up; no
+    out-of-scope or story reading: "Did you mean" offers topics."""
+    readings = [
+        _ranked("ask_attorneys", 0.48),
+        _ranked("out_of_scope", 0.9),
+        _ranked("ask_attorneys", 0.7),
+        _ranked("ask_cost", 0.29),
+        _ranked("ask_voluntary", 0.31),
+    ]
+    assert asked_topics(readings, plausible=0.3) == ["ask_attorneys", "ask_voluntary"]
+    assert asked_topics([], plausible=0.3) == []
