@@ -53,8 +53,11 @@ def test_timelines_answers_its_question_mediation_does_not_pause_the_filing_limi
     topic = kb.topic("timelines")
     answer = topic.answer
     assert re.match(r"Mediation doesn't pause", answer)
-    assert "two years" in answer and "one-year limit for a State complaint" in answer
+    assert "two years" in answer and "one year for a State complaint" in answer
     assert "keep running" in answer
+    # "How long do I have to file?" reaches this topic too: the limits are in its first
+    # sentence, not after a "no".
+    assert "two years" in answer.split(". ")[0]
     # The State's 60-day decision deadline may be extended when both agree to mediate (not
     # "only": agreeing to keep mediating after day 30 also moves the hearing's clock).
     assert re.search(r"A State complaint's 60-day decision deadline can be extended", answer)
