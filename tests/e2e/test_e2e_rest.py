@@ -171,31 +171,34 @@ def test_a_sentence_naming_mediation_does_not_answer_for_the_real_question(serve
     assert topics == ["stay_put"] or (topics == [] and "/ask_stay_put" in offered)
 
 
-@pytest.mark.parametrize(
-    "story, offered",
-    [
-        # The issue's single mother: her mediation sentence alone asks about a lawyer.
-        (
-            "im a single mom, my daughter has dyslexia and reads way below grade level and the "
-            "school wont test her. a friend said something about mediation but i have no money "
-            "for a lawyer. what do i do",
-            ["/ask_attorneys", "/ask_what_is_mediation", "/something_else"],
-        ),
-        # The same story as typed into the widget by hand: one long sentence, no question.
-        (
-            "my daughter has dyslexia and reads way below grade level, school wont test her, a "
-            "friend mentioned mediation but i have no money for a lawyer. what do i do",
-            ["/ask_what_is_mediation", "/something_else"],
-        ),
-    ],
-)
-def test_a_story_naming_mediation_is_offered_what_it_asks(servers, story, offered):
-    """Found in the widget: "Did you mean" offered "Enforcing it without a lawyer" and "My
-    child faces discipline", the noise of the whole story's ranking (0.04 each). Now: the
-    topic its mediation sentence asks, then what mediation is; never a plain decline."""
-    messages = servers.ask(new_sender(), story)
+def test_the_single_mothers_story_gets_the_lawyer_topic_not_the_story_s_noise(servers):
+    """The issue's single mother. Found in the widget: "Did you mean" offered "Enforcing it
+    without a lawyer" and "My child faces discipline", the noise of the whole story's
+    ranking (0.04 each). Her question is about a lawyer she can't pay: answered, or offered
+    first; never a plain decline, never the noise."""
+    messages = servers.ask(
+        new_sender(),
+        "im a single mom, my daughter has dyslexia and reads way below grade level and the "
+        "school wont test her. a friend said something about mediation but i have no money "
+        "for a lawyer. what do i do",
+    )
+    topics = topic_and_text(messages)[0]
+    offered = [b["payload"] for m in messages for b in m.get("buttons") or []]
+    assert topics == ["attorneys"] or offered[:2] == ["/ask_attorneys", "/ask_what_is_mediation"]
+    assert "/ask_discipline" not in offered
+
+
+def test_a_story_naming_mediation_without_a_question_is_offered_what_mediation_is(servers):
+    """The same story as typed into the widget by hand: one long sentence, no question in
+    it, read as out of scope; its ranking's topics sit at a few hundredths each."""
+    messages = servers.ask(
+        new_sender(),
+        "my daughter has dyslexia and reads way below grade level, school wont test her, a "
+        "friend mentioned mediation but i have no money for a lawyer. what do i do",
+    )
     assert topic_and_text(messages)[0] == []
-    assert [b["payload"] for m in messages for b in m.get("buttons") or []] == offered
+    offered = [b["payload"] for m in messages for b in m.get("buttons") or []]
+    assert offered == ["/ask_what_is_mediation", "/something_else"]
 
 
 def test_a_described_dispute_without_a_question_gets_a_warm_reply_and_starting_topics(servers, kb):
