@@ -219,6 +219,11 @@ def one_clear_answer(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def is_story_naming_mediation(text: str) -> bool:
+    """A message of several sentences, one of which names mediation."""
+    return names_mediation(text) and len(questions.segments(text)) >= 2
+
+
 def clarify_candidates(tracker: Tracker) -> List[str]:
     """The topics, at most two, that "Did you mean…" offers. First those the questions
     inside the message lean to (NLU's ``asked_topic`` entities): a story's own ranking is
@@ -230,8 +235,7 @@ def clarify_candidates(tracker: Tracker) -> List[str]:
         for intent in tracker.get_latest_entity_values(ASKED_TOPIC)
     ]
     text = tracker.latest_message.get("text") or ""
-    story_naming_mediation = names_mediation(text) and len(questions.segments(text)) >= 2
-    mediation = [intents.WHAT_IS_MEDIATION_TOPIC] if story_naming_mediation else []
+    mediation = [intents.WHAT_IS_MEDIATION_TOPIC] if is_story_naming_mediation(text) else []
     plausible = [
         entry
         for entry in tracker.latest_message.get("intent_ranking") or []
@@ -498,11 +502,8 @@ def may_be_about_mediation(tracker: Tracker) -> bool:
     decline at once."""
     text = tracker.latest_message.get("text") or ""
     intent = tracker.latest_message.get("intent") or {}
-    return (
-        names_mediation(text)
-        and len(questions.segments(text)) >= 2
-        and float(intent.get("confidence") or 0.0) < SURELY_OUT_OF_SCOPE
-    )
+    confidence = float(intent.get("confidence") or 0.0)
+    return is_story_naming_mediation(text) and confidence < SURELY_OUT_OF_SCOPE
 
 
 class ActionDecline(Action):

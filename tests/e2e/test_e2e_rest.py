@@ -39,6 +39,11 @@ def topic_and_text(messages: List[Dict[str, Any]]) -> Tuple[List[str], str]:
     return topics, "\n".join(m.get("text", "") for m in messages)
 
 
+def offered_payloads(messages: List[Dict[str, Any]]) -> List[str]:
+    """The payloads of every button in a reply, in order ("Did you mean" options first)."""
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+
 @pytest.mark.parametrize(
     "question, topic",
     [
@@ -167,7 +172,7 @@ def test_a_sentence_naming_mediation_does_not_answer_for_the_real_question(serve
         "mediation. will he stay at his school while we do that?",
     )
     topics = topic_and_text(messages)[0]
-    offered = [b["payload"] for m in messages for b in m.get("buttons") or []]
+    offered = offered_payloads(messages)
     assert topics == ["stay_put"] or (topics == [] and "/ask_stay_put" in offered)
 
 
@@ -183,7 +188,7 @@ def test_the_single_mothers_story_gets_the_lawyer_topic_not_the_story_s_noise(se
         "for a lawyer. what do i do",
     )
     topics = topic_and_text(messages)[0]
-    offered = [b["payload"] for m in messages for b in m.get("buttons") or []]
+    offered = offered_payloads(messages)
     assert topics == ["attorneys"] or offered[:2] == ["/ask_attorneys", "/ask_what_is_mediation"]
     assert "/ask_discipline" not in offered
 
@@ -197,7 +202,7 @@ def test_a_story_naming_mediation_without_a_question_is_offered_what_mediation_i
         "friend mentioned mediation but i have no money for a lawyer. what do i do",
     )
     assert topic_and_text(messages)[0] == []
-    offered = [b["payload"] for m in messages for b in m.get("buttons") or []]
+    offered = offered_payloads(messages)
     assert offered == ["/ask_what_is_mediation", "/something_else"]
 
 
