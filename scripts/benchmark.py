@@ -92,7 +92,8 @@ def rescore_with_label_updates(eval_dir: Path, results_path: Path, prefix: str =
     """A dev set's single questions (ids starting ``prefix``) again, with the labels of
     eval/dev_label_updates.tsv: rows written before the topics beyond the article existed
     call questions those topics now answer out of scope, or name another topic. Judged by
-    score.py's own rule, not ours."""
+    score.py's own rule, not ours. Prints nothing when no row's label differs from the dev
+    file's (the team has taken the updates)."""
     import csv
     import importlib.util
 
@@ -106,7 +107,9 @@ def rescore_with_label_updates(eval_dir: Path, results_path: Path, prefix: str =
     items = json.loads(results_path.read_text(encoding="utf-8"))
     items = items.get("questions", items) if isinstance(items, dict) else items
     rows = [r for r in items if str(r.get("id", "")).startswith(prefix)]
-    updated = sum(1 for r in rows if r["id"] in updates)
+    updated = sum(1 for r in rows if updates.get(r["id"], r["accept"]) != r["accept"])
+    if not updated:
+        return  # the dev file already holds every update (the team took them): one figure
     for row in rows:
         accept = updates.get(row["id"], row["accept"])
         got = [t for t in row["got"] if t != "-"]

@@ -8,7 +8,7 @@ trains the NLU on the rest, and parses the fold's questions. Judged as
 ``../shared/eval/score.py`` judges a reply: a topic intent answers its topic, anything else
 declines. Prints totals for a range of fallback thresholds.
 
-Usage: python scripts/field_cv.py [--config config.yml] [--folds 5]
+Usage: python scripts/field_cv.py [--config config.yml] [--folds 5] [--parses out.json]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import difflib
+import json
 import logging
 import os
 import re
@@ -128,6 +129,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", default=str(ROOT / "config.yml"))
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--parses", help="write each question's parse here (JSON, by id)")
     args = ap.parse_args()
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -156,6 +158,8 @@ def main() -> int:
             model = train_nlu(args.config, str(data_dir), tmp, fixed_model_name="fold")
             for row, parse in zip(fold, asyncio.run(parse_all(Agent.load(model), fold))):
                 parses[row["id"]] = parse
+    if args.parses:  # for measuring a rule over the parses without training again
+        Path(args.parses).write_text(json.dumps(parses, default=float), encoding="utf-8")
     print(f"train half, {args.folds} folds by site ({len(rows)} questions), config {args.config}:")
     for threshold in THRESHOLDS:
         results = [

@@ -59,7 +59,7 @@ def test_a_spanish_row_is_judged_again_with_its_updated_label(tmp_path, monkeypa
     assert "in-scope   n=  2 correct 100.0%" in printed
 
 
-def test_without_updates_for_its_rows_a_set_keeps_its_figures(tmp_path, monkeypatch, capsys):
+def test_without_updates_for_its_rows_a_set_is_not_printed_twice(tmp_path, monkeypatch, capsys):
     (tmp_path / "score.py").write_text(FAKE_SCORE, encoding="utf-8")
     monkeypatch.setattr(benchmark, "LABEL_UPDATES", tmp_path / "updates.tsv")
     (tmp_path / "updates.tsv").write_text(
@@ -73,10 +73,27 @@ def test_without_updates_for_its_rows_a_set_keeps_its_figures(tmp_path, monkeypa
         ],
     )
     benchmark.rescore_with_label_updates(tmp_path, results)
+    assert capsys.readouterr().out == ""
+
+
+def test_an_update_the_dev_file_already_holds_is_not_counted(tmp_path, monkeypatch, capsys):
+    (tmp_path / "score.py").write_text(FAKE_SCORE, encoding="utf-8")
+    monkeypatch.setattr(benchmark, "LABEL_UPDATES", tmp_path / "updates.tsv")
+    (tmp_path / "updates.tsv").write_text(
+        "id\taccept\treason\ndev001\tcost|privacy\tnew topic\ndev002\tout_of_scope\tsame\n",
+        encoding="utf-8",
+    )
+    results = _results(
+        tmp_path,
+        [
+            _row("dev001", "cost", ["privacy"], "wrong"),
+            _row("dev002", "out_of_scope", ["-"], "correct"),
+        ],
+    )
+    benchmark.rescore_with_label_updates(tmp_path, results)
     printed = capsys.readouterr().out
-    assert "0 labels updated" in printed
-    assert "correct   0.0%" in printed and "wrong 100.0%" in printed
-    assert "declined-correctly 100.0%" in printed
+    assert "1 labels updated" in printed
+    assert "correct 100.0%" in printed and "declined-correctly 100.0%" in printed
 
 
 def test_every_updated_label_names_known_topics_and_says_why():
