@@ -226,10 +226,12 @@ def is_story_naming_mediation(text: str) -> bool:
 
 def clarify_candidates(tracker: Tracker) -> List[str]:
     """The topics, at most two, that "Did you mean…" offers. First those the questions
-    inside the message lean to (NLU's ``asked_topic`` entities): a story's own ranking is
-    no guide, its topics sit at a few hundredths each. Then, for a story that names
-    mediation, what mediation is (as a message that only names it gets). Then the
-    message's likeliest topics, from CLARIFY_PLAUSIBLE up."""
+    inside the message lean to (NLU's ``asked_topic`` entities): a story's ranking mostly
+    sits at a few hundredths a topic. Then the message's likeliest topic, from
+    CLARIFY_PLAUSIBLE up: it reads the question with its story ("they want to cut his
+    speech. can mediation stop them from doing it?"), which the question alone can't.
+    Then, for a story that names mediation, what mediation is (as a message that only
+    names it gets), and the message's other plausible topics."""
     asked = [
         followups.topic_for_intent(intent, KB.topics)
         for intent in tracker.get_latest_entity_values(ASKED_TOPIC)
@@ -243,7 +245,7 @@ def clarify_candidates(tracker: Tracker) -> List[str]:
     ]
     ranked = followups.top_topics(plausible, KB.topics)
     found: List[str] = []
-    for topic in [*asked, *mediation, *ranked]:
+    for topic in [*asked, *ranked[:1], *mediation, *ranked[1:]]:
         if topic and topic not in found:
             found.append(topic)
     return found[:2]

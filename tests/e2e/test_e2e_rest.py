@@ -334,6 +334,47 @@ def test_the_next_questions_parents_ask_get_their_own_topic(servers, kb, questio
     assert topics == [topic] and kb.topic(topic).answer in text and "Source:" in text
 
 
+# Found trying the bot as a parent (seventh session): each got another topic's answer ("do I
+# have to let the principal come" answered that mediation is voluntary; "what happens at the
+# start" listed how mediation can end) or a "Did you mean" without the topic that answers it.
+# Worded differently from the examples written for them.
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        ("will asking for mediation stop them cutting his speech therapy", "stay_put"),
+        ("what happens at the very beginning of a mediation session", "what_is_mediation"),
+        (
+            "the school refuses to evaluate my son for dyslexia, can that go to mediation",
+            "what_can_be_mediated",
+        ),
+        ("we signed it two days ago and i wish we hadnt. can i undo it", "agreement_signing"),
+    ],
+)
+def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb, question, topic):
+    topics, text = topic_and_text(servers.ask(new_sender(), question))
+    assert topics == [topic] and kb.topic(topic).answer in text
+
+
+def test_a_story_asking_whether_mediation_stops_a_cut_is_offered_stay_put(servers):
+    messages = servers.ask(
+        new_sender(),
+        "hi my son is in 3rd grade and the school wants to cut his speech therapy in half."
+        " i dont agree. can mediation stop them from doing it",
+    )
+    topics, _ = topic_and_text(messages)
+    assert topics == ["stay_put"] or (not topics and "/ask_stay_put" in offered_payloads(messages))
+
+
+def test_whether_the_principal_must_come_is_never_answered_with_voluntary(servers):
+    messages = servers.ask(
+        new_sender(), "do i really have to let the principal sit in on our mediation"
+    )
+    topics, _ = topic_and_text(messages)
+    assert topics == ["district_attendees"] or (
+        not topics and offered_payloads(messages)[:1] == ["/ask_district_attendees"]
+    )
+
+
 @pytest.mark.parametrize(
     "bad_input",
     [

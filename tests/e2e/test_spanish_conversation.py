@@ -242,3 +242,24 @@ def test_a_two_word_spanish_sentence_with_a_question_mark_stands_alone():
 )
 def test_the_short_question_a_spanish_message_ends_with(text, tail):
     assert questions.spanish_tail_question(text) == tail
+
+
+# Found trying the bot as a parent in Spanish (seventh session), worded differently from the
+# examples written for them.
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        ("tengo que aceptar que la directora venga a la mediacion?", "district_attendees"),
+        ("como empieza la mediacion, que pasa primero", "what_is_mediation"),
+        (
+            "mi hija tiene dislexia y no la quieren evaluar, eso se puede llevar a mediacion?",
+            "what_can_be_mediated",
+        ),
+    ],
+)
+def test_spanish_questions_found_asking_as_a_parent_get_the_answer_that_fits(
+    servers, kb, question, topic
+):
+    messages = servers.ask("es-" + uuid.uuid4().hex[:8], question)
+    assert _topics(messages) == [topic]
+    assert kb.topic(topic).es.answer in _text(messages)

@@ -156,6 +156,23 @@ def test_did_you_mean_after_a_story_offers_what_its_questions_ask_not_its_noise(
     assert slots_set(events)["offered_topics"] == ["attorneys", "what_is_mediation"]
 
 
+def test_did_you_mean_offers_the_topic_the_whole_story_reads_before_what_mediation_is():
+    """Found asking as a parent: "…the school wants to cut his speech therapy in half. i dont
+    agree. can mediation stop them from doing it" read stay-put (0.28) as a whole, while its
+    question alone ("doing it"?) leaned to "is it voluntary". "Did you mean" offered that
+    and "what is mediation", not the stay-put answer the story asks for."""
+    messages, events = run_action(
+        actions.ActionHandleLowConfidence(), "low_confidence_story_with_its_topic"
+    )
+    assert messages[0]["response"] == "utter_clarify"
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/ask_voluntary",
+        "/ask_stay_put",
+        "/something_else",
+    ]
+    assert slots_set(events)["offered_topics"] == ["voluntary", "stay_put"]
+
+
 @pytest.mark.parametrize(
     "fixture", ["out_of_scope_sure_mediation", "out_of_scope_unsure_mediation_question"]
 )
