@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from contract.intents import WHAT_IS_MEDIATION_TOPIC
 from knowledge_base.intents import TOPIC_INTENT_PREFIX
 from nlu_components.languages import fold
 
@@ -164,6 +165,11 @@ def is_spanish_question(segment: str) -> bool:
     return segment.endswith("?") or bool(_SPANISH_QUESTION_START.match(segment))
 
 
+# What a message that only names mediation reads: never the answer when a clear question
+# inside the message asks something else.
+_VAGUE_MENTION = TOPIC_INTENT_PREFIX + WHAT_IS_MEDIATION_TOPIC
+
+
 def choose_ranking(
     ranking: Ranking,
     question_rankings: Sequence[Ranking],
@@ -176,8 +182,10 @@ def choose_ranking(
     second offered. One clear question inside an unclear message, or inside a story: it
     decides; so does a sure question (``second_question_confident``) inside a message
     whose whole reading is less sure than that: the story around a question pulls the
-    whole message towards its own words. ``config``: question_confident, second_question_confident,
-    whole_message_confident, story_intents."""
+    whole message towards its own words. A clear question also decides over a whole
+    reading of "what is mediation", which is what a sentence that only names mediation
+    reads ("una señora me dijo de la mediacion. como la pido?"). ``config``:
+    question_confident, second_question_confident, whole_message_confident, story_intents."""
     asked = [
         r
         for r in question_rankings
@@ -198,7 +206,10 @@ def choose_ranking(
     unclear = ranking[0]["confidence"] < float(config["whole_message_confident"])
     if unclear or ranking[0]["name"] in config["story_intents"]:
         ranking = max(asked, key=lambda r: r[0]["confidence"])
-    elif clear and ranking[0]["confidence"] < float(config["second_question_confident"]):
+    elif clear and (
+        ranking[0]["confidence"] < float(config["second_question_confident"])
+        or ranking[0]["name"] == _VAGUE_MENTION
+    ):
         ranking = clear[0]
     primary = ranking[0]["name"]
     second = next((r[0]["name"] for r in clear if r[0]["name"] != primary), None)

@@ -255,6 +255,9 @@ def test_the_short_question_a_spanish_message_ends_with(text, tail):
             "mi hija tiene dislexia y no la quieren evaluar, eso se puede llevar a mediacion?",
             "what_can_be_mediated",
         ),
+        # The question asked, not the sentence that only names mediation before it.
+        ("mi vecina me hablo de la mediacion. como se pide?", "request_mediation"),
+        ("si la mediacion no sale bien y no hay acuerdo, que pasa?", "outcome_no_agreement"),
     ],
 )
 def test_spanish_questions_found_asking_as_a_parent_get_the_answer_that_fits(
@@ -263,3 +266,14 @@ def test_spanish_questions_found_asking_as_a_parent_get_the_answer_that_fits(
     messages = servers.ask("es-" + uuid.uuid4().hex[:8], question)
     assert _topics(messages) == [topic]
     assert kb.topic(topic).es.answer in _text(messages)
+
+
+@pytest.mark.parametrize(
+    "question", ["la mediacion es en español o en ingles?", "el mediador habla espanol"]
+)
+def test_whether_mediation_is_in_spanish_is_declined_with_help_not_guessed(servers, question):
+    """No source says what language a session is held in: the mediator's neutrality was
+    the answer before; now the State's office, which arranges interpreters, is named."""
+    messages = servers.ask("es-" + uuid.uuid4().hex[:8], question)
+    assert _topics(messages) == []
+    assert "resolución de conflictos" in _text(messages)

@@ -141,6 +141,15 @@ def test_a_sure_whole_message_read_keeps_its_topic_and_offers_the_question():
     assert ranking[0]["name"] == "ask_cost" and second == "ask_attorneys"
 
 
+def test_a_clear_question_decides_over_a_whole_message_that_only_names_mediation():
+    """Found asking in Spanish: "una señora me dijo de la mediacion. como la pido?" read
+    "what is mediation" as a whole (its first sentence only names mediation) and answered
+    that, offering "how do I ask" as a second question: the one the parent asked."""
+    whole = _ranked("ask_what_is_mediation", 0.93)
+    ranking, second = choose_ranking(whole, [_ranked("ask_request_mediation", 0.9)], _READING)
+    assert ranking[0]["name"] == "ask_request_mediation" and second is None
+
+
 def test_an_unsure_question_does_not_override_the_whole_message():
     whole = _ranked("ask_cost", 0.7)
     ranking, second = choose_ranking(whole, [_ranked("ask_attorneys", 0.7)], _READING)
