@@ -365,6 +365,34 @@ def test_a_story_asking_whether_mediation_stops_a_cut_is_offered_stay_put(server
     assert topics == ["stay_put"] or (not topics and "/ask_stay_put" in offered_payloads(messages))
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "we couldnt agree at his iep meeting. what do i do now",
+        "the school refused all our requests at the iep meeting today. what are our options",
+    ],
+)
+def test_a_disagreement_at_the_iep_meeting_is_not_answered_with_the_agreement_topic(
+    servers, question
+):
+    """Found asking as a parent: "we couldnt agree at the iep meeting. what do i do now" got
+    how mediation terms are written into the IEP. What mediation is answers it (the field
+    labels accept it for "can't reach an agreement with the school, what are my options");
+    a wording the examples don't reach yet gets "Did you mean" or the help contacts, never
+    another topic's answer."""
+    topics, _ = topic_and_text(servers.ask(new_sender(), question))
+    assert topics in ([], ["what_is_mediation"])
+
+
+def test_a_suspected_assault_by_staff_is_not_answered_with_mediations_benefits(servers, kb):
+    """Found asking as a parent: "i think the teacher hit my child. should i do mediation"
+    got the six benefits of mediation."""
+    topics, text = topic_and_text(
+        servers.ask(new_sender(), "i think his aide hit him at school, is mediation what we do")
+    )
+    assert topics == [] and kb.topic("benefits_overview").answer not in text
+
+
 def test_whether_the_principal_must_come_is_never_answered_with_voluntary(servers):
     messages = servers.ask(
         new_sender(), "do i really have to let the principal sit in on our mediation"

@@ -258,6 +258,7 @@ def test_the_short_question_a_spanish_message_ends_with(text, tail):
         # The question asked, not the sentence that only names mediation before it.
         ("mi vecina me hablo de la mediacion. como se pide?", "request_mediation"),
         ("si la mediacion no sale bien y no hay acuerdo, que pasa?", "outcome_no_agreement"),
+        ("no nos pusimos de acuerdo en la junta del ARD, que hago", "what_is_mediation"),
     ],
 )
 def test_spanish_questions_found_asking_as_a_parent_get_the_answer_that_fits(
@@ -269,11 +270,17 @@ def test_spanish_questions_found_asking_as_a_parent_get_the_answer_that_fits(
 
 
 @pytest.mark.parametrize(
-    "question", ["la mediacion es en español o en ingles?", "el mediador habla espanol"]
+    "question",
+    [
+        "la mediacion es en español o en ingles?",
+        "el mediador habla espanol",
+        "puedo grabar con mi telefono lo que hablamos en la mediacion?",  # was video mediation
+    ],
 )
-def test_whether_mediation_is_in_spanish_is_declined_with_help_not_guessed(servers, question):
-    """No source says what language a session is held in: the mediator's neutrality was
-    the answer before; now the State's office, which arranges interpreters, is named."""
+def test_what_no_source_answers_is_declined_with_help_not_guessed(servers, question):
+    """No source says what language a session is held in, or whether it may be recorded:
+    the mediator's neutrality and video mediation were the answers before; now the State's
+    office is named."""
     messages = servers.ask("es-" + uuid.uuid4().hex[:8], question)
     assert _topics(messages) == []
     assert "resolución de conflictos" in _text(messages)
