@@ -35,11 +35,10 @@ from typing import Callable, Dict, List, Optional, Sequence
 from contract.intents import NLU_FALLBACK
 from knowledge_base.intents import TOPIC_INTENT_PREFIX
 from scripts.field_benchmark import load
-from scripts.field_cv import judge, summary
+from scripts.field_cv import decide, judge, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 THRESHOLD = 0.60  # config.yml's FallbackClassifier
-AMBIGUITY = 0.05
 TOP = 3  # the topics the reranker reads
 
 Ranking = List[Dict[str, float]]
@@ -55,15 +54,8 @@ def _topic(name: str) -> Optional[str]:
 
 
 def answered(ranking: Ranking, threshold: float = THRESHOLD) -> Optional[str]:
-    """The topic the pipeline answers with, or None: the FallbackClassifier's rule."""
-    ranking = _ranking(ranking)
-    if not ranking:
-        return None
-    top = ranking[0]
-    second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
-    if top["confidence"] >= threshold and top["confidence"] - second >= AMBIGUITY:
-        return _topic(top["name"])
-    return None
+    """The topic the pipeline answers with, or None: field_cv's FallbackClassifier rule."""
+    return decide({"intent_ranking": ranking}, threshold)
 
 
 def top_topics(ranking: Ranking, similarity: Dict[str, float]) -> List[str]:

@@ -12,6 +12,11 @@ from channels.sms import segments
 from tests.conftest import run_action, run_action_neutral, slots_set, topics_in, tracker_fixture
 
 
+def offered(messages) -> list:
+    """The payloads of the first message's buttons ("Did you mean" options, menus)."""
+    return [b["payload"] for b in messages[0]["buttons"]]
+
+
 def test_answer_carries_the_topic_contract(kb):
     messages, events = run_action(actions.ActionAnswerTopic(), "ask_cost_rest")
     assert topics_in(messages) == ["cost"]
@@ -62,9 +67,7 @@ def test_tell_me_more_with_nothing_before_asks_which_topic(kb):
     messages, events = run_action(actions.ActionMoreDetail(), "more_detail_without_topic")
     assert topics_in(messages) == []
     assert messages[0]["response"] == "utter_more_about_what"
-    assert [b["payload"] for b in messages[0]["buttons"]] == [
-        f"/ask_{t}" for t in kb.starter_topics
-    ]
+    assert offered(messages) == [f"/ask_{t}" for t in kb.starter_topics]
 
 
 @pytest.mark.parametrize(
@@ -84,16 +87,14 @@ def test_ordinal_outside_the_list_asks_which_one(kb):
     messages, _ = run_action(actions.ActionChooseOption(), "choose_past_the_end")
     assert topics_in(messages) == []
     assert messages[0]["response"] == "utter_which_option"
-    assert [b["payload"] for b in messages[0]["buttons"]] == [
-        f"/ask_{t}" for t in kb.topic("outcomes_overview").related
-    ]
+    assert offered(messages) == [f"/ask_{t}" for t in kb.topic("outcomes_overview").related]
 
 
 def test_ordinal_without_a_list_is_treated_as_an_unsure_question():
     messages, _ = run_action(actions.ActionChooseOption(), "choose_without_list")
     assert topics_in(messages) == []
     assert messages[0]["response"] == "utter_clarify"
-    assert [b["payload"] for b in messages[0]["buttons"]] == [
+    assert offered(messages) == [
         "/ask_scheduling",
         "/ask_duration",
         "/something_else",
@@ -120,7 +121,7 @@ def test_an_unsure_decline_of_a_story_naming_mediation_asks_did_you_mean_first(k
     messages, events = run_action(actions.ActionDecline(), "out_of_scope_unsure_mediation_story")
     assert topics_in(messages) == []
     assert messages[0]["response"] == "utter_clarify"
-    assert [b["payload"] for b in messages[0]["buttons"]] == [
+    assert offered(messages) == [
         "/ask_what_is_mediation",
         "/something_else",
     ]
@@ -132,7 +133,7 @@ def test_did_you_mean_offers_only_plausible_topics_and_declines_without_one():
         actions.ActionHandleLowConfidence(), "low_confidence_one_plausible"
     )
     assert messages[0]["response"] == "utter_clarify"
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_scheduling", "/something_else"]
+    assert offered(messages) == ["/ask_scheduling", "/something_else"]
     assert slots_set(events)["fallback_stage"] == "clarifying"
     messages, events = run_action(
         actions.ActionHandleLowConfidence(), "low_confidence_nothing_plausible"
@@ -148,7 +149,7 @@ def test_did_you_mean_after_a_story_offers_what_its_questions_ask_not_its_noise(
     lawyer" (NLU's asked_topic entity); what mediation is comes next."""
     messages, events = run_action(actions.ActionDecline(), "out_of_scope_story_with_asked_topic")
     assert messages[0]["response"] == "utter_clarify"
-    assert [b["payload"] for b in messages[0]["buttons"]] == [
+    assert offered(messages) == [
         "/ask_attorneys",
         "/ask_what_is_mediation",
         "/something_else",
@@ -165,7 +166,7 @@ def test_did_you_mean_offers_the_topic_the_whole_story_reads_before_what_mediati
         actions.ActionHandleLowConfidence(), "low_confidence_story_with_its_topic"
     )
     assert messages[0]["response"] == "utter_clarify"
-    assert [b["payload"] for b in messages[0]["buttons"]] == [
+    assert offered(messages) == [
         "/ask_voluntary",
         "/ask_stay_put",
         "/something_else",
@@ -218,7 +219,7 @@ def test_after_another_topic_the_same_split_is_two_answers_and_asks():
         actions.ActionHandleLowConfidence(), "low_confidence_split_after_resolution_meeting"
     )
     assert topics_in(messages) == []
-    assert [b["payload"] for b in messages[0]["buttons"]][:1] == ["/ask_outcome_no_agreement"]
+    assert offered(messages)[:1] == ["/ask_outcome_no_agreement"]
 
 
 def test_second_miss_in_a_row_ends_in_the_help_message():

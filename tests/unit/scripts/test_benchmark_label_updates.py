@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
+
 import scripts.benchmark as benchmark
 
 # The scorer's rule, as ../shared/eval/score.py has it, in a stand-in file: the real one is
@@ -38,13 +40,27 @@ def _row(id_, accept, got, verdict):
     return {"id": id_, "accept": accept, "got": got, "verdict": verdict}
 
 
-def test_a_spanish_row_is_judged_again_with_its_updated_label(tmp_path, monkeypatch, capsys):
+ENGLISH_ROWS = [
+    _row("dev001", "cost", ["privacy"], "wrong"),
+    _row("dev002", "out_of_scope", ["-"], "correct"),
+]
+
+
+@pytest.fixture
+def updates(tmp_path, monkeypatch):
+    """The stand-in scorer beside a label-updates file holding ``rows`` ("id\taccept\treason")."""
     (tmp_path / "score.py").write_text(FAKE_SCORE, encoding="utf-8")
     monkeypatch.setattr(benchmark, "LABEL_UPDATES", tmp_path / "updates.tsv")
-    (tmp_path / "updates.tsv").write_text(
-        "id\taccept\treason\nes_dev039\twhat_is_mediation|what_can_be_mediated\tnew topic\n",
-        encoding="utf-8",
-    )
+
+    def write(*rows: str) -> None:
+        text = "id\taccept\treason\n" + "".join(f"{r}\n" for r in rows)
+        (tmp_path / "updates.tsv").write_text(text, encoding="utf-8")
+
+    return write
+
+
+def test_a_spanish_row_is_judged_again_with_its_updated_label(tmp_path, updates, capsys):
+    updates("es_dev039\twhat_is_mediation|what_can_be_mediated\tnew topic")
     results = _results(
         tmp_path,
         [
@@ -59,38 +75,15 @@ def test_a_spanish_row_is_judged_again_with_its_updated_label(tmp_path, monkeypa
     assert "in-scope   n=  2 correct 100.0%" in printed
 
 
-def test_without_updates_for_its_rows_a_set_is_not_printed_twice(tmp_path, monkeypatch, capsys):
-    (tmp_path / "score.py").write_text(FAKE_SCORE, encoding="utf-8")
-    monkeypatch.setattr(benchmark, "LABEL_UPDATES", tmp_path / "updates.tsv")
-    (tmp_path / "updates.tsv").write_text(
-        "id\taccept\treason\nes_dev039\twhat_can_be_mediated\tnew topic\n", encoding="utf-8"
-    )
-    results = _results(
-        tmp_path,
-        [
-            _row("dev001", "cost", ["privacy"], "wrong"),
-            _row("dev002", "out_of_scope", ["-"], "correct"),
-        ],
-    )
-    benchmark.rescore_with_label_updates(tmp_path, results)
+def test_without_updates_for_its_rows_a_set_is_not_printed_twice(tmp_path, updates, capsys):
+    updates("es_dev039\twhat_can_be_mediated\tnew topic")
+    benchmark.rescore_with_label_updates(tmp_path, _results(tmp_path, ENGLISH_ROWS))
     assert capsys.readouterr().out == ""
 
 
-def test_an_update_the_dev_file_already_holds_is_not_counted(tmp_path, monkeypatch, capsys):
-    (tmp_path / "score.py").write_text(FAKE_SCORE, encoding="utf-8")
-    monkeypatch.setattr(benchmark, "LABEL_UPDATES", tmp_path / "updates.tsv")
-    (tmp_path / "updates.tsv").write_text(
-        "id\taccept\treason\ndev001\tcost|privacy\tnew topic\ndev002\tout_of_scope\tsame\n",
-        encoding="utf-8",
-    )
-    results = _results(
-        tmp_path,
-        [
-            _row("dev001", "cost", ["privacy"], "wrong"),
-            _row("dev002", "out_of_scope", ["-"], "correct"),
-        ],
-    )
-    benchmark.rescore_with_label_updates(tmp_path, results)
+def test_an_update_the_dev_file_already_holds_is_not_counted(tmp_path, updates, capsys):
+    updates("dev001\tcost|privacy\tnew topic", "dev002\tout_of_scope\tsame")
+    benchmark.rescore_with_label_updates(tmp_path, _results(tmp_path, ENGLISH_ROWS))
     printed = capsys.readouterr().out
     assert "1 labels updated" in printed
     assert "correct 100.0%" in printed and "declined-correctly 100.0%" in printed
