@@ -68,13 +68,16 @@ def supervised(tmp_path_factory):
 
 
 def pid_of(conf: Path, program: str) -> int:
+    """The program's PID, or 0 between a death and its restart.
+
+    supervisorctl prints 0 and exits with status 7 while a program is not running; that window
+    is short, but a poll can land in it, so the status is not an error here."""
     out = subprocess.run(
         [str(SUPERVISORCTL), "-c", str(conf), "pid", program],
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
-    return int(out.strip())
+    ).stdout.strip()
+    return int(out) if out.isdigit() else 0
 
 
 def answers_cost(rasa_url: str) -> bool:
@@ -116,7 +119,8 @@ def wait_until(check: Callable[[], bool], limit: float = 30) -> bool:
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_a_killed_server_is_back_within_15_seconds(supervised, program, how):
     conf, ports, rasa_url = supervised
-    assert answers_cost(rasa_url)
+    # Each case starts from a bot that answers, so one slow restart fails one case, not the rest.
+    assert wait_until(lambda: answers_cost(rasa_url), limit=120)
     old = pid_of(conf, program)
     started = time.perf_counter()
     os.kill(old, how)
