@@ -21,6 +21,8 @@ for the web chat, REST and every messaging app:
   one of the widget's fixed controls: ``/confirm_erase``, the language switch) or asks a topic
   (``/ask_cost``, no entities); a widget's start payload (``/get_started``, ``/greet``)
   is the greeting; otherwise it is read as plain words;
+- a REST request a proxy retried after its turn was stored gets the stored replies again,
+  and is not handled twice (``channels/request_replay.py``);
 - whatever goes wrong downstream (action server down, a crash), the parent never gets
   an empty reply: a short apology with the help contacts goes out instead; a turn that
   could not be stored gets that apology instead of its answer.
@@ -33,13 +35,14 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Iterable, Set, Text
+from typing import Any, Awaitable, Callable, Dict, Iterable, Optional, Set, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from channels.message_limits import MAX_MESSAGE_CHARS, MAX_RAW_CHARS, metadata_problem
-from contract import LANGUAGE, intents, payloads
-from contract.conversations import ConversationNotSaved, conversation_key, log_tag
+from channels.request_replay import stored_replies
+from contract import LANGUAGE, REQUEST_ID, intents, payloads
+from contract.conversations import REST, ConversationNotSaved, conversation_key, log_tag
 from contract.intents import LANGUAGE_SWITCH_INTENTS
 from contract.slots import LAST_TOPIC
 from knowledge_base.intents import TOPIC_INTENT_PREFIX
@@ -233,9 +236,12 @@ class GuardedHandler:
         tracker_events: TrackerEvents,
         unavailable_text: UnavailableText,
         max_chars: int = MAX_MESSAGE_CHARS,
+        all_events: Optional[TrackerEvents] = None,
     ) -> None:
         self.handle_message = handle_message
+        # The recent part of a conversation (cheap, every turn), and all of it (for a retry).
         self.tracker_events = tracker_events
+        self.all_events = all_events or tracker_events
         self.unavailable_text = unavailable_text
         self.max_chars = max_chars
 
@@ -287,6 +293,22 @@ class GuardedHandler:
                 metadata[LANGUAGE_GUESS] = guess
                 message.metadata = metadata
 
+    async def replayed(self, message: UserMessage, output: Optional[OutputChannel]) -> bool:
+        """Whether this was a retried REST request whose turn is stored already, and its
+        stored replies were sent again (``channels/request_replay.py``)."""
+        identifier = (message.metadata or {}).get(REQUEST_ID)
+        if message.input_channel != REST or output is None or not isinstance(identifier, str):
+            return False
+        if stored_replies(await self.tracker_events(message.sender_id), identifier) is None:
+            return False
+        # A retry (rare): the whole conversation, since the notice of a session that this
+        # request opened is stored before the session's start, where the recent part begins.
+        replies = stored_replies(await self.all_events(message.sender_id), identifier) or []
+        logger.info("input.retry_replayed conversation=%s", log_tag(message.sender_id))
+        for reply in replies:
+            await output.send_response(message.sender_id, reply)
+        return True
+
     async def __call__(self, message: UserMessage) -> None:
         recipient = message.sender_id
         message.sender_id = conversation_key(message.input_channel, str(recipient))
@@ -299,7 +321,8 @@ class GuardedHandler:
         message.output_channel = counting
         failed = False
         try:
-            await self.handle_message(await self.prepare(message))
+            if not await self.replayed(message, counting):
+                await self.handle_message(await self.prepare(message))
         except ConversationNotSaved:  # logged where it happened, in one line
             failed = True
         except Exception as error:  # noqa: BLE001 - the parent must still get a reply

@@ -4,7 +4,9 @@ Rasa's own ``RestInput`` puts a request without ``sender`` into one shared conve
 named "default", passes a non-string ``message`` on to crash in NLU, and lets the client
 pick any ``input_channel`` name (and so another app's reply style). Here the sender and
 the message are required and typed, the metadata is within the size and depth limits
-(``channels/message_limits.py``), and the channel name is always ``rest``.
+(``channels/message_limits.py``), and the channel name is always ``rest``. A proxy's
+``X-Request-ID`` goes into the metadata, so a retried request is not answered twice
+(``channels/request_replay.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sanic.response import HTTPResponse
 from channels.client_tag import tagged
 from channels.message_limits import MAX_METADATA_CHARS, MAX_METADATA_DEPTH, metadata_problem
 from channels.reply_renderer import RenderedOutput
+from channels.request_replay import with_request_id
 
 # Printable, no whitespace at the ends, at most 128 characters.
 SENDER_PATTERN = re.compile(r"^[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]{0,126}[^\s\x00-\x1f\x7f])?$")
@@ -89,7 +92,7 @@ class RestChannel(RestInput):
                     collector,
                     fields["sender"],
                     input_channel=self.name(),
-                    metadata=tagged(fields["metadata"], request),
+                    metadata=with_request_id(tagged(fields["metadata"], request), request.headers),
                 )
             )
             return response.json(collector.messages)

@@ -16,6 +16,12 @@ from __future__ import annotations
 # set by the channels; the callback-request limit counts by it. Never stored.
 CLIENT_TAG = "client_tag"
 
+# Metadata key: the id a proxy gave an HTTP request (REST's ``X-Request-ID``), stored with the
+# parent's message. A proxy that retries a request cut off by an instance's death sends the
+# same id again, and the input guard then replays the stored replies instead of answering
+# the message a second time (channels/request_replay.py).
+REQUEST_ID = "request_id"
+
 # A reply's event for web clients: the conversation was deleted from the server, so the
 # widget deletes this browser's copy too (the site build hands the name to the widget:
 # contract/widget.py).

@@ -69,9 +69,16 @@ def unavailable_text(app: Sanic) -> Text:
     return f"{apology}\n{default_kb().help_contacts_text()}"
 
 
-async def tracker_events(app: Sanic, sender_id: Text) -> List[Dict[Text, Any]]:
-    """The stored events of a conversation (as dicts), for the typed-payload check."""
-    tracker = await app.ctx.agent.tracker_store.retrieve(sender_id)
+async def tracker_events(
+    app: Sanic, sender_id: Text, all_sessions: bool = False
+) -> List[Dict[Text, Any]]:
+    """The stored events of a conversation (as dicts): the recent part Rasa loads for a
+    turn (the typed-payload and retry checks), or with ``all_sessions`` every event."""
+    store = app.ctx.agent.tracker_store
+    if all_sessions:
+        tracker = await store.retrieve_full_tracker(sender_id)
+    else:
+        tracker = await store.retrieve(sender_id)
     return [event.as_dict() for event in tracker.events] if tracker else []
 
 
@@ -84,7 +91,10 @@ def register_channels(app: Sanic, channels: Iterable[Any], route: Text = "/webho
         await app.ctx.agent.handle_message(message)
 
     guard = GuardedHandler(
-        handle_message, partial(tracker_events, app), partial(unavailable_text, app)
+        handle_message,
+        partial(tracker_events, app),
+        partial(unavailable_text, app),
+        all_events=partial(tracker_events, app, all_sessions=True),
     )
     register(app, channels, guard, route)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -210,6 +211,23 @@ def test_turns_alternating_between_instances_keep_order_and_context(
         "is the agreement binding?",
         "tell me more",
     ]
+
+
+def test_nginx_gives_each_rest_request_an_id_that_is_stored_with_the_message(
+    running: Dict[str, float],
+) -> None:
+    # The id a retry to another instance carries again (channels/request_replay.py).
+    sender = f"reqid-{uuid.uuid4().hex[:8]}"
+    ask(NGINX, sender, "is mediation free?")
+    ask(NGINX, sender, "tell me more")
+    with closing(connect()) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id",
+            (conversation_key("rest", sender),),
+        )
+        ids = [json.loads(data)["metadata"].get("request_id") for (data,) in cur.fetchall()]
+    assert len(ids) == 2 and ids[0] != ids[1]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i or "") for i in ids), ids
 
 
 def run_load(victim: int, sig: signal.Signals, conversations: int = 10) -> Dict[str, Any]:

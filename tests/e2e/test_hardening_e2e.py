@@ -192,6 +192,23 @@ def test_socketio_answers_but_drops_metadata_over_the_limits(servers, name):
     assert set(event["metadata"]) <= allowed, event["metadata"]
 
 
+def test_a_request_retried_by_the_proxy_is_answered_again_but_stored_once(servers):
+    # nginx retries a POST whose instance died with the same X-Request-ID (scripts/cluster.sh);
+    # here the first attempt completes, as it had when the instance died before replying.
+    who = sender()
+    body = json.dumps({"sender": who, "message": "is mediation free?"}).encode()
+    retried = {"X-Request-ID": uuid.uuid4().hex}
+    first = post(servers.rasa_port, body, headers=retried)
+    again = post(servers.rasa_port, body, headers=retried)
+    assert first[0] == again[0] == 200 and "Mediation is free" in texts(first[2])
+    assert again[2] == first[2]  # the notice and the answer, buttons and all
+    fresh = post(servers.rasa_port, body, headers={"X-Request-ID": uuid.uuid4().hex})
+    assert "Mediation is free" in texts(fresh[2])
+    stored = stored_user_events(servers, conversation_key("rest", who))
+    assert [e["text"] for e in stored] == ["is mediation free?", "is mediation free?"]
+    assert stored[0]["metadata"]["request_id"] == retried["X-Request-ID"]
+
+
 def test_a_turn_that_cannot_be_stored_gets_the_apology_and_one_log_line(servers, kb):
     who = "savefail-" + uuid.uuid4().hex
     key = conversation_key("rest", who)
