@@ -268,7 +268,7 @@ class GuardedHandler:
         elif len(text) > self.max_chars:
             message.text = text[: self.max_chars]
             message.parse_data = forced_parse(TOO_LONG_INTENT, message.text)
-        elif text in START_PAYLOADS:
+        elif text.split(maxsplit=1)[0] in START_PAYLOADS:
             message.text = GREET_PAYLOAD
         elif text.startswith("/") and not payload_is_offered(
             text, await self.tracker_events(message.sender_id)

@@ -23,6 +23,7 @@ SOMETHING_ELSE = payload(i.SOMETHING_ELSE)
 GREET = payload(i.GREET)
 # The language switch's payload for the language it switches to.
 SWITCH_TO = {ENGLISH: payload(i.SWITCH_TO_ENGLISH), SPANISH: payload(i.SWITCH_TO_SPANISH)}
-# What chat widgets send to open a conversation (rasa-webchat's usual initPayload is
-# "/get_started"): the greeting, like a typed "hi".
-START = frozenset({"/get_started", GREET})
+# What chat widgets and apps send to open a conversation (rasa-webchat's usual initPayload is
+# "/get_started"; Telegram's Start button sends "/start", with a deep link's parameter after a
+# space): the greeting, like a typed "hi".
+START = frozenset({"/get_started", GREET, "/start"})

@@ -355,6 +355,52 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
     assert topics == [topic] and kb.topic(topic).answer in text
 
 
+# Found trying the bot as a parent (eighth session): "does the mediator write a report to the
+# judge" got the mediator's neutrality, "how do i know the mediator is any good" neutrality
+# rather than how mediators are chosen and trained, "wat if i say something wrong in
+# medation" what mediation is. Worded differently from the examples written for them; an
+# answer or a "Did you mean" that offers it first.
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        (
+            "does the mediator tell the judge what we talked about if mediation fails",
+            "confidentiality",
+        ),
+        ("wat if i say something dumb in medation will it hurt us", "confidentiality"),
+        ("el mediador le dice al juez lo que hablamos?", "confidentiality"),
+        ("how do i know if the mediator knows special ed law", "mediator_selection"),
+    ],
+)
+def test_what_the_mediator_repeats_or_knows_gets_the_topic_that_answers(servers, question, topic):
+    messages = servers.ask(new_sender(), question)
+    topics, _ = topic_and_text(messages)
+    offered = offered_payloads(messages)
+    assert topics == [topic] or (not topics and offered[:1] == [f"/ask_{topic}"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["my son gets As and Bs, can he still have a 504", "is a 504 just for kids who are failing"],
+)
+def test_whether_a_child_qualifies_for_a_504_is_declined_not_answered_with_504_disputes(
+    servers, question
+):
+    """Found in the field benchmark's fifth pass (train half): a 504 eligibility question got
+    the topic on 504 disputes, which says nothing about who qualifies."""
+    topics, _ = topic_and_text(servers.ask(new_sender(), question))
+    assert "section_504" not in topics
+
+
+def test_the_mediator_can_make_neither_side_settle(servers, kb):
+    """ "can the mediator make the school give my son an aide" gets the mediator's answer,
+    which must say the mediator can't force the district either, not only the parent."""
+    topics, text = topic_and_text(
+        servers.ask(new_sender(), "can the mediator force the school to give my son an aide")
+    )
+    assert topics == ["mediator_neutral"] and "or the district" in kb.topic(topics[0]).answer
+
+
 def test_a_story_asking_whether_mediation_stops_a_cut_is_offered_stay_put(servers):
     messages = servers.ask(
         new_sender(),

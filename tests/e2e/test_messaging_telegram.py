@@ -8,10 +8,11 @@ import sqlite3
 import uuid
 
 import pytest
+import yaml
 
 from contract.conversations import conversation_key
 from harness.fake_apps import running_app
-from harness.servers import MODEL
+from harness.servers import MODEL, REPO
 from harness.telegram_webhook import (
     APP_ENV,
     SECRET,
@@ -107,6 +108,21 @@ def test_sticker_photo_or_location_gets_a_polite_only_text_reply(telegram, kb, c
     notice, body = sends(fake, 2)
     assert notice["text"].startswith(kb.notice.disclaimer)
     assert "only read text" in body["text"] and int(body["chat_id"]) == chat
+
+
+@pytest.mark.parametrize("command", ["/start", "/start from-our-site"])
+def test_telegrams_start_button_gets_the_greeting_not_a_decline(telegram, command):
+    """Every Telegram chat opens with "/start" (Start button; a deep link adds a parameter).
+    Found trying the bot by hand: it was read as the word "start" and declined."""
+    servers, fake = telegram
+    fake.clear()
+    chat = 50_000 + uuid.uuid4().int % 10_000
+    assert post_update(servers, message_update(chat, text=command)) == 200
+    greeting = yaml.safe_load((REPO / "domain.yml").read_text())["responses"]["utter_greet"][0]
+    notice, body = sends(fake, 2)
+    assert body["text"] == greeting["text"]
+    keyboard = json.loads(body["reply_markup"])["inline_keyboard"]
+    assert all(row[0]["callback_data"].startswith("/ask_") for row in keyboard)
 
 
 @pytest.mark.parametrize("name", sorted(BAD_TEXTS))

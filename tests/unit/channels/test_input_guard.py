@@ -172,10 +172,11 @@ def test_a_topic_button_acts_in_a_conversation_that_never_offered_it():
     assert agent.seen[0].text == "/ask_benefit_low_cost"
 
 
-@pytest.mark.parametrize("payload", ["/get_started", "/greet"])
+@pytest.mark.parametrize("payload", ["/get_started", "/greet", "/start", "/start from-site"])
 def test_a_widgets_start_payload_is_the_greeting(payload):
     """rasa-webchat opens with initPayload "/get_started": a new visitor gets the greeting,
-    not "Did you mean…" (issue 20)."""
+    not "Did you mean…" (issue 20). Telegram's Start button sends "/start" (a deep link
+    adds a parameter), which was read as the word "start" and declined."""
     agent = Recorder()
     run(guarded(agent, events=[]), payload)
     assert agent.seen[0].text == "/greet"

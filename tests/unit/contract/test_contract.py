@@ -104,8 +104,8 @@ def test_every_payload_asks_a_domain_intent(domain):
         *payloads.SWITCH_TO.values(),
         *payloads.START,
     ]
-    # "/get_started" is rasa-webchat's start payload: the input guard reads it as "/greet".
-    assert {v for v in values if v[1:] not in domain["intents"]} == {"/get_started"}
+    # rasa-webchat's and Telegram's start payloads: the input guard reads them as "/greet".
+    assert {v for v in values if v[1:] not in domain["intents"]} == {"/get_started", "/start"}
     assert set(payloads.SWITCH_TO) == set(contract.LANGUAGES)
     assert {p[1:] for p in payloads.SWITCH_TO.values()} == intents.LANGUAGE_SWITCH_INTENTS
 
