@@ -19,8 +19,8 @@ for the web chat, REST and every messaging app:
 - a typed intent payload (``/restart``, ``/feedback{...}``) acts only when the assistant
   itself offered it (a button in this conversation, feedback on an answered topic, or
   one of the widget's fixed controls: ``/confirm_erase``, the language switch) or asks a topic
-  (``/ask_cost``, no entities); a widget's start payload (``/get_started``, ``/greet``)
-  is the greeting; otherwise it is read as plain words;
+  (``/ask_cost``, no entities); a widget's or app's start payload (``/get_started``,
+  ``/greet``, Telegram's ``/start``) is the greeting; otherwise it is read as plain words;
 - a REST request a proxy retried after its turn was stored gets the stored replies again,
   and is not handled twice (``channels/request_replay.py``);
 - whatever goes wrong downstream (action server down, a crash), the parent never gets
