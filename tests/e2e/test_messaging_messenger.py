@@ -8,6 +8,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+import yaml
 
 from harness.fake_apps import running_app
 from harness.messenger_webhook import (
@@ -18,7 +19,7 @@ from harness.messenger_webhook import (
     sent_messages,
     webhook_event,
 )
-from harness.servers import MODEL
+from harness.servers import MODEL, REPO
 from knowledge_base.intents import payload_for_topic
 from tests.bad_inputs import BAD_TEXTS
 
@@ -75,6 +76,24 @@ def test_quick_reply_click_asks_that_topic(messenger, kb):
     messages = sent_messages(fake, psid, 6)
     assert messages[0]["text"].startswith(kb.notice.disclaimer)
     assert messages[1]["text"] == kb.topic("duration").answer
+
+
+def test_the_get_started_button_gets_the_greeting(messenger):
+    """The README's Get Started payload, "/get_started", arrives as a postback: the notice,
+    then the greeting with the starting topics as quick replies."""
+    servers, fake = messenger
+    fake.clear()
+    psid = new_psid()
+    event = webhook_event(psid, {})
+    item = event["entry"][0]["messaging"][0]
+    del item["message"]
+    item["postback"] = {"title": "Get Started", "payload": "/get_started", "mid": "m_start"}
+    assert post(servers, event) == 200
+    greeting = yaml.safe_load((REPO / "domain.yml").read_text())["responses"]["utter_greet"][0]
+    messages = sent_messages(fake, psid, 5)
+    texts = [m.get("text") for m in messages]
+    assert greeting["text"] in texts
+    assert all(q["payload"].startswith("/ask_") for q in messages[-1]["quick_replies"])
 
 
 def test_bad_signature_is_rejected_and_gets_no_reply(messenger):
