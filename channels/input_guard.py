@@ -35,12 +35,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Iterable, Optional, Set, Text
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from channels.message_limits import MAX_MESSAGE_CHARS, MAX_RAW_CHARS, metadata_problem
-from channels.request_replay import stored_replies
+from channels.request_replay import request_ids, stored_replies
 from contract import LANGUAGE, REQUEST_ID, intents, payloads
 from contract.conversations import REST, ConversationNotSaved, conversation_key, log_tag
 from contract.intents import LANGUAGE_SWITCH_INTENTS
@@ -224,6 +224,7 @@ for _name in _SENDS:
 
 HandleMessage = Callable[[UserMessage], Awaitable[Any]]
 TrackerEvents = Callable[[Text], Awaitable[Iterable[Dict[Text, Any]]]]
+RequestIds = Callable[[Text], Awaitable[List[Text]]]
 UnavailableText = Callable[[], Text]
 
 
@@ -237,13 +238,20 @@ class GuardedHandler:
         unavailable_text: UnavailableText,
         max_chars: int = MAX_MESSAGE_CHARS,
         all_events: Optional[TrackerEvents] = None,
+        recent_request_ids: Optional[RequestIds] = None,
     ) -> None:
         self.handle_message = handle_message
-        # The recent part of a conversation (cheap, every turn), and all of it (for a retry).
+        # The recent part of a conversation, and all of it (for a retry's replies).
         self.tracker_events = tracker_events
         self.all_events = all_events or tracker_events
+        # The request ids of a conversation's last messages: one query on every REST turn
+        # behind a proxy, so the store's own is cheaper than loading the recent part.
+        self.recent_request_ids = recent_request_ids or self._request_ids_in_recent_events
         self.unavailable_text = unavailable_text
         self.max_chars = max_chars
+
+    async def _request_ids_in_recent_events(self, key: Text) -> List[Text]:
+        return request_ids(await self.tracker_events(key))
 
     async def prepare(self, message: UserMessage) -> UserMessage:
         """The message as it may reach NLU (or with its meaning already decided)."""
@@ -299,7 +307,7 @@ class GuardedHandler:
         identifier = (message.metadata or {}).get(REQUEST_ID)
         if message.input_channel != REST or output is None or not isinstance(identifier, str):
             return False
-        if stored_replies(await self.tracker_events(message.sender_id), identifier) is None:
+        if identifier not in await self.recent_request_ids(message.sender_id):
             return False
         # A retry (rare): the whole conversation, since the notice of a session that this
         # request opened is stored before the session's start, where the recent part begins.

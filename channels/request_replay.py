@@ -43,6 +43,12 @@ def with_request_id(metadata: Dict[Text, Any], headers: Mapping[Text, Text]) -> 
     return {**metadata, REQUEST_ID: identifier} if identifier else metadata
 
 
+def request_ids(events: Iterable[Dict[Text, Any]]) -> List[Text]:
+    """The request ids stored with these (serialised) events' user messages."""
+    ids = ((e.get("metadata") or {}).get(REQUEST_ID) for e in events if e.get("event") == "user")
+    return [i for i in ids if isinstance(i, str)]
+
+
 def stored_replies(events: Iterable[Dict[Text, Any]], identifier: Text) -> Optional[List[Dict]]:
     """The messages sent in reply to the stored user message with this request id, as the
     processor sent them (``BotUttered.message()``); None when no stored message has it.

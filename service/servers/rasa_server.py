@@ -82,6 +82,19 @@ async def tracker_events(
     return [event.as_dict() for event in tracker.events] if tracker else []
 
 
+async def recent_request_ids(app: Sanic, sender_id: Text) -> List[Text]:
+    """The request ids of a conversation's last messages (the retry check, on every REST turn
+    behind a proxy): from the windowed store's own query when it is the store, else from the
+    recent events."""
+    from channels.request_replay import request_ids
+    from service.privacy.retention import windowed_store
+
+    store = windowed_store(app.ctx.agent.tracker_store)
+    if store is not None and hasattr(store, "recent_request_ids"):
+        return store.recent_request_ids(sender_id)
+    return request_ids(await tracker_events(app, sender_id))
+
+
 def register_channels(app: Sanic, channels: Iterable[Any], route: Text = "/webhooks/") -> None:
     """Rasa's ``channel.register``, with every message going through the input guard."""
     from channels.input_guard import GuardedHandler
@@ -95,6 +108,7 @@ def register_channels(app: Sanic, channels: Iterable[Any], route: Text = "/webho
         partial(tracker_events, app),
         partial(unavailable_text, app),
         all_events=partial(tracker_events, app, all_sessions=True),
+        recent_request_ids=partial(recent_request_ids, app),
     )
     register(app, channels, guard, route)
 

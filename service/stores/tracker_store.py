@@ -51,7 +51,7 @@ from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
-from contract import CLIENT_TAG
+from contract import CLIENT_TAG, REQUEST_ID
 from contract.conversations import split_key
 from rasa_ext.stores import SQLStoreHooks, event_from_parameters
 from service.privacy.redaction import redact_event
@@ -190,6 +190,22 @@ class WindowedSQLTrackerStore(SQLStoreHooks):
             .order_by(event.id)
         ]
         return earlier_slots + window
+
+    def recent_request_ids(self, sender_id: Text, messages: int = 3) -> List[Text]:
+        """The request ids (``contract.REQUEST_ID``) stored with the conversation's last few
+        user messages: one indexed query, where ``retrieve`` rebuilds a tracker. A request
+        retried after its instance died is its conversation's latest (the client waits)."""
+        event = self.SQLEvent
+        with self.session_scope() as session:
+            rows = (
+                session.query(event.data)
+                .filter(event.sender_id == sender_id, event.type_name == "user")
+                .order_by(event.id.desc())
+                .limit(messages)
+                .all()
+            )
+        ids = ((json.loads(data).get("metadata") or {}).get(REQUEST_ID) for (data,) in rows)
+        return [i for i in ids if isinstance(i, str)]
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save, with each new event redacted; or, when the turn asked for it, the

@@ -133,3 +133,24 @@ def test_a_request_id_from_another_channel_is_not_honoured():
     # Only the REST channel sets it (from the proxy's header); a widget's metadata is its own.
     handled, _ = send("socketio", {"request_id": "first"})
     assert handled == ["is mediation free?"]
+
+
+def test_the_guard_asks_the_stores_cheap_query_not_the_recent_events():
+    """On every REST turn behind nginx the check runs: given the store's own query, the
+    guard never loads the conversation unless the id is there."""
+    agent = Agent()
+
+    async def no_loading(_: str) -> List[Dict[str, Any]]:
+        raise AssertionError("the recent events were loaded")
+
+    async def ids(_: str) -> List[str]:
+        return ["older", "newest"]
+
+    guard = GuardedHandler(
+        agent, no_loading, lambda: "Sorry", all_events=no_loading, recent_request_ids=ids
+    )
+    message = UserMessage(
+        "hi", CollectingOutputChannel(), "p", input_channel="rest", metadata={"request_id": "new"}
+    )
+    asyncio.run(guard(message))
+    assert agent.handled == ["hi"]

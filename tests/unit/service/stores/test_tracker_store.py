@@ -182,3 +182,13 @@ def test_the_client_tag_is_never_stored_and_other_metadata_is(store):
         data = " ".join(d for (d,) in session.query(store.SQLEvent.data))
     assert "client_tag" not in data and "f00dfeed" not in data
     assert '"page": "/demo/"' in data
+
+
+def test_the_request_ids_of_the_last_messages_come_newest_first_and_per_conversation(store):
+    # The retry check (channels/request_replay.py) asks this on every REST turn behind nginx.
+    turns = [channel_turn("rest", f"q{i}", {"request_id": f"id{i}"}) for i in range(5)]
+    converse(store, "rest:abc", turns + [channel_turn("rest", "no id", {})])
+    converse(store, "rest:other", [channel_turn("rest", "hi", {"request_id": "theirs"})])
+    assert store.recent_request_ids("rest:abc") == ["id4", "id3"]  # of the last 3 messages
+    assert store.recent_request_ids("rest:abc", messages=10)[-1] == "id0"
+    assert store.recent_request_ids("rest:nobody") == []
