@@ -84,13 +84,12 @@ async def tracker_events(
 
 async def recent_request_ids(app: Sanic, sender_id: Text) -> List[Text]:
     """The request ids of a conversation's last messages (the retry check, on every REST turn
-    behind a proxy): from the windowed store's own query when it is the store, else from the
-    recent events."""
+    behind a proxy): the windowed store's own query, else read from the recent events."""
     from channels.request_replay import request_ids
     from service.privacy.retention import windowed_store
 
-    store = windowed_store(app.ctx.agent.tracker_store)
-    if store is not None and hasattr(store, "recent_request_ids"):
+    store = windowed_store(app.ctx.agent.tracker_store)  # the store that can delete: ours
+    if store is not None:
         return store.recent_request_ids(sender_id)
     return request_ids(await tracker_events(app, sender_id))
 
