@@ -30,12 +30,11 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import csr_matrix, hstack, vstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from knowledge_base.intents import TOPIC_INTENT_PREFIX
-from nlu_components import augment, questions
+from nlu_components import questions
 from nlu_components.language_detector import reads_spanish
 from nlu_components.languages import ENGLISH, example_language
 from nlu_components.mediation_words import names_mediation
@@ -85,11 +84,6 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             # A story with a clear topic question inside is answered, not just acknowledged.
             "story_intents": ["describe_dispute"],
             "max_length": 128,  # MiniLM tokens, as in MiniLMFeaturizer
-            # Extra rows from our own examples (nlu_components/augment.py, docs/nlu.md):
-            # topic examples without the word "mediation" ("can we reschedule it?") ...
-            "augment_without_mediation": False,
-            # ... and every example as a sentence inside a longer message is read (no lemmas).
-            "augment_as_sentence": False,
         }
 
     def __init__(
@@ -177,33 +171,13 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             random_state=int(self.config["random_state"]),
         )
         labels = [e.get(INTENT) for e in examples]
-        features, labels = self._with_extra_rows(examples, self._matrix(examples), labels)
-        self.classifier.fit(features, labels)
+        self.classifier.fit(self._matrix(examples), labels)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(
                 (self.vectorizer, self.classifier, self.sparse_width),
                 directory / MODEL_FILE,
             )
         return self._resource
-
-    def _with_extra_rows(
-        self, examples: List[Message], features: csr_matrix, labels: List[str]
-    ) -> Tuple[csr_matrix, List[str]]:
-        """The training matrix with the configured extra rows (``augment``) below it."""
-        blocks, labels = [features], list(labels)
-        texts = [e.get(TEXT) for e in examples]
-        if self.config["augment_as_sentence"]:
-            embeddings = np.vstack([self._embedding(e) for e in examples])
-            blocks.append(self._segment_features(embeddings, texts))
-            labels += [e.get(INTENT) for e in examples]
-        if self.config["augment_without_mediation"]:
-            rows = augment.pronoun_rows(zip(texts, labels), TOPIC_INTENT_PREFIX)
-            if rows:
-                new_texts = [text for text, _ in rows]
-                embeddings = shared_encoder(int(self.config["max_length"])).encode(new_texts)
-                blocks.append(self._segment_features(embeddings, new_texts))
-                labels += [intent for _, intent in rows]
-        return vstack(blocks).tocsr(), labels
 
     @classmethod
     def load(
