@@ -51,7 +51,8 @@ from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
-from contract import CLIENT_TAG, REQUEST_ID
+from channels.request_replay import request_ids
+from contract import CLIENT_TAG
 from contract.conversations import split_key
 from rasa_ext.stores import SQLStoreHooks, event_from_parameters
 from service.privacy.redaction import redact_event
@@ -204,8 +205,7 @@ class WindowedSQLTrackerStore(SQLStoreHooks):
                 .limit(messages)
                 .all()
             )
-        ids = ((json.loads(data).get("metadata") or {}).get(REQUEST_ID) for (data,) in rows)
-        return [i for i in ids if isinstance(i, str)]
+        return request_ids(json.loads(data) for (data,) in rows)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save, with each new event redacted; or, when the turn asked for it, the
