@@ -223,6 +223,14 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         real_questions = sum(real for _, real in pairs)
         return questions.without_statements([self._rank(row) for row in rows], real_questions)
 
+    def _segment_ranking(self, text: str) -> List[Dict[str, Any]]:
+        """A part of a message read alone, as each question inside it is read."""
+        if self.classifier is None:
+            raise RuntimeError("LogisticIntentClassifier used before training")
+        embeddings = shared_encoder(int(self.config["max_length"])).encode([text])
+        row = self.classifier.predict_proba(self._segment_features(embeddings, [text]))[0]
+        return self._rank(row)
+
     def _segment_features(self, embeddings: np.ndarray, texts: List[str]) -> csr_matrix:
         """A segment's features for the one classifier: the embedding and character
         n-grams as for a message, and no lemma counts (Rasa's featurizers make those per
@@ -251,7 +259,11 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             return messages
         probabilities = self.classifier.predict_proba(self._matrix(english))
         for message, row in zip(english, probabilities):
-            ranking, second, asked = self._read_questions(message.get(TEXT) or "", self._rank(row))
+            text = message.get(TEXT) or ""
+            ranking, second, asked = self._read_questions(text, self._rank(row))
+            ranking, second = questions.story_over_generic_ask(
+                text, ranking, second, self._segment_ranking, self.config
+            )
             record_reading(message, ranking, second, self.__class__.__name__, asked)
         return messages
 

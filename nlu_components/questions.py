@@ -216,6 +216,66 @@ def choose_ranking(
     return ranking, second if primary.startswith(TOPIC_INTENT_PREFIX) else None
 
 
+# A closing request for help that names nothing ("what do I do?", "any advice?", "¿qué
+# hago?"), matched on the folded text. After a story it asks what to do about the story.
+_GENERIC_ASK = re.compile(
+    r"(?:^|[\s.!?,;:]+)[¿¡]?"
+    r"(?:(?:so|ok|okay|and|but|now|please|pls|plz|y|pues|entonces|ahora)\s+)*"
+    r"(?:what\s+(?:do|can|should|shall|would)\s+(?:i|we)\s+do"
+    r"(?:\s+(?:now|next|about\s+(?:it|this|that)))?"
+    r"|what\s+(?:are|r)\s+(?:my|our)\s+options|what\s+now|now\s+what|what\s+next"
+    r"|where\s+do\s+(?:i|we)\s+go\s+from\s+here|any\s+(?:advice|ideas|suggestions|help)"
+    r"|help(?:\s+(?:me|us))?"
+    r"|que\s+(?:hago|hacemos|puedo\s+hacer|podemos\s+hacer|debo\s+hacer|debemos\s+hacer)"
+    r"|que\s+opciones\s+tengo|algun\s+consejo|ayuda|ayudenme)"
+    r"(?:\s+(?:now|please|pls|plz|ahora|por\s+favor))?[\s.!?]*$"
+)
+
+
+def story_before_generic_ask(text: str) -> Optional[str]:
+    """The story a message tells before it closes with a request for help that names
+    nothing ("they cut his speech. what can i do"), or None: it closes otherwise, or the
+    story is shorter than ``MIN_WORDS`` words.
+
+    Read whole, such a message leaned to out of scope ("what do I do" closes many of the
+    near-domain stories it must decline), although the story alone read as a dispute."""
+    folded = fold(text or "")
+    match = _GENERIC_ASK.search(folded)
+    if not match:
+        return None
+    # Folding keeps one character per character for the letters parents type; where it
+    # did not (a ligature), the folded story is read instead.
+    source = text if len(folded) == len(text) else folded
+    story = source[: match.start()].strip()
+    return story if len(story.split()) >= MIN_WORDS else None
+
+
+def story_over_generic_ask(
+    text: str,
+    ranking: Ranking,
+    second: Optional[str],
+    read_alone: Callable[[str], Ranking],
+    config: Dict[str, Any],
+) -> Tuple[Ranking, Optional[str]]:
+    """The message's ranking and second topic question, or the ranking of the story before a
+    closing request for help (``story_before_generic_ask``) when the whole message names no
+    topic surely and the story alone surely reads as one of ``story_intents`` (a parent
+    describing a dispute: "that is what mediation is for"). ``read_alone`` ranks a part of
+    the message as each question inside it is ranked (both classifiers)."""
+    story = story_before_generic_ask(text)
+    top = ranking[0] if ranking else {"name": "", "confidence": 0.0}
+    sure = float(config["whole_message_confident"])
+    if not story or (
+        str(top["name"]).startswith(TOPIC_INTENT_PREFIX) and float(top["confidence"]) >= sure
+    ):
+        return ranking, second
+    story_ranking = read_alone(story)
+    story_top = story_ranking[0] if story_ranking else {"name": "", "confidence": 0.0}
+    if story_top["name"] in config["story_intents"] and float(story_top["confidence"]) >= sure:
+        return list(story_ranking), None
+    return ranking, second
+
+
 def asked_topics(question_rankings: Sequence[Ranking], plausible: float) -> List[str]:
     """The topic intent each question inside a message leans to (at least ``plausible``),
     in the order asked, each once: what "Did you mean…" offers when the whole message

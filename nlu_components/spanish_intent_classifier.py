@@ -138,6 +138,11 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
         classes = self.classifier.classes_  # type: ignore[union-attr]
         return [{"name": str(classes[i]), "confidence": float(probabilities[i])} for i in order]
 
+    def _read_alone(self, text: str) -> List[Dict[str, Any]]:
+        """A part of a message ranked alone, as each question inside it is."""
+        row = self.classifier.predict_proba(self._features([text], cached=True))[0]  # type: ignore
+        return self._rank(row)
+
     def _read(self, text: str) -> Tuple[List[Dict[str, Any]], Optional[str], List[str]]:
         """The message's ranking, or the one of a clear question inside a long message
         (a story, then "¿me puede explicar cómo funciona?"), as the English classifier
@@ -161,6 +166,9 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
             [self._rank(row) for row in rows[1:]], real_questions
         )
         ranking, second = questions.choose_ranking(self._rank(rows[0]), readings, self.config)
+        ranking, second = questions.story_over_generic_ask(
+            text, ranking, second, self._read_alone, self.config
+        )
         plausible = float(self.config["question_plausible"])
         return ranking, second, questions.asked_topics(readings, plausible)
 

@@ -441,6 +441,34 @@ def test_a_disagreement_at_the_iep_meeting_is_not_answered_with_the_agreement_to
     assert topics in ([], ["what_is_mediation"])
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "the school took away my daughters speech therapy this year. what should i do",
+        "they stopped his one on one aide last month. what can we do",
+        "la escuela ya no le da terapia de lenguaje a mi hija. que debo hacer",
+    ],
+)
+def test_a_dispute_with_what_do_i_do_is_acknowledged_like_the_dispute_alone(servers, kb, message):
+    """Found asking by SMS: "the school wont give my daughter speech therapy anymore" got
+    "that's what mediation is for" and the starting topics, but with "what do i do" after it
+    the same story got "that's not something I cover"."""
+    messages = servers.ask(new_sender(), message)
+    topics, _ = topic_and_text(messages)
+    starters = [f"/ask_{t}" for t in kb.starter_topics]
+    assert topics == [] and offered_payloads(messages)[: len(starters)] == starters
+
+
+def test_how_after_an_answer_asks_for_that_answers_details(servers, kb):
+    """Found asking by SMS: "how" after how to ask for mediation got "not something I
+    cover"; it asks for more on the topic just answered."""
+    sender = new_sender()
+    servers.ask(sender, "can i ask for mediation")
+    _, text = topic_and_text(servers.ask(sender, "how??"))
+    details = kb.topic("request_mediation").details
+    assert details and details[:40] in text
+
+
 def test_a_suspected_assault_by_staff_is_not_answered_with_mediations_benefits(servers, kb):
     """Found asking as a parent: "i think the teacher hit my child. should i do mediation"
     got the six benefits of mediation."""

@@ -11,6 +11,8 @@ from nlu_components.questions import (
     is_question,
     questions_first,
     segments,
+    story_before_generic_ask,
+    story_over_generic_ask,
     without_statements,
 )
 
@@ -176,3 +178,66 @@ def test_the_topics_a_story_s_questions_lean_to_are_kept_for_did_you_mean():
     ]
     assert asked_topics(readings, plausible=0.3) == ["ask_attorneys", "ask_voluntary"]
     assert asked_topics([], plausible=0.3) == []
+
+
+@pytest.mark.parametrize(
+    "text, story",
+    [
+        ("they cut his speech therapy. what can i do", "they cut his speech therapy"),
+        ("we disagree with the iep team, what are my options??", "we disagree with the iep team"),
+        ("the school dropped her aide so now what", "the school dropped her aide"),
+        ("le quitaron la terapia a mi hijo. ¿Qué hago?", "le quitaron la terapia a mi hijo"),
+        (
+            "la escuela no le da el asistente. que puedo hacer ahora",
+            "la escuela no le da el asistente",
+        ),
+    ],
+)
+def test_the_story_before_a_request_for_help_that_names_nothing_is_found(text, story):
+    assert story_before_generic_ask(text) == story
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what do i do",  # no story
+        "help me",
+        "cut it. help",  # too short to be a story
+        "they cut his speech. what can i do about the aide",  # the question names something
+        "they cut his speech therapy and i want to know if mediation is free",
+    ],
+)
+def test_no_story_is_found_without_a_closing_request_for_help(text):
+    assert story_before_generic_ask(text) is None
+
+
+def _read_alone(ranked):
+    return lambda story: ranked
+
+
+def test_a_dispute_told_before_what_do_i_do_reads_as_the_dispute():
+    """Found asking by SMS: "the school wont give my daughter speech therapy anymore. what
+    do i do" read as out of scope, the story alone as a dispute."""
+    whole = _ranked("out_of_scope", 0.74)
+    text = "the school wont give my daughter speech therapy anymore. what do i do"
+    ranking, second = story_over_generic_ask(
+        text, whole, None, _read_alone(_ranked("describe_dispute", 0.96)), _READING
+    )
+    assert ranking[0]["name"] == "describe_dispute" and second is None
+
+
+@pytest.mark.parametrize(
+    "whole, story",
+    [
+        # A sure topic: the story never decides.
+        (_ranked("ask_discipline", 0.9), _ranked("describe_dispute", 0.99)),
+        # The story alone is not surely a dispute: out of scope stays (a bullying story).
+        (_ranked("out_of_scope", 0.98), _ranked("describe_dispute", 0.35)),
+        # The story alone reads as a topic: that is not this rule's to answer.
+        (_ranked("out_of_scope", 0.7), _ranked("ask_stay_put", 0.9)),
+    ],
+)
+def test_the_story_decides_only_as_a_sure_dispute_when_no_topic_is_sure(whole, story):
+    text = "my son is being bullied and the school does nothing. what can i do"
+    ranking, _ = story_over_generic_ask(text, whole, None, _read_alone(story), _READING)
+    assert ranking == whole
