@@ -375,6 +375,17 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
         ("how do i know if the mediator knows special ed law", "mediator_selection"),
         ("tengo que firmar aunque no me guste lo que dice?", "benefit_mutual_agreement"),
         (
+            "the district's person says she cant agree to anything until her supervisor"
+            " signs off",
+            "district_attendees|agreement_signing",  # both say who signs must have authority
+        ),
+        ("is there a time limit on asking for mediation after an iep meeting", "request_mediation"),
+        ("i asked for mediation weeks ago and still no one has set a date", "how_soon"),
+        (
+            "can mediation get him make-up speech sessions for the ones he missed",
+            "agreement_requests",
+        ),
+        (
             "my son has autism and the school wants to move him to another school."
             " can mediation stop it",
             "stay_put",
@@ -382,9 +393,14 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
     ],
 )
 def test_questions_found_by_hand_get_the_topic_that_answers(servers, question, topic):
+    """``topic``: the topic that answers, or several joined by "|"."""
     messages = servers.ask(new_sender(), question)
     topics, _ = topic_and_text(messages)
-    assert topics == [topic] or (not topics and f"/ask_{topic}" in offered_payloads(messages))
+    answering = topic.split("|")
+    offered = offered_payloads(messages)
+    assert (len(topics) == 1 and topics[0] in answering) or (
+        not topics and any(f"/ask_{t}" in offered for t in answering)
+    )
 
 
 @pytest.mark.parametrize(
