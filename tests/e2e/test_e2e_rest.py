@@ -382,6 +382,15 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
         ("is there a time limit on asking for mediation after an iep meeting", "request_mediation"),
         ("i asked for mediation weeks ago and still no one has set a date", "how_soon"),
         (
+            "if mediation doesnt work out will i lose my right to a hearing",
+            "outcome_no_agreement|voluntary",  # both say the hearing stays open
+        ),
+        (
+            "si no hay acuerdo en la mediacion, pierdo algun derecho?",
+            "outcome_no_agreement|parent_rights",  # other routes stay open; the rights list
+        ),
+        ("vivo en Nueva York, a quien le hablo para pedir mediacion", "request_mediation"),
+        (
             "can mediation get him make-up speech sessions for the ones he missed",
             "agreement_requests",
         ),
