@@ -471,6 +471,7 @@ def test_a_disagreement_at_the_iep_meeting_is_not_answered_with_the_agreement_to
     [
         "the school took away my daughters speech therapy this year. what should i do",
         "they stopped his one on one aide last month. what can we do",
+        "they cut her speech. what do we do",
         "la escuela ya no le da terapia de lenguaje a mi hija. que debo hacer",
     ],
 )
