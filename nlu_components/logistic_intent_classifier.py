@@ -218,18 +218,20 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         if len(parts) < 2 or not pairs:
             return []
         asked = questions.questions_first(pairs)
-        embeddings = shared_encoder(int(self.config["max_length"])).encode(asked)
-        rows = self.classifier.predict_proba(self._segment_features(embeddings, asked))
         real_questions = sum(real for _, real in pairs)
-        return questions.without_statements([self._rank(row) for row in rows], real_questions)
+        return questions.without_statements(self._segment_rankings(asked), real_questions)
 
-    def _segment_ranking(self, text: str) -> List[Dict[str, Any]]:
-        """A part of a message read alone, as each question inside it is read."""
+    def _segment_rankings(self, texts: List[str]) -> List[List[Dict[str, Any]]]:
+        """Parts of a message, each read alone: the questions inside it, or the story
+        before a closing request for help."""
         if self.classifier is None:
             raise RuntimeError("LogisticIntentClassifier used before training")
-        embeddings = shared_encoder(int(self.config["max_length"])).encode([text])
-        row = self.classifier.predict_proba(self._segment_features(embeddings, [text]))[0]
-        return self._rank(row)
+        embeddings = shared_encoder(int(self.config["max_length"])).encode(texts)
+        rows = self.classifier.predict_proba(self._segment_features(embeddings, texts))
+        return [self._rank(row) for row in rows]
+
+    def _segment_ranking(self, text: str) -> List[Dict[str, Any]]:
+        return self._segment_rankings([text])[0]
 
     def _segment_features(self, embeddings: np.ndarray, texts: List[str]) -> csr_matrix:
         """A segment's features for the one classifier: the embedding and character
