@@ -253,6 +253,14 @@ class GuardedHandler:
     async def _request_ids_in_recent_events(self, key: Text) -> List[Text]:
         return request_ids(await self.tracker_events(key))
 
+    def use_request_ids(self, query: Callable[[Text], List[Text]]) -> None:
+        """Read request ids with a store's own query (known once the agent is loaded)."""
+
+        async def recent_request_ids(key: Text) -> List[Text]:
+            return query(key)
+
+        self.recent_request_ids = recent_request_ids
+
     async def prepare(self, message: UserMessage) -> UserMessage:
         """The message as it may reach NLU (or with its meaning already decided)."""
         problem = metadata_problem(message.metadata)

@@ -82,18 +82,6 @@ async def tracker_events(
     return [event.as_dict() for event in tracker.events] if tracker else []
 
 
-async def recent_request_ids(app: Sanic, sender_id: Text) -> List[Text]:
-    """The request ids of a conversation's last messages (the retry check, on every REST turn
-    behind a proxy): the windowed store's own query, else read from the recent events."""
-    from channels.request_replay import request_ids
-    from service.privacy.retention import windowed_store
-
-    store = windowed_store(app.ctx.agent.tracker_store)  # the store that can delete: ours
-    if store is not None:
-        return store.recent_request_ids(sender_id)
-    return request_ids(await tracker_events(app, sender_id))
-
-
 def register_channels(app: Sanic, channels: Iterable[Any], route: Text = "/webhooks/") -> None:
     """Rasa's ``channel.register``, with every message going through the input guard."""
     from channels.input_guard import GuardedHandler
@@ -107,8 +95,8 @@ def register_channels(app: Sanic, channels: Iterable[Any], route: Text = "/webho
         partial(tracker_events, app),
         partial(unavailable_text, app),
         all_events=partial(tracker_events, app, all_sessions=True),
-        recent_request_ids=partial(recent_request_ids, app),
     )
+    app.ctx.guard = guard  # given the store's own request-id query at start (use_store)
     register(app, channels, guard, route)
 
 
@@ -140,13 +128,15 @@ def build_app(model: Text, endpoints_file: Text, credentials_file: Text) -> Sani
     app.register_listener(
         partial(rasa.core.run.load_agent_on_start, model, endpoints, None), "before_server_start"
     )
-    app.register_listener(start_retention, "after_server_start")
+    app.register_listener(use_store, "after_server_start")
     app.register_listener(rasa.core.run.close_resources, "after_server_stop")
     return app
 
 
-async def start_retention(app: Sanic, _: Any) -> None:
-    """Delete the conversations past the retention period now, then daily."""
+async def use_store(app: Sanic, _: Any) -> None:
+    """Once the agent is loaded, find our store under Rasa's wrappers (once, not per turn):
+    the retry check reads request ids with its query, and the conversations past the
+    retention period are deleted now, then daily."""
     from contract.limits import retention_days
     from service.privacy import retention
 
@@ -154,6 +144,7 @@ async def start_retention(app: Sanic, _: Any) -> None:
     if store is None:
         logger.warning("retention.off: the tracker store cannot delete old conversations")
         return
+    app.ctx.guard.use_request_ids(store.recent_request_ids)
     app.add_task(retention.run_daily(store, retention_days()))
 
 

@@ -154,3 +154,26 @@ def test_the_guard_asks_the_stores_cheap_query_not_the_recent_events():
     )
     asyncio.run(guard(message))
     assert agent.handled == ["hi"]
+
+
+def test_the_guard_takes_the_stores_query_once_the_agent_is_loaded():
+    """The server finds its store only after start: from then on the store's own query
+    answers, and the recent events are not loaded for a new request."""
+    agent = Agent()
+    asked: List[str] = []
+
+    async def no_loading(_: str) -> List[Dict[str, Any]]:
+        raise AssertionError("the recent events were loaded")
+
+    def store_query(key: str) -> List[str]:
+        asked.append(key)
+        return ["older"]
+
+    guard = GuardedHandler(agent, no_loading, lambda: "Sorry", all_events=no_loading)
+    guard.use_request_ids(store_query)
+    message = UserMessage(
+        "hi", CollectingOutputChannel(), "p", input_channel="rest", metadata={"request_id": "new"}
+    )
+    asyncio.run(guard(message))
+    assert agent.handled == ["hi"]
+    assert asked == ["rest:p"]  # the conversation key, channel first
