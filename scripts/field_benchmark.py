@@ -1,5 +1,5 @@
 """The field benchmark (eval/field/questions.tsv, questions_es.tsv): parents' own questions,
-scored by site half.
+scored by site half; and our own paraphrases (eval/field/paraphrases.tsv), reported apart.
 
 Each half (``train``: may be learned from; ``heldout``: never trained or tuned on) is written
 as a plain TSV and scored with the team's own client (``../shared/eval/score.py``) against a
@@ -23,6 +23,8 @@ from typing import Dict, Iterable, List, Optional, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 FIELD = ROOT / "eval" / "field" / "questions.tsv"
 FIELD_ES = ROOT / "eval" / "field" / "questions_es.tsv"
+PARAPHRASES = ROOT / "eval" / "field" / "paraphrases.tsv"
+LANGS = ("en", "es")
 SPLITS = ("heldout", "train")
 KINDS = ("real", "faq", "paraphrase")
 
@@ -58,7 +60,8 @@ def write_questions(rows: Iterable[Dict[str, str]], path: Path) -> int:
 
 def score_field(url: str, eval_dir: Path, work: Optional[Path] = None) -> None:
     """Print score.py's figures for the held-out half, its real questions, and the train
-    half, in English (questions.tsv) and in Spanish (questions_es.tsv)."""
+    half, in English (questions.tsv) and in Spanish (questions_es.tsv); then our
+    paraphrases' halves in each language, apart."""
     score = eval_dir / "score.py"
     if not score.exists():
         print(f"field benchmark: skipped, no score.py in {eval_dir}")
@@ -66,11 +69,12 @@ def score_field(url: str, eval_dir: Path, work: Optional[Path] = None) -> None:
     work = work or Path(tempfile.mkdtemp(prefix="iep-field-"))
     sets = [(FIELD, label, subset) for label, subset in _subsets(load(FIELD))]
     sets += [(FIELD_ES, label, subset) for label, subset in _subsets(load(FIELD_ES))[::2]]
+    sets += _paraphrase_sets(load(PARAPHRASES))
     for number, (field, label, subset) in enumerate(sets):
         path = work / f"field_{number}.tsv"
         count = write_questions(subset, path)
-        sites = len({site_group(r["site"]) for r in subset})
-        print(f"field benchmark, {label} ({count} questions from {sites} sites, {field.name}):")
+        origin = "ours" if field == PARAPHRASES else f"from {_sites(subset)} sites"
+        print(f"field benchmark, {label} ({count} questions {origin}, {field.name}):")
         sys.stdout.flush()
         result = subprocess.run(
             [sys.executable, str(score), "--url", url, "--questions", str(path)],
@@ -81,6 +85,20 @@ def score_field(url: str, eval_dir: Path, work: Optional[Path] = None) -> None:
         for line in result.stdout.splitlines():
             if line.startswith("  "):  # the in-scope and out-of-scope lines
                 print(line)
+
+
+def _sites(rows: List[Dict[str, str]]) -> int:
+    return len({site_group(r["site"]) for r in rows})
+
+
+def _paraphrase_sets(rows: List[Dict[str, str]]) -> List[Tuple[Path, str, List[Dict[str, str]]]]:
+    """Our paraphrases' held-out and train halves, per language."""
+    return [
+        (PARAPHRASES, f"our paraphrases ({lang}), {split} half", subset)
+        for lang in LANGS
+        for split in SPLITS
+        if (subset := [r for r in rows if r["lang"] == lang and r["split"] == split])
+    ]
 
 
 def _subsets(rows: List[Dict[str, str]]) -> List[Tuple[str, List[Dict[str, str]]]]:

@@ -1,5 +1,6 @@
 """The field benchmark's data (eval/field/questions.tsv, and questions_es.tsv in Spanish):
-well-formed, split by site, and a held-out half that no training example comes close to."""
+well-formed, split by site, and a held-out half that no training example comes close to; and
+our paraphrases (paraphrases.tsv), held to the same."""
 
 from __future__ import annotations
 
@@ -13,11 +14,22 @@ import pytest
 import yaml
 
 from knowledge_base import default as default_kb
-from scripts.field_benchmark import FIELD, FIELD_ES, KINDS, SPLITS, load, site_group
+from scripts.field_benchmark import (
+    FIELD,
+    FIELD_ES,
+    KINDS,
+    LANGS,
+    PARAPHRASES,
+    SPLITS,
+    _paraphrase_sets,
+    load,
+    site_group,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 ROWS = load()
 ROWS_ES = load(FIELD_ES)
+PARAPHRASE_ROWS = load(PARAPHRASES)
 # Held-out questions this close to a training example (difflib's ratio on normalised text:
 # 0.9 is a word or two changed in a short question, a few typos in a long one) would measure
 # memory, not understanding.
@@ -134,3 +146,44 @@ def test_the_closeness_check_finds_a_question_copied_with_a_typo():
 )
 def test_a_site_group_is_the_registered_domain(one, other, same):
     assert (site_group(one) == site_group(other)) is same
+
+
+def test_our_paraphrases_are_well_formed_and_split_in_halves_per_language():
+    topics = {topic.id for topic in default_kb().topics.values()}
+    ids = Counter(r["id"] for r in PARAPHRASE_ROWS)
+    assert [i for i, n in ids.items() if n > 1] == []
+    for row in PARAPHRASE_ROWS:
+        assert row["lang"] in LANGS and row["split"] in SPLITS, row["id"]
+        assert set(row["accept"].split("|")) <= topics | {"out_of_scope"}, row["id"]
+        assert row["question"].strip() and "\t" not in row["question"], row["id"]
+    for lang in LANGS:
+        rows = [r for r in PARAPHRASE_ROWS if r["lang"] == lang]
+        held_out = sum(r["split"] == "heldout" for r in rows)
+        assert len(rows) >= 50 and 0.35 <= held_out / len(rows) <= 0.65, lang
+        assert sum(r["accept"] == "out_of_scope" for r in rows) >= 0.25 * len(rows), lang
+
+
+def test_no_held_out_paraphrase_is_close_to_a_training_example():
+    examples = training_examples(ROWS) + [r["question"] for r in ROWS_ES if r["split"] == "train"]
+    examples += [r["question"] for r in PARAPHRASE_ROWS if r["split"] == "train"]
+    held_out = [r["question"] for r in PARAPHRASE_ROWS if r["split"] == "heldout"]
+    assert close_pairs(held_out, examples) == []
+
+
+def test_no_paraphrase_is_a_field_or_dev_question():
+    asked = {normalised(r["question"]) for r in ROWS + ROWS_ES}
+    for dev_file in ("dev_questions.tsv", "dev_questions_es.tsv"):
+        dev = ROOT.parent / "shared" / "eval" / dev_file
+        if dev.exists():
+            lines = dev.read_text(encoding="utf-8").splitlines()[1:]
+            asked |= {normalised(line.split("\t")[1]) for line in lines}
+    assert [r["id"] for r in PARAPHRASE_ROWS if normalised(r["question"]) in asked] == []
+
+
+def test_the_benchmark_scores_each_paraphrase_half_apart():
+    sets = _paraphrase_sets(PARAPHRASE_ROWS)
+    assert [label for _, label, _ in sets] == [
+        f"our paraphrases ({lang}), {split} half" for lang in LANGS for split in SPLITS
+    ]
+    scored = [r["id"] for _, _, subset in sets for r in subset]
+    assert sorted(scored) == sorted(r["id"] for r in PARAPHRASE_ROWS)
