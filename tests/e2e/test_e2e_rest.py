@@ -265,6 +265,9 @@ def test_contextual_follow_ups_resolve_against_the_last_topic_and_options(server
         "will the state give us an interpreter at mediation",
         "how many hours of compensatory education should I ask for",
         "should I take the offer the district made for my son",
+        # Tenth session: this got the early intervention topic, which covers mediation under
+        # Part C, not the move to preschool at three.
+        "my daughter turns three soon and early intervention stops, what happens then",
     ],
 )
 def test_mediation_questions_still_not_covered_are_declined_with_help(servers, kb, question):
@@ -285,6 +288,13 @@ def test_outcomes_follow_ups(servers):
 
 def test_button_payload_asks_the_topic_directly(servers):
     assert topic_and_text(servers.ask(new_sender(), "/ask_discipline"))[0] == ["discipline"]
+
+
+def test_a_complaint_about_the_mediator_gets_no_topic_answer(servers):
+    """Tenth session: "the mediator was late and rude, who do i complain to" got how mediators
+    are chosen. No source says where to complain: a decline, or "Did you mean", is right."""
+    question = "the mediator was really rude to us, where can i complain about her"
+    assert topic_and_text(servers.ask(new_sender(), question))[0] == []
 
 
 def test_out_of_scope_is_declined_with_human_help(servers, kb):
@@ -398,6 +408,26 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
             "my son has autism and the school wants to move him to another school."
             " can mediation stop it",
             "stay_put",
+        ),
+        # Tenth session, over REST: each got "Did you mean" (some without the topic that
+        # answers) or another topic's answer ("can i say no to the time" got "mediation is
+        # voluntary").
+        ("if i ask for mediation can they still take away her aide in the meantime", "stay_put"),
+        ("my autistic daughter keeps getting suspended, would mediation help", "discipline"),
+        (
+            "the district says drop the due process complaint first and then we can mediate."
+            " can they require that",
+            "voluntary",
+        ),
+        (
+            "we agreed on an aide in mediation in september and there is still no aide. what now",
+            "enforce_without_lawyer|agreement_binding",
+        ),
+        ("the district picked a mediation date when i work, can i ask to change it", "scheduling"),
+        ("does what we agree at mediation go into the iep automatically", "agreement_and_iep"),
+        (
+            "do i need a lawyer just to ask for mediation or can i do it myself",
+            "request_mediation|attorneys",
         ),
     ],
 )
