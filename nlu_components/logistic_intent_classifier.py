@@ -40,6 +40,7 @@ from nlu_components.languages import ENGLISH, example_language
 from nlu_components.mediation_words import names_mediation
 from nlu_components.minilm import shared_encoder
 from nlu_components.minilm_featurizer import MiniLMFeaturizer
+from nlu_components.prediction_layout import for_prediction
 from nlu_components.reading import record_reading
 
 logger = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             random_state=int(self.config["random_state"]),
         )
         labels = [e.get(INTENT) for e in examples]
-        self.classifier.fit(self._matrix(examples), labels)
+        for_prediction(self.classifier.fit(self._matrix(examples), labels))
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(
                 (self.vectorizer, self.classifier, self.sparse_width),
@@ -190,6 +191,7 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
     ) -> "LogisticIntentClassifier":
         with model_storage.read_from(resource) as directory:
             vectorizer, classifier, sparse_width = joblib.load(directory / MODEL_FILE)
+        for_prediction(classifier)
         return cls(
             config,
             model_storage,

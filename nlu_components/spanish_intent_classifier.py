@@ -34,6 +34,7 @@ from nlu_components.e5 import cached_query_embeddings, query_embeddings
 from nlu_components.language_detector import reads_spanish
 from nlu_components.languages import SPANISH, example_language, fold
 from nlu_components.mediation_words import names_mediation
+from nlu_components.prediction_layout import for_prediction
 from nlu_components.reading import record_reading
 
 MODEL_FILE = "spanish_intent_classifier.joblib"
@@ -98,6 +99,7 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
     ) -> "SpanishIntentClassifier":
         with model_storage.read_from(resource) as directory:
             vectorizer, classifier = joblib.load(directory / MODEL_FILE)
+        for_prediction(classifier)
         return cls(config, model_storage, resource, vectorizer, classifier)
 
     def _features(self, texts: List[str], cached: bool = False) -> csr_matrix:
@@ -124,11 +126,13 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
             self.vectorizer = TfidfVectorizer(
                 analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
             ).fit([fold(t) for t in texts])
-            self.classifier = LogisticRegression(
-                C=float(self.config["C"]),
-                max_iter=3000,
-                random_state=int(self.config["random_state"]),
-            ).fit(self._features(texts), [e.get(INTENT) for e in examples])
+            self.classifier = for_prediction(
+                LogisticRegression(
+                    C=float(self.config["C"]),
+                    max_iter=3000,
+                    random_state=int(self.config["random_state"]),
+                ).fit(self._features(texts), [e.get(INTENT) for e in examples])
+            )
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump((self.vectorizer, self.classifier), directory / MODEL_FILE)
         return self._resource
