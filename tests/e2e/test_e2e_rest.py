@@ -436,6 +436,11 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
             "do i need a lawyer just to ask for mediation or can i do it myself",
             "request_mediation|attorneys",
         ),
+        ("our mediation is in two days and im a wreck", "preparation"),
+        (
+            "the mediation went terribly, the district would not move on a single thing",
+            "outcome_no_agreement",
+        ),
     ],
 )
 def test_questions_found_by_hand_get_the_topic_that_answers(servers, question, topic):
