@@ -438,6 +438,7 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
         ),
         ("our mediation is in two days and im a wreck", "preparation"),
         ("so is mediation binding for us", "agreement_binding"),
+        ("the ARD committee refused speech, can i request mediation in texas", "request_mediation"),
         (
             "the mediation went terribly, the district would not move on a single thing",
             "outcome_no_agreement",
