@@ -172,7 +172,7 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             random_state=int(self.config["random_state"]),
         )
         labels = [e.get(INTENT) for e in examples]
-        for_prediction(self.classifier.fit(self._matrix(examples), labels))
+        self.classifier = for_prediction(self.classifier.fit(self._matrix(examples), labels))
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(
                 (self.vectorizer, self.classifier, self.sparse_width),
@@ -191,7 +191,7 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
     ) -> "LogisticIntentClassifier":
         with model_storage.read_from(resource) as directory:
             vectorizer, classifier, sparse_width = joblib.load(directory / MODEL_FILE)
-        for_prediction(classifier)
+        classifier = for_prediction(classifier)
         return cls(
             config,
             model_storage,

@@ -99,7 +99,7 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
     ) -> "SpanishIntentClassifier":
         with model_storage.read_from(resource) as directory:
             vectorizer, classifier = joblib.load(directory / MODEL_FILE)
-        for_prediction(classifier)
+        classifier = for_prediction(classifier)
         return cls(config, model_storage, resource, vectorizer, classifier)
 
     def _features(self, texts: List[str], cached: bool = False) -> csr_matrix:

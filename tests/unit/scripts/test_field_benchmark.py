@@ -8,7 +8,7 @@ import difflib
 import re
 from collections import Counter
 from pathlib import Path
-from typing import List, Tuple
+from typing import List, Set, Tuple
 
 import pytest
 import yaml
@@ -95,13 +95,19 @@ def test_the_halves_share_no_site_and_are_of_similar_size(rows):
     ids=[FIELD.name, FIELD_ES.name],
 )
 def test_no_question_is_in_the_dev_set(rows, dev_file):
+    if not (ROOT.parent / "shared" / "eval" / dev_file).exists():
+        pytest.skip("no ../shared/eval next to this checkout")
+    asked = dev_questions(dev_file)
+    assert [r["id"] for r in rows if normalised(r["question"]) in asked] == []
+
+
+def dev_questions(dev_file: str) -> Set[str]:
+    """The normalised questions of ../shared/eval's ``dev_file`` (none where it is absent)."""
     dev = ROOT.parent / "shared" / "eval" / dev_file
     if not dev.exists():
-        pytest.skip("no ../shared/eval next to this checkout")
-    asked = {
-        normalised(line.split("\t")[1]) for line in dev.read_text(encoding="utf-8").splitlines()[1:]
-    }
-    assert [r["id"] for r in rows if normalised(r["question"]) in asked] == []
+        return set()
+    lines = dev.read_text(encoding="utf-8").splitlines()[1:]
+    return {normalised(line.split("\t")[1]) for line in lines}
 
 
 def close_pairs(questions: List[str], examples: List[str]) -> List[Tuple[str, str]]:
@@ -172,11 +178,7 @@ def test_no_held_out_paraphrase_is_close_to_a_training_example():
 
 def test_no_paraphrase_is_a_field_or_dev_question():
     asked = {normalised(r["question"]) for r in ROWS + ROWS_ES}
-    for dev_file in ("dev_questions.tsv", "dev_questions_es.tsv"):
-        dev = ROOT.parent / "shared" / "eval" / dev_file
-        if dev.exists():
-            lines = dev.read_text(encoding="utf-8").splitlines()[1:]
-            asked |= {normalised(line.split("\t")[1]) for line in lines}
+    asked |= dev_questions("dev_questions.tsv") | dev_questions("dev_questions_es.tsv")
     assert [r["id"] for r in PARAPHRASE_ROWS if normalised(r["question"]) in asked] == []
 
 
