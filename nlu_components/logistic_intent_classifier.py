@@ -37,6 +37,7 @@ from sklearn.linear_model import LogisticRegression
 from nlu_components import questions
 from nlu_components.language_detector import reads_spanish
 from nlu_components.languages import ENGLISH, example_language
+from nlu_components.logistic_fit import fit_logistic_regression
 from nlu_components.mediation_words import names_mediation
 from nlu_components.minilm import shared_encoder
 from nlu_components.minilm_featurizer import MiniLMFeaturizer
@@ -166,13 +167,17 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             ngram_range=(int(self.config["min_ngram"]), int(self.config["max_ngram"])),
         )
         self.vectorizer.fit([e.get(TEXT).lower() for e in examples])
-        self.classifier = LogisticRegression(
-            C=float(self.config["C"]),
-            max_iter=int(self.config["max_iter"]),
-            random_state=int(self.config["random_state"]),
+        matrix = self._matrix(examples)
+        self.classifier = for_prediction(
+            fit_logistic_regression(
+                matrix,
+                [e.get(INTENT) for e in examples],
+                dense_columns=len(self._embedding(examples[0])),  # the embedding comes first
+                C=float(self.config["C"]),
+                max_iter=int(self.config["max_iter"]),
+                random_state=int(self.config["random_state"]),
+            )
         )
-        labels = [e.get(INTENT) for e in examples]
-        self.classifier = for_prediction(self.classifier.fit(self._matrix(examples), labels))
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(
                 (self.vectorizer, self.classifier, self.sparse_width),

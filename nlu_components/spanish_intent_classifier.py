@@ -30,9 +30,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from nlu_components import questions
-from nlu_components.e5 import cached_query_embeddings, query_embeddings
+from nlu_components.e5 import cached_query_embeddings, query_embeddings, width
 from nlu_components.language_detector import reads_spanish
 from nlu_components.languages import SPANISH, example_language, fold
+from nlu_components.logistic_fit import fit_logistic_regression
 from nlu_components.mediation_words import names_mediation
 from nlu_components.prediction_layout import for_prediction
 from nlu_components.reading import record_reading
@@ -127,11 +128,14 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
                 analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
             ).fit([fold(t) for t in texts])
             self.classifier = for_prediction(
-                LogisticRegression(
+                fit_logistic_regression(
+                    self._features(texts),
+                    [e.get(INTENT) for e in examples],
+                    dense_columns=width(),  # the embedding comes first
                     C=float(self.config["C"]),
                     max_iter=3000,
                     random_state=int(self.config["random_state"]),
-                ).fit(self._features(texts), [e.get(INTENT) for e in examples])
+                )
             )
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump((self.vectorizer, self.classifier), directory / MODEL_FILE)

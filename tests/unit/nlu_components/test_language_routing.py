@@ -90,3 +90,11 @@ def test_english_components_skip_a_message_routed_to_spanish(detector, tmp_path)
     assert spanish.get(INTENT) is None
     assert english.get_dense_features(TEXT)[1] is not None
     assert english.get(INTENT)["name"] == "ask_voluntary"
+
+
+def test_spanish_training_examples_get_no_minilm_embedding():
+    featurizer = MiniLMFeaturizer(MiniLMFeaturizer.get_default_config(), "minilm")
+    english, spanish = _examples(ENGLISH, {}), _examples(SPANISH, SPANISH_METADATA)
+    featurizer.process_training_data(TrainingData(training_examples=english + spanish))
+    assert all(m.get_dense_features(TEXT)[1] is not None for m in english)
+    assert all(m.get_dense_features(TEXT) == (None, None) for m in spanish)

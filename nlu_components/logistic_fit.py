@@ -1,0 +1,106 @@
+"""Training a multinomial logistic regression over [dense embedding | sparse n-grams] faster.
+
+Both intent classifiers stack a sentence embedding (384 dense columns) beside sparse
+character n-grams into one sparse matrix. scikit-learn's lbfgs solver then multiplies that
+matrix as sparse on every step, and three quarters of its stored values are the dense
+embedding: most of the two classifiers' training time (issue 19's training target).
+
+``fit_logistic_regression`` minimises the same objective with the same optimizer as
+scikit-learn's ``LogisticRegression(solver="lbfgs")`` for three or more classes (summed
+multinomial log loss, L2 penalty 1/(2C) on the weights, unpenalised intercepts, scipy's
+L-BFGS-B from zero with scikit-learn's options), but multiplies the embedding block as a
+dense array. The loss is strictly convex, so both reach the same optimum; only rounding in
+the sums differs (probabilities agree to about 1e-4). It returns a ``LogisticRegression``,
+so saving, loading and scoring are unchanged.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Dict, Sequence, Tuple
+
+import numpy as np
+from scipy import optimize
+from scipy.sparse import csr_matrix, spmatrix
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+
+TOLERANCE = 1e-4  # scikit-learn's default ``tol``, its L-BFGS-B ``gtol``
+
+
+def fit_logistic_regression(
+    features: spmatrix,
+    labels: Sequence[str],
+    dense_columns: int,
+    C: float,
+    max_iter: int,
+    random_state: int,
+) -> LogisticRegression:
+    """A fitted ``LogisticRegression(C, max_iter, random_state)`` on ``features``, whose
+    first ``dense_columns`` columns are dense. Fewer than three classes go to
+    scikit-learn itself (its binary model has one row of weights)."""
+    classifier = LogisticRegression(C=C, max_iter=max_iter, random_state=random_state)
+    classes, targets = np.unique(np.asarray(labels), return_inverse=True)
+    if len(classes) < 3:
+        return classifier.fit(features, labels)
+    matrix = csr_matrix(features, dtype=np.float64)
+    dense = np.ascontiguousarray(matrix[:, :dense_columns].toarray())
+    sparse = matrix[:, dense_columns:].tocsr()
+    weights, iterations = _minimise(dense, sparse, targets, len(classes), C, max_iter)
+    classifier.classes_ = classes
+    classifier.coef_ = weights[:, :-1]
+    classifier.intercept_ = weights[:, -1].copy()
+    classifier.n_iter_ = np.array([iterations], dtype=np.int32)
+    classifier.n_features_in_ = matrix.shape[1]
+    return classifier
+
+
+def _minimise(
+    dense: np.ndarray,
+    sparse: csr_matrix,
+    targets: np.ndarray,
+    n_classes: int,
+    C: float,
+    max_iter: int,
+) -> Tuple[np.ndarray, int]:
+    """Weights (classes x [features, intercept]) at the optimum, and the steps taken."""
+    n_dense = dense.shape[1]
+    n_features = n_dense + sparse.shape[1]
+    sparse_transposed = sparse.T.tocsr()
+    one_hot = np.zeros((len(targets), n_classes))
+    one_hot[np.arange(len(targets)), targets] = 1.0
+    penalty = 1.0 / C
+
+    def loss_and_gradient(flat: np.ndarray) -> Tuple[float, np.ndarray]:
+        # scikit-learn's layout: the classes of one feature are contiguous (order "F").
+        weights = flat.reshape((n_classes, -1), order="F")
+        scores = dense @ weights[:, :n_dense].T + sparse @ weights[:, n_dense:n_features].T
+        scores += weights[:, -1]
+        top = scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores - top)
+        total = exp.sum(axis=1, keepdims=True)
+        log_norm = np.log(total) + top
+        loss = float((log_norm[:, 0] - scores[np.arange(len(targets)), targets]).sum())
+        residual = exp / total - one_hot
+        features_part = weights[:, :n_features]
+        loss += 0.5 * penalty * float(np.vdot(features_part, features_part))
+        gradient = np.empty((n_classes, n_features + 1), order="F")
+        gradient[:, :n_dense] = residual.T @ dense + penalty * weights[:, :n_dense]
+        gradient[:, n_dense:n_features] = (sparse_transposed @ residual).T + penalty * (
+            weights[:, n_dense:n_features]
+        )
+        gradient[:, -1] = residual.sum(axis=0)
+        return loss, gradient.ravel(order="F")
+
+    start = np.zeros(n_classes * (n_features + 1))
+    options: Dict[str, Any] = {"iprint": -1, "gtol": TOLERANCE, "maxiter": max_iter}
+    result = optimize.minimize(
+        loss_and_gradient, start, method="L-BFGS-B", jac=True, options=options
+    )
+    if result.status == 1:
+        warnings.warn(
+            f"lbfgs stopped after {max_iter} iterations without converging",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return result.x.reshape((n_classes, -1), order="F"), int(result.nit)
