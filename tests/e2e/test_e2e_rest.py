@@ -295,6 +295,9 @@ def test_button_payload_asks_the_topic_directly(servers):
     [
         "the mediator was really rude to us, where can i complain about her",
         "how many times are we allowed to mediate in one school year",
+        # Eleventh session: "what are the pros and cons of self-contained?" got mediation's
+        # benefits.
+        "pros and cons of moving my daughter to a self-contained class?",
     ],
 )
 def test_questions_no_source_answers_get_no_topic_answer(servers, question):
@@ -443,6 +446,27 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
             "the mediation went terribly, the district would not move on a single thing",
             "outcome_no_agreement",
         ),
+        # Eleventh session, long posts typed as a parent: the first two got "Did you mean"
+        # without the topic, or "that's not something I cover"; the rest are other
+        # wordings of posts that did.
+        (
+            "the district said no ESY this summer, is that something mediation can handle?",
+            "what_can_be_mediated",
+        ),
+        (
+            "my daughter has a 504 not an IEP, the school refuses to give her extra time on"
+            " tests even though the plan says so. can we do mediation for that or is it only"
+            " for IEPs?",
+            "section_504",
+        ),
+        (
+            "the state assigned a mediator who was a school administrator for years, can she"
+            " really be neutral?",
+            "mediator_neutral|mediator_selection",
+        ),
+        ("If I show up with an advocate, will the school team get defensive?", "advocacy_services"),
+        ("filed a state complaint already. can we mediate while it's open?", "state_complaint"),
+        ("mediation in the morning and no clue what to say, help", "preparation"),
     ],
 )
 def test_questions_found_by_hand_get_the_topic_that_answers(servers, question, topic):
