@@ -26,6 +26,9 @@ GIVE_STATE = "give_state"  # "I live in Ohio"
 # The topic a message that only names mediation gets ("medation sombody said i shud do
 # it??"), and that "Did you mean…" offers after a story naming it (a knowledge-base id).
 WHAT_IS_MEDIATION_TOPIC = "what_is_mediation"
+# "Can I ask for mediation?": after a story about one topic ("a 504 plan, not an IEP…"),
+# whether mediation covers that story, which the story's own topic answers.
+REQUEST_MEDIATION_TOPIC = "request_mediation"
 
 # The widget's English/Español switch (and a parent typing "en español").
 SWITCH_TO_SPANISH = "switch_to_spanish"

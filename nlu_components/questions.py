@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from contract.intents import WHAT_IS_MEDIATION_TOPIC
+from contract.intents import REQUEST_MEDIATION_TOPIC, WHAT_IS_MEDIATION_TOPIC
 from knowledge_base.intents import TOPIC_INTENT_PREFIX
 from nlu_components.languages import fold
 
@@ -168,6 +168,18 @@ def is_spanish_question(segment: str) -> bool:
 # What a message that only names mediation reads: never the answer when a clear question
 # inside the message asks something else.
 _VAGUE_MENTION = TOPIC_INTENT_PREFIX + WHAT_IS_MEDIATION_TOPIC
+_ASKS_FOR_MEDIATION = TOPIC_INTENT_PREFIX + REQUEST_MEDIATION_TOPIC
+
+
+def _asks_whether_mediation_covers_the_story(question: Ranking, whole: Ranking) -> bool:
+    """A sure "can I ask for mediation?" closing a message whose whole reading is another
+    topic: it asks whether mediation covers what the story names ("a 504 plan, not an
+    IEP… can I ask for mediation?"), which that topic answers, not how to ask."""
+    return (
+        question[0]["name"] == _ASKS_FOR_MEDIATION
+        and whole[0]["name"].startswith(TOPIC_INTENT_PREFIX)
+        and whole[0]["name"] not in (_ASKS_FOR_MEDIATION, _VAGUE_MENTION)
+    )
 
 
 def choose_ranking(
@@ -184,7 +196,9 @@ def choose_ranking(
     whose whole reading is less sure than that: the story around a question pulls the
     whole message towards its own words. A clear question also decides over a whole
     reading of "what is mediation", which is what a sentence that only names mediation
-    reads ("una señora me dijo de la mediacion. como la pido?"). ``config``:
+    reads ("una señora me dijo de la mediacion. como la pido?"). A sure "can I ask for
+    mediation?" does not decide over a whole reading of another topic: it asks whether
+    mediation covers the story. ``config``:
     question_confident, second_question_confident, whole_message_confident, story_intents."""
     asked = [
         r
@@ -206,9 +220,13 @@ def choose_ranking(
     unclear = ranking[0]["confidence"] < float(config["whole_message_confident"])
     if unclear or ranking[0]["name"] in config["story_intents"]:
         ranking = max(asked, key=lambda r: r[0]["confidence"])
-    elif clear and (
-        ranking[0]["confidence"] < float(config["second_question_confident"])
-        or ranking[0]["name"] == _VAGUE_MENTION
+    elif (
+        clear
+        and (
+            ranking[0]["confidence"] < float(config["second_question_confident"])
+            or ranking[0]["name"] == _VAGUE_MENTION
+        )
+        and not _asks_whether_mediation_covers_the_story(clear[0], ranking)
     ):
         ranking = clear[0]
     primary = ranking[0]["name"]

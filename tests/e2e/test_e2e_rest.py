@@ -298,6 +298,8 @@ def test_button_payload_asks_the_topic_directly(servers):
         # Eleventh session: "what are the pros and cons of self-contained?" got mediation's
         # benefits.
         "pros and cons of moving my daughter to a self-contained class?",
+        # "donde consigo un abogado gratis para demandar al distrito" got the lawyer topic.
+        "busco abogado gratis pa demandar a la escuela por daños, donde encuentro uno?",
     ],
 )
 def test_questions_no_source_answers_get_no_topic_answer(servers, question):
@@ -467,6 +469,12 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
         ("If I show up with an advocate, will the school team get defensive?", "advocacy_services"),
         ("filed a state complaint already. can we mediate while it's open?", "state_complaint"),
         ("mediation in the morning and no clue what to say, help", "preparation"),
+        # The closing "can I ask for mediation?" had decided over the 504 story.
+        (
+            "mi hija nomas tiene el 504, no IEP, y la maestra no le da sus adaptaciones."
+            " puedo pedir una mediacion?",
+            "section_504",
+        ),
     ],
 )
 def test_questions_found_by_hand_get_the_topic_that_answers(servers, question, topic):

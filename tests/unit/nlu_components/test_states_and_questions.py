@@ -152,6 +152,19 @@ def test_a_clear_question_decides_over_a_whole_message_that_only_names_mediation
     assert ranking[0]["name"] == "ask_request_mediation" and second is None
 
 
+def test_can_i_ask_for_mediation_after_a_story_keeps_the_storys_topic():
+    """Found asking in Spanish: "mi hijo tiene un plan 504 y no un IEP… puedo pedir
+    mediacion?" read the 504 topic as a whole (0.78) but was answered how to ask (its
+    question alone, 0.89), which says nothing about a 504 plan. A story read unsurely
+    still gives way to the question."""
+    whole = _ranked("ask_section_504", 0.78)
+    ranking, second = choose_ranking(whole, [_ranked("ask_request_mediation", 0.89)], _READING)
+    assert ranking[0]["name"] == "ask_section_504" and second == "ask_request_mediation"
+    unsure = _ranked("ask_section_504", 0.5)
+    ranking, _ = choose_ranking(unsure, [_ranked("ask_request_mediation", 0.89)], _READING)
+    assert ranking[0]["name"] == "ask_request_mediation"
+
+
 def test_an_unsure_question_does_not_override_the_whole_message():
     whole = _ranked("ask_cost", 0.7)
     ranking, second = choose_ranking(whole, [_ranked("ask_attorneys", 0.7)], _READING)
