@@ -300,6 +300,8 @@ def test_button_payload_asks_the_topic_directly(servers):
         "pros and cons of moving my daughter to a self-contained class?",
         # "donde consigo un abogado gratis para demandar al distrito" got the lawyer topic.
         "busco abogado gratis pa demandar a la escuela por daños, donde encuentro uno?",
+        # "what are my options?" alone got how to prepare; it now gets what we can answer.
+        "ok what options are there for me",
     ],
 )
 def test_questions_no_source_answers_get_no_topic_answer(servers, question):
