@@ -302,6 +302,8 @@ def test_button_payload_asks_the_topic_directly(servers):
         "busco abogado gratis pa demandar a la escuela por daños, donde encuentro uno?",
         # "what are my options?" alone got how to prepare; it now gets what we can answer.
         "ok what options are there for me",
+        # "what if i cry" read as "what if it fails" and got the routes after mediation.
+        "im scared ill cry in there, what then",
     ],
 )
 def test_questions_no_source_answers_get_no_topic_answer(servers, question):
