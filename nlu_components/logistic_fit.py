@@ -11,7 +11,8 @@ multinomial log loss, L2 penalty 1/(2C) on the weights, unpenalised intercepts, 
 L-BFGS-B from zero with scikit-learn's options), but multiplies the embedding block as a
 dense array. The loss is strictly convex, so both reach the same optimum; only rounding in
 the sums differs (probabilities agree to about 1e-4). It returns a ``LogisticRegression``,
-so saving, loading and scoring are unchanged.
+so saving, loading and scoring are unchanged; ``stacked`` lays a message's blocks out as
+the model scores them.
 """
 
 from __future__ import annotations
@@ -21,37 +22,41 @@ from typing import Any, Dict, Sequence, Tuple
 
 import numpy as np
 from scipy import optimize
-from scipy.sparse import csr_matrix, spmatrix
+from scipy.sparse import csr_matrix, hstack, spmatrix
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 TOLERANCE = 1e-4  # scikit-learn's default ``tol``, its L-BFGS-B ``gtol``
 
 
+def stacked(dense: np.ndarray, sparse: spmatrix) -> csr_matrix:
+    """[dense | sparse] as one sparse matrix: the columns a fitted model scores."""
+    return hstack([csr_matrix(dense), sparse]).tocsr()
+
+
 def fit_logistic_regression(
-    features: spmatrix,
+    dense: np.ndarray,
+    sparse: spmatrix,
     labels: Sequence[str],
-    dense_columns: int,
     C: float,
     max_iter: int,
     random_state: int,
 ) -> LogisticRegression:
-    """A fitted ``LogisticRegression(C, max_iter, random_state)`` on ``features``, whose
-    first ``dense_columns`` columns are dense. Fewer than three classes go to
-    scikit-learn itself (its binary model has one row of weights)."""
+    """A ``LogisticRegression(C, max_iter, random_state)`` fitted on ``stacked(dense,
+    sparse)``. Fewer than three classes go to scikit-learn itself (its binary model has
+    one row of weights)."""
     classifier = LogisticRegression(C=C, max_iter=max_iter, random_state=random_state)
     classes, targets = np.unique(np.asarray(labels), return_inverse=True)
     if len(classes) < 3:
-        return classifier.fit(features, labels)
-    matrix = csr_matrix(features, dtype=np.float64)
-    dense = np.ascontiguousarray(matrix[:, :dense_columns].toarray())
-    sparse = matrix[:, dense_columns:].tocsr()
+        return classifier.fit(stacked(dense, sparse), labels)
+    dense = np.ascontiguousarray(dense, dtype=np.float64)
+    sparse = csr_matrix(sparse, dtype=np.float64)
     weights, iterations = _minimise(dense, sparse, targets, len(classes), C, max_iter)
     classifier.classes_ = classes
     classifier.coef_ = weights[:, :-1]
     classifier.intercept_ = weights[:, -1].copy()
     classifier.n_iter_ = np.array([iterations], dtype=np.int32)
-    classifier.n_features_in_ = matrix.shape[1]
+    classifier.n_features_in_ = dense.shape[1] + sparse.shape[1]
     return classifier
 
 

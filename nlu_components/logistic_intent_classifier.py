@@ -37,7 +37,7 @@ from sklearn.linear_model import LogisticRegression
 from nlu_components import questions
 from nlu_components.language_detector import reads_spanish
 from nlu_components.languages import ENGLISH, example_language
-from nlu_components.logistic_fit import fit_logistic_regression
+from nlu_components.logistic_fit import fit_logistic_regression, stacked
 from nlu_components.mediation_words import names_mediation
 from nlu_components.minilm import shared_encoder
 from nlu_components.minilm_featurizer import MiniLMFeaturizer
@@ -120,27 +120,29 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             raise ValueError("LogisticIntentClassifier needs MiniLMFeaturizer before it")
         return sentence.features.reshape(-1)
 
-    def _matrix(self, messages: List[Message]) -> csr_matrix:
+    def _blocks(self, messages: List[Message]) -> Tuple[np.ndarray, csr_matrix]:
         embeddings = np.vstack([self._embedding(m) for m in messages])
         texts = [m.get(TEXT) or "" for m in messages]
         lemma_counts = None
         if self.config["use_sparse_features"]:
             lemma_counts = csr_matrix(np.vstack([self._sparse(m) for m in messages]))
-        return self._features(embeddings, texts, lemma_counts)
+        return self._feature_blocks(embeddings, texts, lemma_counts)
 
-    def _features(
+    def _matrix(self, messages: List[Message]) -> csr_matrix:
+        return stacked(*self._blocks(messages))
+
+    def _feature_blocks(
         self, embeddings: np.ndarray, texts: List[str], lemma_counts: Optional[csr_matrix]
-    ) -> csr_matrix:
-        """[embedding x weight, character TF-IDF, lemma counts when configured]."""
+    ) -> Tuple[np.ndarray, csr_matrix]:
+        """The dense block (embedding x weight) and the sparse one (character TF-IDF, lemma
+        counts when configured)."""
         if self.vectorizer is None:
             raise RuntimeError("LogisticIntentClassifier used before training")
-        blocks = [
-            csr_matrix(embeddings * float(self.config["embedding_weight"])),
-            self.vectorizer.transform([t.lower() for t in texts]),
-        ]
+        sparse = [self.vectorizer.transform([t.lower() for t in texts])]
         if lemma_counts is not None:
-            blocks.append(lemma_counts)
-        return hstack(blocks).tocsr()
+            sparse.append(lemma_counts)
+        dense = embeddings * float(self.config["embedding_weight"])
+        return dense, hstack(sparse).tocsr()
 
     def _sparse(self, message: Message) -> np.ndarray:
         """L2-normalised sparse sentence features; zeros where the featurizers added none
@@ -167,12 +169,10 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
             ngram_range=(int(self.config["min_ngram"]), int(self.config["max_ngram"])),
         )
         self.vectorizer.fit([e.get(TEXT).lower() for e in examples])
-        matrix = self._matrix(examples)
         self.classifier = for_prediction(
             fit_logistic_regression(
-                matrix,
+                *self._blocks(examples),
                 [e.get(INTENT) for e in examples],
-                dense_columns=len(self._embedding(examples[0])),  # the embedding comes first
                 C=float(self.config["C"]),
                 max_iter=int(self.config["max_iter"]),
                 random_state=int(self.config["random_state"]),
@@ -249,7 +249,7 @@ class LogisticIntentClassifier(GraphComponent, IntentClassifier):
         lemma_counts = None
         if self.config["use_sparse_features"]:
             lemma_counts = csr_matrix((len(texts), self.sparse_width or 0))
-        return self._features(embeddings, texts, lemma_counts)
+        return stacked(*self._feature_blocks(embeddings, texts, lemma_counts))
 
     def _read_questions(
         self, text: str, ranking: List[Dict[str, Any]]

@@ -25,15 +25,15 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from nlu_components import questions
-from nlu_components.e5 import cached_query_embeddings, query_embeddings, width
+from nlu_components.e5 import cached_query_embeddings, query_embeddings
 from nlu_components.language_detector import reads_spanish
 from nlu_components.languages import SPANISH, example_language, fold
-from nlu_components.logistic_fit import fit_logistic_regression
+from nlu_components.logistic_fit import fit_logistic_regression, stacked
 from nlu_components.mediation_words import names_mediation
 from nlu_components.prediction_layout import for_prediction
 from nlu_components.reading import record_reading
@@ -103,18 +103,18 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
         classifier = for_prediction(classifier)
         return cls(config, model_storage, resource, vectorizer, classifier)
 
-    def _features(self, texts: List[str], cached: bool = False) -> csr_matrix:
-        """[E5 sentence embedding x weight, character TF-IDF of the accent-folded text];
-        the embeddings from the cache when ``cached`` (a chat turn, not training)."""
+    def _blocks(self, texts: List[str], cached: bool = False) -> Tuple[np.ndarray, csr_matrix]:
+        """The E5 sentence embedding x weight, and the character TF-IDF of the
+        accent-folded text; the embeddings from the cache when ``cached`` (a chat turn,
+        not training)."""
         if self.vectorizer is None:
             raise RuntimeError("SpanishIntentClassifier used before training")
         embeddings = (cached_query_embeddings if cached else query_embeddings)(texts)
-        return hstack(
-            [
-                csr_matrix(embeddings * float(self.config["embedding_weight"])),
-                self.vectorizer.transform([fold(t) for t in texts]),
-            ]
-        ).tocsr()
+        dense = embeddings * float(self.config["embedding_weight"])
+        return dense, self.vectorizer.transform([fold(t) for t in texts])
+
+    def _features(self, texts: List[str], cached: bool = False) -> csr_matrix:
+        return stacked(*self._blocks(texts, cached))
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [
@@ -129,9 +129,8 @@ class SpanishIntentClassifier(GraphComponent, IntentClassifier):
             ).fit([fold(t) for t in texts])
             self.classifier = for_prediction(
                 fit_logistic_regression(
-                    self._features(texts),
+                    *self._blocks(texts),
                     [e.get(INTENT) for e in examples],
-                    dense_columns=width(),  # the embedding comes first
                     C=float(self.config["C"]),
                     max_iter=3000,
                     random_state=int(self.config["random_state"]),
