@@ -64,8 +64,11 @@ SKIP_WORDS = frozenset(
     | {"omitir", "omita", "saltar", "salta", "ninguno", "sin nombre", "prefiero no", "paso"}
 )
 # Whole replies that stop the form at any step, whatever the NLU made of them: the words
-# the questions promise ("cancel", "cancelar") and their plain neighbours.
-CANCEL_WORDS = frozenset({"cancel", "stop", "cancelar", "cancela", "cancele", "parar"})
+# the questions promise ("cancel", "cancelar"; by SMS "never mind", since a bare "cancel"
+# there unsubscribes the parent) and their plain neighbours.
+CANCEL_WORDS = frozenset(
+    {"cancel", "stop", "never mind", "nevermind", "cancelar", "cancela", "cancele", "parar"}
+)
 # Whole replies that answer the consent question, in either language ("si" is "sí" folded).
 YES_WORDS = frozenset({"yes", "y", "si"})
 NO_WORDS = frozenset({"no", "n"})

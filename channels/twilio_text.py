@@ -15,6 +15,11 @@
 - A "¡" inside a word is a carrier's "@"; a Spanish "¡Hola!" stays as written.
 - The conversation is keyed by a pseudonym of the sender's number, not the number
   (``channels/pseudonym.py``); each request's output channel is bound to the number.
+- An SMS that is only a carrier opt-out keyword ("STOP", "CANCEL"…) has already been
+  answered by Twilio, which then refuses every message to that phone until "START". It
+  still reaches the assistant (a callback request in progress stops, as asked), but
+  nothing is sent back. (A phone whose session opens with "STOP" misses that session's
+  notice: its next session, after an hour's quiet, opens with it again.)
 """
 
 from __future__ import annotations
@@ -46,10 +51,20 @@ WHATSAPP_PREFIX = "whatsapp:"  # how Twilio names a WhatsApp sender: "whatsapp:+
 # "@"). A Spanish "¡" opens an exclamation ("¡Gracias!"), after a space or nothing; only one
 # inside a word, as in "ana¡example.com", is an "@".
 _CARRIER_AT = re.compile(r"(?<=\w)¡(?=\w)")
+# Twilio's default opt-out keywords for long codes: a message that is only one of them, in any
+# case, unsubscribes the sender (Twilio's "Advanced Opt-Out" guide). Not on WhatsApp.
+OPT_OUT_KEYWORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
+)
 
 
 def is_whatsapp(sender: Optional[Text]) -> bool:
     return bool(sender) and str(sender).startswith(WHATSAPP_PREFIX)
+
+
+def is_opt_out(sender: Optional[Text], text: Text) -> bool:
+    """Whether this message unsubscribed an SMS sender from the number (Twilio answers it)."""
+    return not is_whatsapp(sender) and text.strip().upper() in OPT_OUT_KEYWORDS
 
 
 def carrier_at_signs(text: Text) -> Text:
@@ -70,11 +85,14 @@ class TwilioTextOutput(RenderedOutput, TwilioOutputHooks):
         twilio_number: Optional[Text],
         api_base_url: Optional[Text] = None,
         reply_to: Optional[Text] = None,
+        opted_out: bool = False,
     ) -> None:
         """``reply_to``: the phone the answered message came from; replies go there, since
-        the conversation id Rasa hands back is only its pseudonym."""
+        the conversation id Rasa hands back is only its pseudonym. ``opted_out``: that
+        phone has just unsubscribed, so nothing is sent."""
         super().__init__(account_sid, auth_token, twilio_number)
         self.reply_to = reply_to
+        self.opted_out = opted_out
         # WhatsApp is not billed by segment: its replies keep every accent (style WHATSAPP).
         self.style = WHATSAPP if is_whatsapp(reply_to) else ""
         point_twilio_at(self, TwilioHttpClient(timeout=OUTBOUND_TIMEOUT), api_base_url)
@@ -82,6 +100,8 @@ class TwilioTextOutput(RenderedOutput, TwilioOutputHooks):
     async def send_twilio(self, message_data: Dict[Text, Any]) -> Any:
         """One message, sent from a worker thread; a failure is logged (as Rasa's output
         does), never retried into duplicates."""
+        if self.opted_out:
+            return None
         if self.reply_to:
             message_data = {**message_data, "to": self.reply_to}
         try:
@@ -130,10 +150,13 @@ class TwilioTextInput(Connector, TwilioInput):
             sender = request.form.get("From")
             if sender:
                 text = carrier_at_signs(request.form.get("Body") or "").strip()
+                opted_out = is_opt_out(sender, text)
+                if opted_out:
+                    logger.info("twilio.opt_out replies_withheld=true")
                 await self.deliver(
                     on_new_message,
                     text,
-                    self.output_to(sender),
+                    self.output_to(sender, opted_out),
                     conversation_id(sender, pseudonym_key(self.auth_token)),
                     {**(self.get_metadata(request) or {}), "reply_to": sender},
                 )
@@ -144,8 +167,13 @@ class TwilioTextInput(Connector, TwilioInput):
     def get_output_channel(self) -> OutputChannel:
         return self.output_to(None)
 
-    def output_to(self, phone: Optional[Text]) -> TwilioTextOutput:
-        """An output channel whose replies go to ``phone``."""
+    def output_to(self, phone: Optional[Text], opted_out: bool = False) -> TwilioTextOutput:
+        """An output channel whose replies go to ``phone`` (none when it just opted out)."""
         return TwilioTextOutput(
-            self.account_sid, self.auth_token, self.twilio_number, self.api_base_url, phone
+            self.account_sid,
+            self.auth_token,
+            self.twilio_number,
+            self.api_base_url,
+            phone,
+            opted_out,
         )

@@ -85,6 +85,25 @@ def test_a_bad_contact_is_asked_again_and_a_no_to_sharing_sends_nothing(sms):
     assert len(sink.messages) == before + 1
 
 
+def test_a_carrier_opt_out_keyword_stops_the_request_and_gets_no_reply(sms):
+    """A bare "CANCEL" by SMS unsubscribes the parent: Twilio answers it and refuses every
+    message to the phone until "START". So the form says "never mind" instead, and a
+    "CANCEL" still stops the request, with nothing sent back."""
+    servers, fake, sink = sms
+    before = len(sink.messages)
+    sender = "+1415559" + str(uuid.uuid4().int)[:4]
+    say(sms, sender, "talk to a person", 4)
+    say(sms, sender, "1", 1)
+    question = say(sms, sender, "1", 1)
+    assert '(Say "never mind" to stop.)' in question and "cancel" not in question.lower()
+    fake.clear()
+    assert inbound(servers, sender, "CANCEL") == 204
+    assert fake.wait_for(1, timeout=3) == []
+    # The request has ended: the next message is answered, not taken as the question.
+    assert "free" in say(sms, sender, "is mediation free?", 1).lower()
+    assert len(sink.messages) == before
+
+
 def test_confirm_erase_during_a_request_deletes_the_conversation_and_ends_the_request(sms):
     servers, _, sink = sms
     before = len(sink.messages)

@@ -70,6 +70,28 @@ def test_whatsapp_through_twilio(twilio, kb):
     assert notice == kb.notice.sms and answer.startswith(kb.topic("duration").answer)
 
 
+def test_stop_by_sms_gets_no_reply_but_by_whatsapp_it_is_an_ordinary_message(twilio, kb):
+    """Twilio answers an SMS "STOP" itself and refuses any message after it, until "START";
+    WhatsApp has no carrier keywords, so there the assistant answers as for any other text."""
+    servers, fake = twilio
+    fake.clear()
+    sender = "+1415555" + str(uuid.uuid4().int)[:4]
+    assert inbound(servers, sender, "is mediation free?") == 204
+    sent_bodies(fake, sender, 2)
+    fake.clear()
+    assert inbound(servers, sender, "STOP") == 204
+    assert fake.wait_for(1, timeout=3) == []
+    # "START" subscribes the phone again (Twilio confirms it): the assistant says hello.
+    assert inbound(servers, sender, "START") == 204
+    [greeting] = sent_bodies(fake, sender, 1)
+    assert greeting.startswith("Hi! Ask me anything")
+    fake.clear()
+    whatsapp = "whatsapp:+1415555" + str(uuid.uuid4().int)[:4]
+    assert inbound(servers, whatsapp, "STOP", {"To": "whatsapp:" + NUMBER}) == 204
+    notice, *_ = sent_bodies(fake, whatsapp, 2)
+    assert notice == kb.notice.sms
+
+
 def _sms_sender() -> str:
     return "+1415557" + str(uuid.uuid4().int)[:4]
 

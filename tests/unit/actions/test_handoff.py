@@ -185,6 +185,15 @@ def test_the_question_is_kept_as_typed_and_cancel_stops():
     assert result == {"callback_question": None}
 
 
+@pytest.mark.parametrize("text", ["Never mind.", "nevermind", "STOP", "cancelar"])
+def test_the_words_the_questions_promise_stop_at_every_step_whatever_the_nlu_read(text):
+    """By SMS the question says "never mind" (a bare "cancel" there unsubscribes the parent
+    from the number), so it must stop even where "no" only skips the name."""
+    for slot in ("callback_consent", "callback_question", "callback_name", "callback_contact"):
+        result, _ = validate(slot, tracker(text, "out_of_scope"))
+        assert result["callback_stopped"] == "cancelled" and result["requested_slot"] is None
+
+
 @pytest.mark.parametrize(
     "text, intent, name",
     [("Maria", "nlu_fallback", "Maria"), ("skip", "nlu_fallback", ""), ("no", "deny", "")],
@@ -440,10 +449,12 @@ FORM_RESPONSES = [
 
 
 def _spanish_variant(response: str) -> Dict[str, Any]:
+    """The Spanish variant for every channel (some also have one for SMS)."""
     [variant] = [
         v
         for v in DOMAIN["responses"][response]
         if {"type": "slot", "name": "language", "value": "es"} in (v.get("condition") or [])
+        and not v.get("channel")
     ]
     return variant
 

@@ -229,3 +229,21 @@ def _sent_shaped(message: Dict[str, Any], response_text: str) -> List[str]:
         "twilio", {"text": response_text, "custom": {reply_renderer.REPLY: reply}}
     )
     return [m["text"] for m in shaped if m.get("text")]
+
+
+@pytest.mark.parametrize(
+    "sender, text, opted_out",
+    [
+        ("+14155550100", "STOP", True),
+        ("+14155550100", " cancel ", True),
+        ("+14155550100", "Unsubscribe", True),
+        ("+14155550100", "stop texting me", False),  # a sentence is not a keyword
+        ("+14155550100", "cancelar", False),  # not one of Twilio's default keywords
+        ("+14155550100", "can i cancel mediation", False),
+        ("whatsapp:+14155550100", "STOP", False),  # WhatsApp has no carrier keywords
+    ],
+)
+def test_only_a_bare_carrier_keyword_by_sms_is_an_opt_out(sender, text, opted_out):
+    from channels.twilio_text import is_opt_out
+
+    assert is_opt_out(sender, text) is opted_out
