@@ -473,6 +473,10 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
         ("If I show up with an advocate, will the school team get defensive?", "advocacy_services"),
         ("filed a state complaint already. can we mediate while it's open?", "state_complaint"),
         ("mediation in the morning and no clue what to say, help", "preparation"),
+        # Twelfth session, by SMS: "mediation tomorow im so nervous what do i bring" got how
+        # to prepare, and "what if they wont come to mediation" a decline.
+        ("our mediation is tomorrow and im a wreck. what am i supposed to bring", "what_to_bring"),
+        ("what happens if the school just refuses to show up for mediation", "voluntary"),
         # The closing "can I ask for mediation?" had decided over the 504 story.
         (
             "mi hija nomas tiene el 504, no IEP, y la maestra no le da sus adaptaciones."
@@ -554,6 +558,9 @@ def test_a_disagreement_at_the_iep_meeting_is_not_answered_with_the_agreement_to
         "they stopped his one on one aide last month. what can we do",
         "they cut her speech. what do we do",
         "la escuela ya no le da terapia de lenguaje a mi hija. que debo hacer",
+        # Twelfth session, by SMS: a greeting and "necesito ayuda" before the story made it
+        # "not something I cover".
+        "hola buenas noches, ocupo ayuda, a mi niño le quitaron el asistente del salon",
     ],
 )
 def test_a_dispute_with_what_do_i_do_is_acknowledged_like_the_dispute_alone(servers, kb, message):
