@@ -477,6 +477,10 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
         # to prepare, and "what if they wont come to mediation" a decline.
         ("our mediation is tomorrow and im a wreck. what am i supposed to bring", "what_to_bring"),
         ("what happens if the school just refuses to show up for mediation", "voluntary"),
+        # Twelfth session, over REST: "can we both go" (two parents) got "try again later",
+        # and "do i have to sign anything at the end" "Did you mean".
+        ("are both of us allowed to go, me and her father", "what_to_bring"),
+        ("will i have to sign something before i leave", "agreement_signing"),
         # The closing "can I ask for mediation?" had decided over the 504 story.
         (
             "mi hija nomas tiene el 504, no IEP, y la maestra no le da sus adaptaciones."
