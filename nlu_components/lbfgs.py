@@ -74,14 +74,14 @@ def _direction(gradient: np.ndarray, pairs: Deque[_Pair]) -> np.ndarray:
     alphas = []
     for pair in reversed(pairs):
         alpha = pair.rho * float(pair.step.dot(q))
-        daxpy(pair.change, q, a=-alpha)
+        q = daxpy(pair.change, q, a=-alpha)  # in place for a contiguous q; the result is q
         alphas.append(alpha)
     if pairs:
         newest = pairs[-1]
         q *= 1.0 / (newest.rho * float(newest.change.dot(newest.change)))
     for pair, alpha in zip(pairs, reversed(alphas)):
         beta = pair.rho * float(pair.change.dot(q))
-        daxpy(pair.step, q, a=alpha - beta)
+        q = daxpy(pair.step, q, a=alpha - beta)
     q *= -1.0
     return q
 
