@@ -30,7 +30,7 @@ import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from urllib.parse import parse_qsl
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -85,14 +85,11 @@ class TwilioTextOutput(RenderedOutput, TwilioOutputHooks):
         twilio_number: Optional[Text],
         api_base_url: Optional[Text] = None,
         reply_to: Optional[Text] = None,
-        opted_out: bool = False,
     ) -> None:
         """``reply_to``: the phone the answered message came from; replies go there, since
-        the conversation id Rasa hands back is only its pseudonym. ``opted_out``: that
-        phone has just unsubscribed, so nothing is sent."""
+        the conversation id Rasa hands back is only its pseudonym."""
         super().__init__(account_sid, auth_token, twilio_number)
         self.reply_to = reply_to
-        self.opted_out = opted_out
         # WhatsApp is not billed by segment: its replies keep every accent (style WHATSAPP).
         self.style = WHATSAPP if is_whatsapp(reply_to) else ""
         point_twilio_at(self, TwilioHttpClient(timeout=OUTBOUND_TIMEOUT), api_base_url)
@@ -100,8 +97,6 @@ class TwilioTextOutput(RenderedOutput, TwilioOutputHooks):
     async def send_twilio(self, message_data: Dict[Text, Any]) -> Any:
         """One message, sent from a worker thread; a failure is logged (as Rasa's output
         does), never retried into duplicates."""
-        if self.opted_out:
-            return None
         if self.reply_to:
             message_data = {**message_data, "to": self.reply_to}
         try:
@@ -150,13 +145,16 @@ class TwilioTextInput(Connector, TwilioInput):
             sender = request.form.get("From")
             if sender:
                 text = carrier_at_signs(request.form.get("Body") or "").strip()
-                opted_out = is_opt_out(sender, text)
-                if opted_out:
+                output: OutputChannel = self.output_to(sender)
+                if is_opt_out(sender, text):
+                    # Twilio has answered and refuses our messages: Rasa's collector
+                    # takes the replies, and nothing leaves.
                     logger.info("twilio.opt_out replies_withheld=true")
+                    output = CollectingOutputChannel()
                 await self.deliver(
                     on_new_message,
                     text,
-                    self.output_to(sender, opted_out),
+                    output,
                     conversation_id(sender, pseudonym_key(self.auth_token)),
                     {**(self.get_metadata(request) or {}), "reply_to": sender},
                 )
@@ -167,13 +165,8 @@ class TwilioTextInput(Connector, TwilioInput):
     def get_output_channel(self) -> OutputChannel:
         return self.output_to(None)
 
-    def output_to(self, phone: Optional[Text], opted_out: bool = False) -> TwilioTextOutput:
-        """An output channel whose replies go to ``phone`` (none when it just opted out)."""
+    def output_to(self, phone: Optional[Text]) -> TwilioTextOutput:
+        """An output channel whose replies go to ``phone``."""
         return TwilioTextOutput(
-            self.account_sid,
-            self.auth_token,
-            self.twilio_number,
-            self.api_base_url,
-            phone,
-            opted_out,
+            self.account_sid, self.auth_token, self.twilio_number, self.api_base_url, phone
         )
