@@ -64,8 +64,8 @@ SKIP_WORDS = frozenset(
     | {"omitir", "omita", "saltar", "salta", "ninguno", "sin nombre", "prefiero no", "paso"}
 )
 # Whole replies that stop the form at any step, whatever the NLU made of them: the words
-# the questions promise ("cancel", "cancelar"; by SMS "never mind", since a bare "cancel"
-# there unsubscribes the parent) and their plain neighbours.
+# the questions promise ("never mind", "cancelar"; not "cancel", since by SMS a bare
+# "cancel" unsubscribes the parent) and their plain neighbours.
 CANCEL_WORDS = frozenset(
     {"cancel", "stop", "never mind", "nevermind", "cancelar", "cancela", "cancele", "parar"}
 )

@@ -481,6 +481,21 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
         # and "do i have to sign anything at the end" "Did you mean".
         ("are both of us allowed to go, me and her father", "what_to_bring"),
         ("will i have to sign something before i leave", "agreement_signing"),
+        # Thirteenth session, over REST: a settled mediation the school ignores, "what do i
+        # even say in there" the night before, and a Spanish story ending "no se que es" got
+        # "Did you mean"; "my husband and i both show up" a decline.
+        (
+            "the district agreed at mediation to add an aide but months later still no aide,"
+            " what can i do",
+            "enforce_without_lawyer|agreement_binding",
+        ),
+        ("its the night before mediation, what am i supposed to say in there", "preparation"),
+        ("can his grandma and i both go in with him", "what_to_bring"),
+        (
+            "mi niño tiene autismo y no le dan su terapia, una vecina me dijo de la mediacion,"
+            " que es",
+            "what_is_mediation",
+        ),
         # The closing "can I ask for mediation?" had decided over the 504 story.
         (
             "mi hija nomas tiene el 504, no IEP, y la maestra no le da sus adaptaciones."

@@ -187,11 +187,23 @@ def test_the_question_is_kept_as_typed_and_cancel_stops():
 
 @pytest.mark.parametrize("text", ["Never mind.", "nevermind", "STOP", "cancelar"])
 def test_the_words_the_questions_promise_stop_at_every_step_whatever_the_nlu_read(text):
-    """By SMS the question says "never mind" (a bare "cancel" there unsubscribes the parent
-    from the number), so it must stop even where "no" only skips the name."""
+    """The questions say "never mind" (by SMS a bare "cancel" unsubscribes the parent from
+    the number), so it must stop even where "no" only skips the name."""
     for slot in ("callback_consent", "callback_question", "callback_name", "callback_contact"):
         result, _ = validate(slot, tracker(text, "out_of_scope"))
         assert result["callback_stopped"] == "cancelled" and result["requested_slot"] is None
+
+
+@pytest.mark.parametrize(
+    "response", ["utter_callback_consent_unclear", "utter_ask_callback_question"]
+)
+def test_the_word_a_question_offers_for_stopping_stops_it_and_is_no_opt_out(response):
+    """Every variant's quoted stop word stops the form, and none is a carrier opt-out
+    keyword: the same texts reach SMS, where a bare "cancel" would unsubscribe the parent."""
+    for variant in DOMAIN["responses"][response]:
+        [word] = re.findall(r'"([^"]+)"', variant["text"])
+        assert word in handoff.CANCEL_WORDS
+        assert word.upper() not in {"CANCEL", "STOP", "END", "QUIT", "UNSUBSCRIBE"}
 
 
 @pytest.mark.parametrize(
@@ -449,7 +461,7 @@ FORM_RESPONSES = [
 
 
 def _spanish_variant(response: str) -> Dict[str, Any]:
-    """The Spanish variant for every channel (some also have one for SMS)."""
+    """The Spanish variant for every channel (not an SMS-only one, if a response has it)."""
     [variant] = [
         v
         for v in DOMAIN["responses"][response]
