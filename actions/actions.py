@@ -76,6 +76,28 @@ def answer_topic(
     ]
 
 
+def last_reply(tracker: Tracker) -> Optional[Tuple[str, str]]:
+    """(topic, "answer" or "details") of the assistant's reply just before the parent's
+    latest message, if that reply was a topic's."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest:
+                return None  # that turn's replies held no topic
+            seen_latest = True
+        elif seen_latest and event.get("event") == "bot":
+            found = rendering.topic_reply_of((event.get("data") or {}).get("custom"))
+            if found:
+                return found
+    return None
+
+
+def has_details(topic_id: str) -> bool:
+    """Whether "tell me more" has more than the answer to give for a topic."""
+    topic = KB.topic(topic_id)
+    return bool(topic.details or topic.federal_note)
+
+
 def second_question(tracker: Tracker, answered: str) -> Optional[str]:
     """Another topic the parent asked about in the same message, if NLU found one."""
     for intent in tracker.get_latest_entity_values(SECOND_QUESTION):
@@ -295,7 +317,10 @@ class ActionAnswerTopic(Action):
         topic_id = followups.topic_for_intent(intent, KB.topics)
         if topic_id is None:
             return decline(dispatcher, tracker)
-        events = answer_topic(dispatcher, tracker, topic_id)
+        # Asked again in other words right after its answer ("how do i ask for it" after how
+        # to ask): the parent wants more than the same text, so the details come instead.
+        more = last_reply(tracker) == (topic_id, "answer") and has_details(topic_id)
+        events = answer_topic(dispatcher, tracker, topic_id, details=more)
         also = second_question(tracker, topic_id)
         if also:  # two questions in one message: the second is one tap away
             events += offer(dispatcher, "utter_second_question", [also], parent_language(tracker))

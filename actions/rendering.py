@@ -10,7 +10,7 @@ no topic never carry one.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from channels.reply_renderer import REPLY
 from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS, payloads
@@ -192,6 +192,16 @@ def _topic_message(
         contract,
         language=language,
     )
+
+
+def topic_reply_of(custom: Any) -> Optional[Tuple[str, str]]:
+    """(topic id, "answer" or "details") of a sent message's ``custom``, if it was a topic
+    reply (the contract object ``_topic_message`` puts there)."""
+    reply = custom.get(REPLY) if isinstance(custom, dict) else None
+    topic = reply.get("topic") if isinstance(reply, dict) else None
+    if isinstance(topic, dict) and topic.get("topic") and topic.get("kind"):
+        return str(topic["topic"]), str(topic["kind"])
+    return None
 
 
 def answer_message(

@@ -733,3 +733,22 @@ def test_a_chat_widgets_start_payload_gets_the_greeting(servers, payload):
     _, text = topic_and_text(servers.ask(new_sender(), payload))
     assert "I answer questions about IEP mediation" in text
     assert "Did you mean" not in text
+
+
+def test_a_question_asked_again_in_other_words_gets_the_details(servers, kb):
+    """Found typing as a parent: "how do i ask for it" right after the answer on how to ask
+    repeated that answer word for word. Now the details come, then the answer again."""
+    sender = new_sender()
+    kinds = []
+    for text in (
+        "can i ask for mediation before the iep meeting",
+        "ok but how do i ask for it",
+        "how do i ask for it",
+    ):
+        [custom] = [m["custom"] for m in servers.ask(sender, text) if m.get("custom")]
+        kinds.append((custom["topic"], custom["kind"]))
+    assert kinds == [
+        ("request_mediation", "answer"),
+        ("request_mediation", "details"),
+        ("request_mediation", "answer"),
+    ]

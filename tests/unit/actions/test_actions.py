@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import actions, handoff
+from actions import actions, handoff, rendering
+from channels.reply_renderer import REPLY
 from channels.sms import segments
 from tests.conftest import run_action, run_action_neutral, slots_set, topics_in, tracker_fixture
 
@@ -376,3 +378,41 @@ def test_a_response_with_options_leaves_the_action_server_as_one_neutral_message
             {"title": kb.topic(t).title, "payload": f"/ask_{t}"} for t in kb.starter_topics
         ],
     }
+
+
+def _after_a_reply(kind: str, topic: str = "cost") -> Tracker:
+    """The "who pays for mediation?" tracker, after an earlier turn whose reply was
+    ``topic``'s ``kind`` ("answer" or "details"), as Rasa records the action server's reply."""
+    earlier = CollectingDispatcher()
+    render = rendering.answer_message if kind == "answer" else rendering.details_message
+    earlier.utter_message(**render(actions.KB, topic))
+    data = tracker_fixture("ask_cost_rest").current_state()
+    asked = data["events"][-1]
+    sent = {"event": "bot", "text": None, "data": {"custom": earlier.messages[0]["custom"]}}
+    data["events"][-1:] = [{**asked, "text": "is it free"}, sent, asked]
+    return Tracker.from_dict(data)
+
+
+def _reply_kind(tracker: Tracker) -> str:
+    dispatcher = CollectingDispatcher()
+    asyncio.run(actions.ActionAnswerTopic().run(dispatcher, tracker, {}))
+    [custom] = [m["custom"] for m in dispatcher.messages if m.get("custom")]
+    return custom[REPLY]["topic"]["kind"]
+
+
+def test_a_topic_asked_again_right_after_its_answer_gets_its_details():
+    """ "how do i ask for it" right after the answer on how to ask: the same text again
+    would tell the parent nothing new."""
+    assert _reply_kind(_after_a_reply("answer")) == "details"
+
+
+@pytest.mark.parametrize("kind, topic", [("details", "cost"), ("answer", "voluntary")])
+def test_the_answer_comes_after_the_details_or_another_topic(kind, topic):
+    assert _reply_kind(_after_a_reply(kind, topic)) == "answer"
+
+
+def test_a_topic_without_details_is_answered_again():
+    bare = next(t for t in actions.KB.topics.values() if not (t.details or t.federal_note))
+    tracker = _after_a_reply("answer", bare.id)
+    tracker.latest_message["intent"] = {"name": f"ask_{bare.id}", "confidence": 0.95}
+    assert _reply_kind(tracker) == "answer"
