@@ -92,6 +92,16 @@ def last_reply(tracker: Tracker) -> Optional[Tuple[str, str]]:
     return None
 
 
+def same_words_again(tracker: Tracker) -> bool:
+    """Whether the parent's latest message repeats their previous one word for word."""
+    said = [
+        " ".join(str(e.get("text") or "").casefold().split())
+        for e in tracker.events
+        if e.get("event") == "user"
+    ]
+    return len(said) >= 2 and said[-1] == said[-2]
+
+
 def has_details(topic_id: str) -> bool:
     """Whether "tell me more" has more than the answer to give for a topic."""
     topic = KB.topic(topic_id)
@@ -319,7 +329,13 @@ class ActionAnswerTopic(Action):
             return decline(dispatcher, tracker)
         # Asked again in other words right after its answer ("how do i ask for it" after how
         # to ask): the parent wants more than the same text, so the details come instead.
-        more = last_reply(tracker) == (topic_id, "answer") and has_details(topic_id)
+        # The very same words again may mean the answer never reached the phone: it comes
+        # again.
+        more = (
+            last_reply(tracker) == (topic_id, "answer")
+            and not same_words_again(tracker)
+            and has_details(topic_id)
+        )
         events = answer_topic(dispatcher, tracker, topic_id, details=more)
         also = second_question(tracker, topic_id)
         if also:  # two questions in one message: the second is one tap away

@@ -380,16 +380,17 @@ def test_a_response_with_options_leaves_the_action_server_as_one_neutral_message
     }
 
 
-def _after_a_reply(kind: str, topic: str = "cost") -> Tracker:
-    """The "who pays for mediation?" tracker, after an earlier turn whose reply was
-    ``topic``'s ``kind`` ("answer" or "details"), as Rasa records the action server's reply."""
+def _after_a_reply(kind: str, topic: str = "cost", earlier_text: str = "is it free") -> Tracker:
+    """The "who pays for mediation?" tracker, after an earlier turn ``earlier_text`` whose
+    reply was ``topic``'s ``kind`` ("answer" or "details"), as Rasa records the action
+    server's reply."""
     earlier = CollectingDispatcher()
     render = rendering.answer_message if kind == "answer" else rendering.details_message
     earlier.utter_message(**render(actions.KB, topic))
     data = tracker_fixture("ask_cost_rest").current_state()
     asked = data["events"][-1]
     sent = {"event": "bot", "text": None, "data": {"custom": earlier.messages[0]["custom"]}}
-    data["events"][-1:] = [{**asked, "text": "is it free"}, sent, asked]
+    data["events"][-1:] = [{**asked, "text": earlier_text}, sent, asked]
     return Tracker.from_dict(data)
 
 
@@ -416,3 +417,10 @@ def test_a_topic_without_details_is_answered_again():
     tracker = _after_a_reply("answer", bare.id)
     tracker.latest_message["intent"] = {"name": f"ask_{bare.id}", "confidence": 0.95}
     assert _reply_kind(tracker) == "answer"
+
+
+def test_the_same_words_again_get_the_answer_again():
+    """Sent twice word for word, the answer may never have reached the phone."""
+    assert (
+        _reply_kind(_after_a_reply("answer", earlier_text="Who pays for  mediation?")) == "answer"
+    )
