@@ -13,8 +13,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import followups, rendering, unreadable_input
-from contract import LANGUAGE, intents, payloads
+from actions import followups, recent_turns, rendering, unreadable_input
+from contract import LANGUAGE, TOPIC_ANSWER, intents, payloads
 from contract.conversations import SOCKETIO
 from contract.intents import ASKED_TOPIC_ENTITY as ASKED_TOPIC
 from contract.intents import SECOND_QUESTION_ENTITY as SECOND_QUESTION
@@ -74,32 +74,6 @@ def answer_topic(
         SlotSet(LAST_TOPIC, topic_id),
         SlotSet(OFFERED_TOPICS, list(KB.topic(topic_id).related)),
     ]
-
-
-def last_reply(tracker: Tracker) -> Optional[Tuple[str, str]]:
-    """(topic, "answer" or "details") of the assistant's reply just before the parent's
-    latest message, if that reply was a topic's."""
-    seen_latest = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_latest:
-                return None  # that turn's replies held no topic
-            seen_latest = True
-        elif seen_latest and event.get("event") == "bot":
-            found = rendering.topic_reply_of((event.get("data") or {}).get("custom"))
-            if found:
-                return found
-    return None
-
-
-def same_words_again(tracker: Tracker) -> bool:
-    """Whether the parent's latest message repeats their previous one word for word."""
-    said = [
-        " ".join(str(e.get("text") or "").casefold().split())
-        for e in tracker.events
-        if e.get("event") == "user"
-    ]
-    return len(said) >= 2 and said[-1] == said[-2]
 
 
 def has_details(topic_id: str) -> bool:
@@ -332,8 +306,8 @@ class ActionAnswerTopic(Action):
         # The very same words again may mean the answer never reached the phone: it comes
         # again.
         more = (
-            last_reply(tracker) == (topic_id, "answer")
-            and not same_words_again(tracker)
+            recent_turns.last_reply(tracker) == (topic_id, TOPIC_ANSWER)
+            and not recent_turns.same_words_again(tracker)
             and has_details(topic_id)
         )
         events = answer_topic(dispatcher, tracker, topic_id, details=more)

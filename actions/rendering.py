@@ -13,7 +13,15 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from channels.reply_renderer import REPLY
-from contract import ENGLISH, FAQ_PATHS, SPANISH, STATE_DIRECTORY_PATHS, payloads
+from contract import (
+    ENGLISH,
+    FAQ_PATHS,
+    SPANISH,
+    STATE_DIRECTORY_PATHS,
+    TOPIC_ANSWER,
+    TOPIC_DETAILS,
+    payloads,
+)
 from knowledge_base import KnowledgeBase, Topic
 from knowledge_base import contacts as kb_contacts
 from knowledge_base.citations import reference_titles, source_line
@@ -195,8 +203,8 @@ def _topic_message(
 
 
 def topic_reply_of(custom: Any) -> Optional[Tuple[str, str]]:
-    """(topic id, "answer" or "details") of a sent message's ``custom``, if it was a topic
-    reply (the contract object ``_topic_message`` puts there)."""
+    """(topic id, ``TOPIC_ANSWER`` or ``TOPIC_DETAILS``) of a sent message's ``custom``, if
+    it was a topic reply (the contract object ``_topic_message`` puts there)."""
     reply = custom.get(REPLY) if isinstance(custom, dict) else None
     topic = reply.get("topic") if isinstance(reply, dict) else None
     if isinstance(topic, dict) and topic.get("topic") and topic.get("kind"):
@@ -210,7 +218,7 @@ def answer_message(
     """The short answer to a topic, with related topics as quick replies."""
     topic = kb.topic(topic_id)
     answer = topic.es.answer if language == SPANISH else topic.answer
-    return _topic_message(kb, topic, answer, "answer", state, language)
+    return _topic_message(kb, topic, answer, TOPIC_ANSWER, state, language)
 
 
 def details_message(
@@ -229,7 +237,7 @@ def details_message(
             )
         )
     parts = parts or [kb.phrase("no_more_details", language)]
-    return _topic_message(kb, topic, "\n\n".join(parts), "details", state, language)
+    return _topic_message(kb, topic, "\n\n".join(parts), TOPIC_DETAILS, state, language)
 
 
 def notice_message(kb: KnowledgeBase, language: str = ENGLISH) -> Message:

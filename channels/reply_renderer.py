@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from channels.app_settings import public_url
 from channels.sms import segments, to_gsm7
-from contract import ENGLISH, FAQ_PATHS
+from contract import ENGLISH, FAQ_PATHS, TOPIC_ANSWER, TOPIC_DETAILS
 from contract.conversations import FACEBOOK, REST, SLACK, SOCKETIO, TELEGRAM, TWILIO
 from knowledge_base import default as default_knowledge_base
 
@@ -285,7 +285,7 @@ def _render(
     language = str(reply.get("language") or "en")
     if style.sms and parts and topic:
         # A short link in the answer's own message; "tell me more" adds none.
-        if topic.get("kind") == "answer":
+        if topic.get("kind") == TOPIC_ANSWER:
             more = _phrase("more_link", language, url=topic_faq_link(topic["topic"], language))
             parts[-1] = f"{parts[-1]}\n{more}"
     elif parts and reply.get("source") and style.source_in_text:
@@ -294,7 +294,7 @@ def _render(
             url = topic_faq_link(topic["topic"], language)
             parts.append(_phrase("read_in_faq", language, url=url))
     options = list(reply.get("options") or [])
-    if style.sms and topic and topic.get("kind") == "details":
+    if style.sms and topic and topic.get("kind") == TOPIC_DETAILS:
         options = []  # "tell me more" on SMS: the options just sent are not paid for twice
     texts = [message["text"]] if message.get("text") else []
     if style.sms and texts and reply.get("contacts"):
@@ -307,7 +307,7 @@ def _render(
         if texts:
             # Only an answer's related topics may be cut to fit: a menu or a "Did you
             # mean" list is the choice itself.
-            trim = style.sms and bool(topic) and (topic or {}).get("kind") == "answer"
+            trim = style.sms and bool(topic) and (topic or {}).get("kind") == TOPIC_ANSWER
             texts[-1] = _with_options(
                 style, texts[-1], options[: style.max_buttons], trim, language
             )

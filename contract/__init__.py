@@ -46,6 +46,12 @@ STATE_DIRECTORY_PATH = "/faq/states/"
 FAQ_PATHS = {ENGLISH: "/faq/", SPANISH: "/es/faq/"}
 STATE_DIRECTORY_PATHS = {ENGLISH: STATE_DIRECTORY_PATH, SPANISH: "/es/faq/states/"}
 
+# A topic reply's kind (its contract object's ``kind``): the short answer, or "tell me
+# more" (the details and the federal note). The channels shape each their own way (SMS
+# trims an answer's options) and the actions give the details when a topic is asked again.
+TOPIC_ANSWER = "answer"
+TOPIC_DETAILS = "details"
+
 # The socket.io events of a message from the parent and of a reply: credentials.yml sets
 # them on the socketio channel (user_message_evt, bot_message_evt) and the widget emits
 # and listens to them (the site build hands it these: contract/widget.py).

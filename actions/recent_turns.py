@@ -1,0 +1,37 @@
+"""What the conversation's last turns were: the reply just before the parent's latest
+message, and whether that message repeats the one before. ``ActionAnswerTopic`` gives a
+topic's details when it is asked again in other words right after its answer."""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+from rasa_sdk import Tracker
+
+from actions.rendering import topic_reply_of
+
+
+def last_reply(tracker: Tracker) -> Optional[Tuple[str, str]]:
+    """(topic, its kind: ``TOPIC_ANSWER`` or ``TOPIC_DETAILS``) of the assistant's reply
+    just before the parent's latest message, if that reply was a topic's."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest:
+                return None  # that turn's replies held no topic
+            seen_latest = True
+        elif seen_latest and event.get("event") == "bot":
+            found = topic_reply_of((event.get("data") or {}).get("custom"))
+            if found:
+                return found
+    return None
+
+
+def same_words_again(tracker: Tracker) -> bool:
+    """Whether the parent's latest message repeats their previous one word for word."""
+    said = [
+        " ".join(str(e.get("text") or "").casefold().split())
+        for e in tracker.events
+        if e.get("event") == "user"
+    ]
+    return len(said) >= 2 and said[-1] == said[-2]
