@@ -76,12 +76,6 @@ def answer_topic(
     ]
 
 
-def has_details(topic_id: str) -> bool:
-    """Whether "tell me more" has more than the answer to give for a topic."""
-    topic = KB.topic(topic_id)
-    return bool(topic.details or topic.federal_note)
-
-
 def second_question(tracker: Tracker, answered: str) -> Optional[str]:
     """Another topic the parent asked about in the same message, if NLU found one."""
     for intent in tracker.get_latest_entity_values(SECOND_QUESTION):
@@ -308,7 +302,7 @@ class ActionAnswerTopic(Action):
         more = (
             recent_turns.last_reply(tracker) == (topic_id, TOPIC_ANSWER)
             and not recent_turns.same_words_again(tracker)
-            and has_details(topic_id)
+            and rendering.has_details(KB, topic_id)
         )
         events = answer_topic(dispatcher, tracker, topic_id, details=more)
         also = second_question(tracker, topic_id)

@@ -21,7 +21,7 @@ def last_reply(tracker: Tracker) -> Optional[Tuple[str, str]]:
                 return None  # that turn's replies held no topic
             seen_latest = True
         elif seen_latest and event.get("event") == "bot":
-            found = topic_reply_of((event.get("data") or {}).get("custom"))
+            found = topic_reply_of(event.get("data") or {})
             if found:
                 return found
     return None
@@ -29,9 +29,10 @@ def last_reply(tracker: Tracker) -> Optional[Tuple[str, str]]:
 
 def same_words_again(tracker: Tracker) -> bool:
     """Whether the parent's latest message repeats their previous one word for word."""
-    said = [
-        " ".join(str(e.get("text") or "").casefold().split())
-        for e in tracker.events
-        if e.get("event") == "user"
-    ]
-    return len(said) >= 2 and said[-1] == said[-2]
+    said = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            said.append(" ".join(str(event.get("text") or "").casefold().split()))
+            if len(said) == 2:
+                return said[0] == said[1]
+    return False

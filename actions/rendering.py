@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from channels.reply_renderer import REPLY
+from channels.reply_renderer import REPLY, neutral_reply
 from contract import (
     ENGLISH,
     FAQ_PATHS,
@@ -202,11 +202,11 @@ def _topic_message(
     )
 
 
-def topic_reply_of(custom: Any) -> Optional[Tuple[str, str]]:
-    """(topic id, ``TOPIC_ANSWER`` or ``TOPIC_DETAILS``) of a sent message's ``custom``, if
-    it was a topic reply (the contract object ``_topic_message`` puts there)."""
-    reply = custom.get(REPLY) if isinstance(custom, dict) else None
-    topic = reply.get("topic") if isinstance(reply, dict) else None
+def topic_reply_of(message: Dict[str, Any]) -> Optional[Tuple[str, str]]:
+    """(topic id, ``TOPIC_ANSWER`` or ``TOPIC_DETAILS``) of a sent message (or a bot
+    event's ``data``), if it was a topic reply (the contract object ``_topic_message`` puts
+    there)."""
+    topic = (neutral_reply(message) or {}).get("topic")
     if isinstance(topic, dict) and topic.get("topic") and topic.get("kind"):
         return str(topic["topic"]), str(topic["kind"])
     return None
@@ -238,6 +238,12 @@ def details_message(
         )
     parts = parts or [kb.phrase("no_more_details", language)]
     return _topic_message(kb, topic, "\n\n".join(parts), TOPIC_DETAILS, state, language)
+
+
+def has_details(kb: KnowledgeBase, topic_id: str) -> bool:
+    """Whether ``details_message`` has more than the answer to give for a topic."""
+    topic = kb.topic(topic_id)
+    return bool(topic.details or topic.federal_note)
 
 
 def notice_message(kb: KnowledgeBase, language: str = ENGLISH) -> Message:

@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import callback_limit, handoff
 from actions.callback_limit import CallbackLimiter, Limits
 from actions.handoff_mail import mail_settings, transcript
+from channels.twilio_text import OPT_OUT_KEYWORDS
 from contract import CLIENT_TAG
 from tests.conftest import shown
 from tests.smtp_sink import SmtpSink
@@ -203,7 +204,7 @@ def test_the_word_a_question_offers_for_stopping_stops_it_and_is_no_opt_out(resp
     for variant in DOMAIN["responses"][response]:
         [word] = re.findall(r'"([^"]+)"', variant["text"])
         assert word in handoff.CANCEL_WORDS
-        assert word.upper() not in {"CANCEL", "STOP", "END", "QUIT", "UNSUBSCRIBE"}
+        assert word.upper() not in OPT_OUT_KEYWORDS
 
 
 @pytest.mark.parametrize(
@@ -461,12 +462,10 @@ FORM_RESPONSES = [
 
 
 def _spanish_variant(response: str) -> Dict[str, Any]:
-    """The Spanish variant for every channel (not an SMS-only one, if a response has it)."""
     [variant] = [
         v
         for v in DOMAIN["responses"][response]
         if {"type": "slot", "name": "language", "value": "es"} in (v.get("condition") or [])
-        and not v.get("channel")
     ]
     return variant
 
