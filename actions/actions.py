@@ -295,6 +295,9 @@ class ActionAnswerTopic(Action):
         topic_id = followups.topic_for_intent(intent, KB.topics)
         if topic_id is None:
             return decline(dispatcher, tracker)
+        also = second_question(tracker, topic_id)
+        if also:
+            topic_id, also = KB.answer_order(topic_id, also)
         # Asked again in other words right after its answer ("how do i ask for it" after how
         # to ask): the parent wants more than the same text, so the details come instead.
         # The very same words again may mean the answer never reached the phone: it comes
@@ -305,7 +308,6 @@ class ActionAnswerTopic(Action):
             and rendering.has_details(KB, topic_id)
         )
         events = answer_topic(dispatcher, tracker, topic_id, details=more)
-        also = second_question(tracker, topic_id)
         if also:  # two questions in one message: the second is one tap away
             events += offer(dispatcher, "utter_second_question", [also], parent_language(tracker))
         return events

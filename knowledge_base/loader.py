@@ -110,6 +110,15 @@ class KnowledgeBase:
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
 
+    def answer_order(self, first: str, second: str) -> Tuple[str, str]:
+        """Two topics asked in one message, in the order to answer and offer them: asked
+        first, unless the second is an overview that states the first one's main point
+        ("can they make us sign? … what rights do we have?"): its answer serves both."""
+        overview = self.topics[second]
+        if overview.overview and first in overview.related:
+            return second, first
+        return first, second
+
     def regulation_section(self, part_id: str) -> RegulationSection:
         """The section a regulation part such as "300.510(a)(1)" belongs to."""
         return self.regulations[part_id.split("(")[0]]

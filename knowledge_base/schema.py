@@ -165,6 +165,9 @@ class Topic(Model):
     federal_note: Optional[FederalNote] = None
     related: Tuple[str, ...]
     followups: Followups = Followups()
+    # An overview: the answer states the main point of each related topic, so asked in one
+    # message with one of them, it answers both and comes first.
+    overview: bool = False
     es: SpanishTopic
 
     class Config:

@@ -153,6 +153,26 @@ def test_list_topics_offer_their_items_in_the_article_order(kb):
 
 
 @pytest.mark.parametrize(
+    "first, second, swapped",
+    [
+        # An overview asked after one of its parts answers first: it states both.
+        ("benefit_mutual_agreement", "parent_rights", True),
+        ("outcome_no_agreement", "outcomes_overview", True),
+        # Otherwise the order asked.
+        ("parent_rights", "cost", False),
+        ("attorneys", "district_lawyer", False),
+        # An overview that does not name the other topic does not answer it.
+        ("district_lawyer", "parent_rights", False),
+    ],
+)
+def test_two_questions_are_answered_overview_first_only_when_it_states_both(
+    kb, first, second, swapped
+):
+    expected = (second, first) if swapped else (first, second)
+    assert kb.answer_order(first, second) == expected
+
+
+@pytest.mark.parametrize(
     "topic_id, must_say, must_not_say",
     [
         # Corrections from the federal rules (34 CFR 300.506): never repeat the article's errors.
