@@ -176,6 +176,32 @@ def test_a_sentence_naming_mediation_does_not_answer_for_the_real_question(serve
     assert topics == ["stay_put"] or (topics == [] and "/ask_stay_put" in offered)
 
 
+@pytest.mark.parametrize(
+    "message, overview, part",
+    [
+        (
+            "is a signed agreement binding? and what are my rights in mediation",
+            "parent_rights",
+            "agreement_binding",
+        ),
+        (
+            "what if we cant agree on a single thing? what are all the ways it can end?",
+            "outcomes_overview",
+            "outcome_no_agreement",
+        ),
+    ],
+)
+def test_an_overview_asked_after_one_of_its_parts_is_answered_first(
+    servers, message, overview, part
+):
+    """Several questions ending in "what are my rights?": the rights answer states every
+    part's main point, so it comes first and the part asked first is offered (a dev row
+    asked "can they make us sign? … what rights do we have?" and got only the first)."""
+    messages = servers.ask(new_sender(), message)
+    assert topic_and_text(messages)[0] == [overview]
+    assert f"/ask_{part}" in offered_payloads(messages)
+
+
 def test_the_single_mothers_story_gets_the_lawyer_topic_not_the_story_s_noise(servers):
     """The issue's single mother. Found in the widget: "Did you mean" offered "Enforcing it
     without a lawyer" and "My child faces discipline", the noise of the whole story's
@@ -250,6 +276,13 @@ def test_contextual_follow_ups_resolve_against_the_last_topic_and_options(server
     ]
     assert topic_and_text(servers.ask(sender, "is that binding?"))[0] == [
         kb.followup(kb.followup("outcome_try_again", "if_fails"), "binding")
+    ]
+    # After the answer on whether the agreement binds, "what if they ignore it" asks how to
+    # enforce it (the topic's own follow-up), not what happens when mediation fails.
+    sender = new_sender()
+    servers.ask(sender, "is a mediation agreement legally binding or can they ignore it later")
+    assert topic_and_text(servers.ask(sender, "and what if they do ignore it"))[0] == [
+        "enforce_without_lawyer"
     ]
     sender = new_sender()
     servers.ask(sender, "what is a state complaint")
@@ -501,6 +534,13 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
             "mi hija nomas tiene el 504, no IEP, y la maestra no le da sus adaptaciones."
             " puedo pedir una mediacion?",
             "section_504",
+        ),
+        # Fourteenth session, over REST: a parent afraid of saying the wrong thing, and a
+        # Spanish parent told she loses her rights if she says no, got "Did you mean".
+        ("wat if i say something wrong in mediation and it hurts my case", "confidentiality"),
+        (
+            "la escuela me dijo que si no voy a la mediacion pierdo mis derechos es cierto",
+            "voluntary",
         ),
     ],
 )
