@@ -157,6 +157,7 @@ def test_list_topics_offer_their_items_in_the_article_order(kb):
     [
         # An overview asked after one of its parts answers first: it states both.
         ("benefit_mutual_agreement", "parent_rights", True),
+        ("scheduling", "parent_rights", True),
         ("outcome_no_agreement", "outcomes_overview", True),
         # Otherwise the order asked.
         ("parent_rights", "cost", False),
