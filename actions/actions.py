@@ -219,6 +219,19 @@ def one_clear_answer(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def is_closing(tracker: Tracker) -> bool:
+    """Thanks and goodbye in one message ("ok gracias, bye", "muchas gracias, adios")
+    split the ranking between the two, each under the answer bar. Together they are sure,
+    and either way the parent is leaving: not a question to clarify or decline."""
+    confidence = {
+        str(entry.get("name")): float(entry.get("confidence") or 0.0)
+        for entry in tracker.latest_message.get("intent_ranking") or []
+    }
+    thanks = confidence.get(intents.THANKS, 0.0)
+    goodbye = confidence.get(intents.GOODBYE, 0.0)
+    return min(thanks, goodbye) >= CLARIFY_PLAUSIBLE and thanks + goodbye >= ANSWER_THRESHOLD
+
+
 def is_story_naming_mediation(text: str) -> bool:
     """A message of several sentences, one of which names mediation."""
     return names_mediation(text) and len(questions.segments(text)) >= 2
@@ -260,6 +273,9 @@ def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
     kind = unreadable_input.classify(text)
     spanish = parent_language(tracker) == rendering.SPANISH
     readable = kind == "readable" or (kind == "other_language" and spanish)
+    if readable and is_closing(tracker):
+        dispatcher.utter_message(response="utter_goodbye")
+        return [SlotSet(OFFERED_TOPICS, [])]
     first_miss = fallback_stage(tracker) not in (CLARIFYING, ASKED_AGAIN)
     clear = one_clear_answer(tracker) if readable and first_miss else None
     if clear:

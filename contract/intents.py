@@ -13,6 +13,10 @@ from __future__ import annotations
 NLU_FALLBACK = "nlu_fallback"
 
 GREET = "greet"
+# A closing message: thanks and goodbye together ("ok gracias, bye") split the ranking
+# between the two; the low-confidence action says goodbye when together they are sure.
+THANKS = "thanks"
+GOODBYE = "goodbye"
 HUMAN_HANDOFF = "human_handoff"  # "Talk to a person"
 FEEDBACK = "feedback"  # the widget's thumbs (entities: helpful, topic)
 CONFIRM_ERASE = "confirm_erase"  # delete this conversation now (the widget's "also delete")
@@ -52,6 +56,8 @@ DOMAIN_ENTITIES = frozenset(
 DOMAIN_INTENTS = frozenset(
     {
         GREET,
+        THANKS,
+        GOODBYE,
         HUMAN_HANDOFF,
         FEEDBACK,
         CONFIRM_ERASE,

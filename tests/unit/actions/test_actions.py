@@ -216,6 +216,22 @@ def test_a_close_split_or_one_with_an_unrelated_topic_still_asks(fixture):
     assert messages[0]["response"] == "utter_clarify"
 
 
+def test_thanks_and_goodbye_split_under_the_bar_still_say_goodbye():
+    """ "ok gracias, bye" read goodbye 0.54 and thanks 0.44: it got "not something I
+    cover" with the help contacts, to a parent saying goodbye."""
+    messages, _ = run_action(
+        actions.ActionHandleLowConfidence(), "low_confidence_thanks_and_goodbye"
+    )
+    assert [m.get("response") for m in messages] == ["utter_goodbye"]
+
+
+def test_a_goodbye_beside_a_question_is_not_taken_for_a_goodbye():
+    messages, _ = run_action(
+        actions.ActionHandleLowConfidence(), "low_confidence_goodbye_and_a_topic"
+    )
+    assert "utter_goodbye" not in [m.get("response") for m in messages]
+
+
 def test_after_another_topic_the_same_split_is_two_answers_and_asks():
     messages, _ = run_action(
         actions.ActionHandleLowConfidence(), "low_confidence_split_after_resolution_meeting"
