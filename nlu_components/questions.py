@@ -243,9 +243,11 @@ _GENERIC_ASK = re.compile(
     r"(?:\s+(?:now|next|about\s+(?:it|this|that)))?"
     r"|what\s+(?:are|r)\s+(?:my|our)\s+options|what\s+now|now\s+what|what\s+next"
     r"|where\s+do\s+(?:i|we)\s+go\s+from\s+here|any\s+(?:advice|ideas|suggestions|help)"
+    r"|(?:can|could)\s+(?:i|we)\s+do\s+anything|is\s+there\s+anything\s+(?:i|we)\s+can\s+do"
     r"|help(?:\s+(?:me|us))?"
     r"|que\s+(?:hago|hacemos|puedo\s+hacer|podemos\s+hacer|debo\s+hacer|debemos\s+hacer)"
-    r"|que\s+opciones\s+tengo|algun\s+consejo|ayuda|ayudenme)"
+    r"|que\s+opciones\s+tengo|algun\s+consejo|ayuda|ayudenme"
+    r"|(?:puedo|podemos)\s+hacer\s+algo|hay\s+algo\s+que\s+(?:pueda|puedo|podamos)\s+hacer)"
     r"(?:\s+(?:now|please|pls|plz|ahora|por\s+favor))?[\s.!?]*$"
 )
 

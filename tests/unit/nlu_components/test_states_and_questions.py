@@ -204,6 +204,11 @@ def test_the_topics_a_story_s_questions_lean_to_are_kept_for_did_you_mean():
             "la escuela no le da el asistente. que puedo hacer ahora",
             "la escuela no le da el asistente",
         ),
+        (
+            "they want to move him to another school. is there anything i can do?",
+            "they want to move him to another school",
+        ),
+        ("la quieren mandar a otra escuela. puedo hacer algo?", "la quieren mandar a otra escuela"),
     ],
 )
 def test_the_story_before_a_request_for_help_that_names_nothing_is_found(text, story):
@@ -218,6 +223,7 @@ def test_the_story_before_a_request_for_help_that_names_nothing_is_found(text, s
         "cut it. help",  # too short to be a story
         "they cut his speech. what can i do about the aide",  # the question names something
         "they cut his speech therapy and i want to know if mediation is free",
+        "they cut his speech. can i do anything about the aide",
     ],
 )
 def test_no_story_is_found_without_a_closing_request_for_help(text):
