@@ -243,6 +243,40 @@ def test_a_described_dispute_without_a_question_gets_a_warm_reply_and_starting_t
     assert [b["payload"] for b in buttons] == [f"/ask_{t}" for t in kb.starter_topics]
 
 
+@pytest.mark.parametrize(
+    "story",
+    [
+        "they want to move my son to a different school and we dont agree. can i do anything?",
+        "a mi hija la quieren cambiar de escuela y yo no estoy de acuerdo. puedo hacer algo?",
+    ],
+)
+def test_a_story_closing_with_can_i_do_anything_gets_the_warm_reply(servers, kb, story):
+    """ "puedo hacer algo?" was not read as a request for help that names nothing, so the
+    story was never read alone: "Did you mean" offered only "do I have to do mediation?"."""
+    messages = servers.ask(new_sender(), story)
+    assert topic_and_text(messages)[0] == []
+    assert offered_payloads(messages) == [f"/ask_{t}" for t in kb.starter_topics]
+
+
+@pytest.mark.parametrize(
+    "closing, goodbye",
+    [
+        ("ok gracias, bye", "Cuídese"),
+        ("muchas gracias, adios", "Cuídese"),
+        ("thank you so much, goodnight", "Take care"),
+    ],
+)
+def test_thanks_with_a_goodbye_gets_the_goodbye_not_the_help_contacts(servers, closing, goodbye):
+    """Each read thanks and goodbye split under the answer bar, or out of scope, and got
+    "not something I cover" with the help contacts."""
+    sender = new_sender()
+    if goodbye == "Cuídese":
+        servers.ask(sender, "es gratis la mediacion?")
+    messages = servers.ask(sender, closing)
+    text = " ".join(m.get("text") or "" for m in messages)
+    assert goodbye in text and "dispute resolution" not in text and "resolución" not in text
+
+
 def test_two_questions_in_one_answer_the_first_and_offer_the_second(servers):
     messages = servers.ask(new_sender(), "Is mediation free? And can I bring my mom with me?")
     topics, _ = topic_and_text(messages)
@@ -542,6 +576,7 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
             "la escuela me dijo que si no voy a la mediacion pierdo mis derechos es cierto",
             "voluntary",
         ),
+        ("mi niño no tiene IEP, tiene un plan 504, aplica?", "section_504"),
     ],
 )
 def test_questions_found_by_hand_get_the_topic_that_answers(servers, question, topic):
