@@ -577,6 +577,12 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
             "voluntary",
         ),
         ("mi niño no tiene IEP, tiene un plan 504, aplica?", "section_504"),
+        # "Did you mean" with when and where offered first; "Did you mean" with why try.
+        ("i have a mediation on thursday, what questions should i ask", "preparation"),
+        (
+            "if we agree in mediation can the school change it at the next iep meeting",
+            "agreement_and_iep",
+        ),
     ],
 )
 def test_questions_found_by_hand_get_the_topic_that_answers(servers, question, topic):
