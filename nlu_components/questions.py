@@ -98,8 +98,12 @@ def without_statements(rankings: Sequence[Ranking], real_questions: int) -> List
 
 
 def is_question(segment: str) -> bool:
-    """A segment that asks something: it ends with '?' or starts like a question."""
+    """A segment that asks something: it ends with '?' or starts like a question. Not the
+    other half of an either-or question ("does the mediator write it | or do we have to do
+    it ourselves?"): read alone, "do we have to…" is another topic's question."""
     segment = segment.strip()
+    if re.match(r"or\s", segment, re.IGNORECASE):
+        return False
     return segment.endswith("?") or bool(_QUESTION_START.match(segment))
 
 

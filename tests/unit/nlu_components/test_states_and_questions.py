@@ -84,6 +84,17 @@ def test_a_question_after_a_comma_is_split_from_the_story():
     assert parts[-1] == "would mediation even help?" and is_question(parts[-1])
 
 
+def test_the_other_half_of_an_either_or_question_is_not_read_as_a_question():
+    """Read alone, "do we have to do it ourselves?" asked whether mediation is voluntary,
+    and that answered "does the mediator write up the agreement or do we…"."""
+    parts = segments("Does the mediator write up the agreement or do we have to do it ourselves?")
+    assert parts == [
+        "Does the mediator write up the agreement",
+        "or do we have to do it ourselves?",
+    ]
+    assert [is_question(p) for p in parts] == [True, False]
+
+
 def test_two_questions_in_one_message_are_two_segments():
     assert segments("Is mediation free? And can I bring my mom?") == [
         "Is mediation free?",
