@@ -583,6 +583,18 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
             "if we agree in mediation can the school change it at the next iep meeting",
             "agreement_and_iep",
         ),
+        # Cut at "or do we", its second half alone read "is mediation voluntary?" (0.81),
+        # which answered it; and a transfer family got the stay-put answer.
+        (
+            "does the mediator type up the agreement or do we have to write it ourselves? im"
+            " bad at legal writing",
+            "agreement_signing",
+        ),
+        (
+            "we're military and move a lot. new state, new district, they wont honor his old"
+            " IEP. can i do mediation right away even though we just got here?",
+            "request_mediation",
+        ),
     ],
 )
 def test_questions_found_by_hand_get_the_topic_that_answers(servers, question, topic):
