@@ -298,6 +298,28 @@ def ask_what_else(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Ev
     return [SlotSet(OFFERED_TOPICS, []), SlotSet(FALLBACK_STAGE, ASKED_AGAIN)]
 
 
+def process_pointed_back_at(tracker: Tracker, topic_id: str) -> Optional[str]:
+    """The other process (a resolution meeting, a State complaint…) the reply just before
+    was about, when the parent's short question points back at it ("do i have to go to
+    it?") without naming mediation, but reads as a mediation topic. Answered as it reads,
+    "you don't have to go" would be about mediation while the parent means the
+    resolution meeting, which is required."""
+    last = recent_turns.last_reply(tracker)
+    if last is None:
+        return None
+    previous = last[0]
+    text = tracker.latest_message.get("text") or ""
+    if (
+        previous == topic_id
+        or not KB.another_process(previous)
+        or KB.another_process(topic_id)
+        or names_mediation(text)
+        or not recent_turns.points_back(text)
+    ):
+        return None
+    return previous
+
+
 class ActionAnswerTopic(Action):
     """Answer the topic the parent asked about (intent ``ask_<topic id>``)."""
 
@@ -323,8 +345,13 @@ class ActionAnswerTopic(Action):
             and not recent_turns.same_words_again(tracker)
             and rendering.has_details(KB, topic_id)
         )
+        earlier = process_pointed_back_at(tracker, topic_id)
+        if earlier:  # say that this answer is about mediation, and offer the way back
+            dispatcher.utter_message(response="utter_about_mediation_itself")
         events = answer_topic(dispatcher, tracker, topic_id, details=more)
-        if also:  # two questions in one message: the second is one tap away
+        if earlier:
+            events += offer(dispatcher, "utter_earlier_topic", [earlier], parent_language(tracker))
+        elif also:  # two questions in one message: the second is one tap away
             events += offer(dispatcher, "utter_second_question", [also], parent_language(tracker))
         return events
 

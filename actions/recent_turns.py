@@ -4,6 +4,7 @@ topic's details when it is asked again in other words right after its answer."""
 
 from __future__ import annotations
 
+import re
 from typing import Optional, Tuple
 
 from rasa_sdk import Tracker
@@ -36,3 +37,22 @@ def same_words_again(tracker: Tracker) -> bool:
             if len(said) == 2:
                 return said[0] == said[1]
     return False
+
+
+# A word that points back at what was just said ("is it free?", "¿eso es gratis?").
+_POINTS_BACK = re.compile(
+    r"\b(?:it|that|this|there|they|them|eso|esa|ese|esto|esta|ahi|ahí)\b", re.IGNORECASE
+)
+SHORT_FOLLOWUP_WORDS = 8
+# So short it can only be about what was just said: Spanish drops the subject ("¿tengo
+# que ir?"), and "how long?" names nothing.
+BARE_FOLLOWUP_WORDS = 4
+
+
+def points_back(text: str) -> bool:
+    """A message that can only be about the reply before it: very short, or short with a
+    word pointing back."""
+    words = len(text.split())
+    return words <= BARE_FOLLOWUP_WORDS or (
+        words <= SHORT_FOLLOWUP_WORDS and bool(_POINTS_BACK.search(text))
+    )

@@ -50,6 +50,10 @@ def contact_list(contacts: Iterable[Tuple[str, str]]) -> str:
     return "\n".join(f"- {who}: {how}" for who, how in contacts)
 
 
+# The area of the topics about other ways to settle a dispute (data/knowledge_base.yml).
+OTHER_ROUTES_AREA = "other_routes"
+
+
 class KnowledgeBaseError(ValueError):
     """The knowledge base file is missing, unreadable or inconsistent."""
 
@@ -109,6 +113,12 @@ class KnowledgeBase:
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
+
+    def another_process(self, topic_id: str) -> bool:
+        """The topic is about another way to settle a dispute (a resolution meeting, a
+        facilitated IEP meeting, a State complaint, a 504 hearing), not mediation itself:
+        a short question right after it ("do i have to go to it?") may mean that process."""
+        return self.topics[topic_id].area == OTHER_ROUTES_AREA
 
     def answer_order(self, first: str, second: str) -> Tuple[str, str]:
         """Two topics asked in one message, in the order to answer and offer them: asked

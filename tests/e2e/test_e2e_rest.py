@@ -202,6 +202,27 @@ def test_an_overview_asked_after_one_of_its_parts_is_answered_first(
     assert f"/ask_{part}" in offered_payloads(messages)
 
 
+@pytest.mark.parametrize(
+    "about_it, follow_up, said",
+    [
+        ("what is a resolution meeting", "do i have to go to it", "about mediation itself"),
+        ("que es una reunion de resolucion", "tengo que ir?", "sobre la mediación en sí"),
+    ],
+)
+def test_a_short_question_after_another_process_says_its_answer_is_about_mediation(
+    servers, about_it, follow_up, said
+):
+    """Typed as a parent: "do i have to go to it" right after the resolution meeting got
+    "Mediation is voluntary… neither side can force the other", while the resolution
+    meeting is required. The reply now says it is about mediation and offers the way back."""
+    sender = new_sender()
+    servers.ask(sender, about_it)
+    messages = servers.ask(sender, follow_up)
+    texts = [m.get("text") or "" for m in messages]
+    assert said in texts[0]
+    assert offered_payloads(messages)[-1:] == ["/ask_resolution_meeting"]
+
+
 def test_the_single_mothers_story_gets_the_lawyer_topic_not_the_story_s_noise(servers):
     """The issue's single mother. Found in the widget: "Did you mean" offered "Enforcing it
     without a lawyer" and "My child faces discipline", the noise of the whole story's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import List, Optional
 
 import pytest
 from rasa_sdk import Tracker
@@ -440,3 +441,39 @@ def test_the_same_words_again_get_the_answer_again():
     assert (
         _reply_kind(_after_a_reply("answer", earlier_text="Who pays for  mediation?")) == "answer"
     )
+
+
+def _responses_to(asked: str, earlier_topic: str) -> List[Optional[str]]:
+    """The fixed responses ``ActionAnswerTopic`` sends for "who pays for mediation?" read as
+    the cost topic, when the parent typed ``asked`` right after ``earlier_topic``'s answer."""
+    tracker = _after_a_reply("answer", earlier_topic, earlier_text="tell me about that")
+    tracker.latest_message["text"] = asked
+    dispatcher = CollectingDispatcher()
+    asyncio.run(actions.ActionAnswerTopic().run(dispatcher, tracker, {}))
+    return [m.get("response") for m in dispatcher.messages]
+
+
+def test_a_question_pointing_back_at_another_process_is_answered_for_mediation_and_says_so():
+    """ "do i have to go to it?" right after the resolution meeting read as "do I have to do
+    mediation?": the answer, "no", was about mediation, while the resolution meeting is
+    required. The reply now says whom it is about and offers the way back."""
+    for asked in ("is it free", "tengo que ir?", "how long does that one take?"):
+        responses = _responses_to(asked, "resolution_meeting")
+        assert responses[0] == "utter_about_mediation_itself", asked
+        assert responses[-1] == "utter_earlier_topic", asked
+
+
+@pytest.mark.parametrize(
+    "asked, earlier_topic",
+    [
+        ("is mediation free", "resolution_meeting"),  # names mediation
+        ("how much would all of this usually end up costing a family", "state_complaint"),
+        ("is it free", "voluntary"),  # the topic before was mediation's own
+    ],
+)
+def test_a_question_that_names_mediation_or_is_long_or_follows_mediation_is_answered_plainly(
+    asked, earlier_topic
+):
+    responses = _responses_to(asked, earlier_topic)
+    assert "utter_about_mediation_itself" not in responses
+    assert "utter_earlier_topic" not in responses
