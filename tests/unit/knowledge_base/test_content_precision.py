@@ -40,9 +40,13 @@ def test_attorneys_says_no_law_requires_one_but_to_have_the_agreement_reviewed(k
     assert re.match(r"No law requires a lawyer", answer)
     assert re.search(r"binds you", answer) and re.search(r"give up", answer)
     assert re.search(r"reviewed before you sign", answer)
-    # Who pays: each side its own; fees are only for a parent who wins, rarely for mediation.
+    # Who pays: each side its own; fees for a parent who wins, rarely for mediation. Not
+    # "only" a parent: 300.517(a)(1)(ii)-(iii) lets a court award a district its fees
+    # against a parent's lawyer (a frivolous complaint) or a parent (one filed to harass).
     assert re.search(r"[Ee]ach side usually pays its own lawyer", answer)
-    assert re.search(r"only to a parent who wins", topic.details)
+    assert re.search(r"award attorney fees to a\s+parent who wins", topic.details)
+    assert re.search(r"frivolous or filed to harass", topic.details)
+    assert not re.search(r"only to a\s+parent", topic.details)
     assert re.search(r"rarely\s+recovered", topic.details)
     _cites(kb, "attorneys", "300.507(b)", "300.517(a)", "300.517(c)(2)(iii)")
     # "may give up rights" is the advocate's warning about waivers in district drafts.
