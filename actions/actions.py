@@ -298,13 +298,14 @@ def ask_what_else(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Ev
     return [SlotSet(OFFERED_TOPICS, []), SlotSet(FALLBACK_STAGE, ASKED_AGAIN)]
 
 
-def process_pointed_back_at(tracker: Tracker, topic_id: str) -> Optional[str]:
+def process_pointed_back_at(
+    tracker: Tracker, topic_id: str, last: Optional[Tuple[str, str]]
+) -> Optional[str]:
     """The other process (a resolution meeting, a State complaint…) the reply just before
-    was about, when the parent's short question points back at it ("do i have to go to
-    it?") without naming mediation, but reads as a mediation topic. Answered as it reads,
-    "you don't have to go" would be about mediation while the parent means the
-    resolution meeting, which is required."""
-    last = recent_turns.last_reply(tracker)
+    (``last``, from ``recent_turns.last_reply``) was about, when the parent's short
+    question points back at it ("do i have to go to it?") without naming mediation, but
+    reads as a mediation topic. Answered as it reads, "you don't have to go" would be
+    about mediation while the parent means the resolution meeting, which is required."""
     if last is None:
         return None
     previous = last[0]
@@ -340,12 +341,13 @@ class ActionAnswerTopic(Action):
         # to ask): the parent wants more than the same text, so the details come instead.
         # The very same words again may mean the answer never reached the phone: it comes
         # again.
+        last = recent_turns.last_reply(tracker)  # one walk back through the events
         more = (
-            recent_turns.last_reply(tracker) == (topic_id, TOPIC_ANSWER)
+            last == (topic_id, TOPIC_ANSWER)
             and not recent_turns.same_words_again(tracker)
             and rendering.has_details(KB, topic_id)
         )
-        earlier = process_pointed_back_at(tracker, topic_id)
+        earlier = process_pointed_back_at(tracker, topic_id, last)
         if earlier:  # say that this answer is about mediation, and offer the way back
             dispatcher.utter_message(response="utter_about_mediation_itself")
         events = answer_topic(dispatcher, tracker, topic_id, details=more)
