@@ -35,6 +35,7 @@ from nlu_components.languages import (
     example_language,
     fold,
     long_enough,
+    short_and_clear,
     sure_language,
 )
 
@@ -137,9 +138,12 @@ class LanguageDetector(GraphComponent):
             text = message.get(TEXT) or ""
             probability = self.probability_spanish(text) if text.strip() else 0.0
             message.set(READS_SPANISH, probability >= float(self.config["leans_spanish"]))
-            if not long_enough(text):
-                continue
-            language = sure_language(probability, float(self.config["sure"]))
+            if long_enough(text):
+                language = sure_language(probability, float(self.config["sure"]))
+            else:
+                language = short_and_clear(text)
+                if language is not None and (language == SPANISH) != reads_spanish(message):
+                    language = None  # the word lists and the model disagree: keep the language
             if language is None:
                 continue
             entity = {

@@ -6,7 +6,8 @@ Spanish training examples are intent blocks with ``metadata: {language: es}``
 English ones only, the Spanish classifier from the Spanish ones (docs/nlu.md: one model
 per language behind a router). At run time ``LanguageDetector`` names a message's
 language only when it is sure; a short or mixed message ("ok", "si", "IEP") names none,
-and the conversation keeps its language.
+and the conversation keeps its language. A short message of two or more words that all
+belong to one language only ("es gratis?", "cuanto cuesta") names that language.
 """
 
 from __future__ import annotations
@@ -38,6 +39,21 @@ def example_language(data: Mapping[str, Any]) -> str:
 def long_enough(text: str) -> bool:
     """Whether a message says enough to tell its language."""
     return len(_LETTERS.findall(text)) >= MIN_LETTERS and len(_WORDS.findall(text)) >= MIN_WORDS
+
+
+def short_and_clear(text: str) -> Optional[str]:
+    """ "es" or "en" for a message too short for the detector whose two or more words all
+    belong to that language only ("es gratis?", "is it free?"), else None ("ok", "si",
+    "IEP meeting", "ok gracias"). A parent whose chat began in English with "hi" and who
+    goes on with "cuanto cuesta?" means Spanish."""
+    words = _WORDS.findall(fold(text))
+    if len(words) < 2:
+        return None
+    if all(word in _SPANISH_WORDS for word in words):
+        return SPANISH
+    if all(word in _ENGLISH_WORDS for word in words):
+        return ENGLISH
+    return None
 
 
 def fold(text: str) -> str:

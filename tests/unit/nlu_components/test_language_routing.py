@@ -71,6 +71,19 @@ def test_the_detector_routes_spanish_messages_short_ones_too(detector):
     assert [reads_spanish(m) for m in messages] == [True, True, False, False, False]
 
 
+def _language(message: Message):
+    found = [e["value"] for e in message.get("entities") or [] if e["entity"] == "language"]
+    return found[0] if found else None
+
+
+def test_a_short_message_names_its_language_only_when_every_word_says_it(detector):
+    messages = _routed(
+        detector,
+        ["es gratis?", "la mediacion?", "ok", "si", "IEP meeting", "ok gracias", "is it free?"],
+    )
+    assert [_language(m) for m in messages] == ["es", "es", None, None, None, None, "en"]
+
+
 def test_english_components_skip_a_message_routed_to_spanish(detector, tmp_path):
     featurizer = MiniLMFeaturizer(MiniLMFeaturizer.get_default_config(), "minilm")
     train = _examples(ENGLISH, {})
