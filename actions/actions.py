@@ -232,6 +232,18 @@ def is_closing(tracker: Tracker) -> bool:
     return min(thanks, goodbye) >= CLARIFY_PLAUSIBLE and thanks + goodbye >= ANSWER_THRESHOLD
 
 
+def leans_to_a_person(tracker: Tracker) -> bool:
+    """Whether the likeliest reading, though under the bar, is a request for a person
+    ("vivo en texas, con quien hablo" split between that and naming a state). The help
+    contacts come either way; "not something I cover" would answer a question not asked."""
+    ranking = [
+        entry
+        for entry in tracker.latest_message.get("intent_ranking") or []
+        if entry.get("name") != intents.NLU_FALLBACK
+    ]
+    return bool(ranking) and ranking[0].get("name") == intents.HUMAN_HANDOFF
+
+
 def is_story_naming_mediation(text: str) -> bool:
     """A message of several sentences, one of which names mediation."""
     return names_mediation(text) and len(questions.segments(text)) >= 2
@@ -282,6 +294,8 @@ def clarify_or_decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> Li
         return answer_topic(dispatcher, tracker, clear)
     candidates = clarify_candidates(tracker)
     if not first_miss or not candidates or not readable:
+        if readable and leans_to_a_person(tracker):
+            return decline(dispatcher, tracker, response="utter_human_handoff")
         return decline(dispatcher, tracker)
     buttons = rendering.clarify_buttons(KB, candidates, parent_language(tracker))
     send_with_options(dispatcher, "utter_clarify", buttons, language=parent_language(tracker))
@@ -372,7 +386,25 @@ class ActionAnswerFollowup(Action):
         kind = FOLLOWUP_INTENTS.get(intent or "")
         if kind is None:
             return clarify_or_decline(dispatcher, tracker)
-        return answer_topic(dispatcher, tracker, KB.followup(tracker.get_slot(LAST_TOPIC), kind))
+        last_topic = tracker.get_slot(LAST_TOPIC)
+        topic = KB.followup(last_topic, kind)
+        if kind == "if_fails" and topic == last_topic:
+            return beyond_the_last_route(dispatcher, tracker)
+        return answer_topic(dispatcher, tracker, topic)
+
+
+def beyond_the_last_route(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """ "And if that doesn't work either?" right after an answer that already lists the
+    routes (no agreement, a State complaint, a 504 dispute): the same answer again tells
+    the parent nothing, and what comes after it depends on their case, so say so and give
+    the people who can look at it."""
+    dispatcher.utter_message(response="utter_followup_last_route")
+    dispatcher.utter_message(
+        **rendering.help_contacts_message(
+            KB, state=parent_state(tracker), language=parent_language(tracker)
+        )
+    )
+    return [SlotSet(OFFERED_TOPICS, [])]
 
 
 class ActionSetState(Action):

@@ -363,6 +363,19 @@ def test_mediation_questions_still_not_covered_are_declined_with_help(servers, k
     assert topics == [] and kb.help_contacts[0].name in text
 
 
+def test_if_the_routes_after_mediation_fail_too_the_parent_gets_people(servers, kb):
+    """Fifteenth session: "and if that doesnt work either" right after the routes that stay
+    open repeated that answer word for word."""
+    sender = new_sender()
+    topics, _ = topic_and_text(
+        servers.ask(sender, "we didnt agree on anything at mediation. now what")
+    )
+    assert topics == ["outcome_no_agreement"]
+    topics, text = topic_and_text(servers.ask(sender, "and if that doesnt work either"))
+    assert topics == [] and text.startswith("That answer already has the routes I know of")
+    assert kb.help_contacts[0].name in text
+
+
 def test_outcomes_follow_ups(servers):
     sender = new_sender()
     assert topic_and_text(servers.ask(sender, "what are the possible outcomes of mediation"))[
@@ -616,6 +629,10 @@ def test_questions_found_asking_as_a_parent_get_the_answer_that_fits(servers, kb
             " IEP. can i do mediation right away even though we just got here?",
             "request_mediation",
         ),
+        # Fifteenth session: "bring" made the school's six people a question of what the
+        # parent may bring; what an agreement looks like got "Did you mean".
+        ("can the school bring 6 people when its just me", "district_attendees"),
+        ("what does a mediation agreement look like", "agreement_contents"),
     ],
 )
 def test_questions_found_by_hand_get_the_topic_that_answers(servers, question, topic):

@@ -76,6 +76,13 @@ def test_a_spanish_parent_who_names_a_state_and_asks_for_a_person_hears_spanish(
     assert kb.state_offices["PA"].office.phone in said
 
 
+def test_a_spanish_parent_naming_a_state_and_asking_whom_to_call_gets_its_office(servers, kb):
+    # Fifteenth session: this got "Lo siento, no tengo información sobre ese tema" first.
+    said = _text(servers.ask("es-" + uuid.uuid4().hex[:8], "vivo en texas, con quien hablo"))
+    assert "Soy un asistente automático" in said and "Lo siento" not in said
+    assert "Oficina de resolución de conflictos de Texas" in said
+
+
 def test_an_unsure_spanish_question_gets_did_you_mean_in_spanish(servers):
     sender = "es-" + uuid.uuid4().hex[:8]
     said = _text(servers.ask(sender, "y la escuela que dice de todo esto de la mediacion mmm"))
@@ -100,6 +107,15 @@ def test_the_parent_can_switch_language_both_ways(servers):
     assert _text(servers.ask(sender, "ok")).startswith("Muy bien.")
     assert _text(servers.ask(sender, "english please")).startswith("Sure, English from now on")
     assert _text(servers.ask(sender, "ok")).startswith("Good.")
+
+
+def test_a_short_spanish_question_after_an_english_hello_is_answered_in_spanish(servers, kb):
+    # "hello" starts the chat in English; "es gratis?" is two words, every one Spanish only.
+    sender = "sh-" + uuid.uuid4().hex[:8]
+    servers.ask(sender, "hello")
+    messages = servers.ask(sender, "es gratis?")
+    assert kb.topic("cost").es.answer in _text(messages)
+    assert _text(servers.ask(sender, "ok")).startswith("Muy bien.")  # and it stays Spanish
 
 
 def test_a_first_message_in_spanish_gets_the_notice_in_spanish(servers, kb):

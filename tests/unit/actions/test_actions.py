@@ -226,6 +226,17 @@ def test_thanks_and_goodbye_split_under_the_bar_still_say_goodbye():
     assert [m.get("response") for m in messages] == ["utter_goodbye"]
 
 
+def test_an_unsure_request_for_a_person_gets_the_contacts_without_not_covered(kb):
+    """ "vivo en texas, con quien hablo" split between asking for a person (0.52) and
+    naming a state: the contacts, with the state's office, opened as a request for a
+    person, not "that's not something I cover"."""
+    messages, _ = run_action(
+        actions.ActionHandleLowConfidence(), "low_confidence_a_person_and_a_state"
+    )
+    assert messages[0]["response"] == "utter_human_handoff"
+    assert "Texas" in messages[1]["text"]
+
+
 def test_a_goodbye_beside_a_question_is_not_taken_for_a_goodbye():
     messages, _ = run_action(
         actions.ActionHandleLowConfidence(), "low_confidence_goodbye_and_a_topic"

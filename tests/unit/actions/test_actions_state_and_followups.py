@@ -73,6 +73,20 @@ def test_if_that_fails_with_nothing_before_uses_the_default(kb):
     assert topics_in(messages) == [kb.followups.if_fails] == ["outcome_no_agreement"]
 
 
+def test_if_that_fails_after_the_routes_answer_gives_people_not_the_same_answer(kb):
+    """After "other routes stay open", "and if that doesn't work either" would get the
+    routes again (the default follow-up is that very topic): it gets the help contacts."""
+    assert kb.followup("outcome_no_agreement", "if_fails") == "outcome_no_agreement"
+    messages, events = run_action(
+        actions.ActionAnswerFollowup(), "followup_if_fails_after_no_agreement"
+    )
+    assert topics_in(messages) == []
+    assert messages[0]["text"].startswith("That answer already has the routes I know of")
+    contacts = kb.help_contacts_text()
+    assert any(contacts.splitlines()[0] in m.get("text", "") for m in messages[1:])
+    assert slots_set(events)["offered_topics"] == []
+
+
 def test_is_that_binding_after_a_settlement_answers_the_binding_topic():
     messages, events = run_action(
         actions.ActionAnswerFollowup(), "followup_binding_after_full_settlement"
