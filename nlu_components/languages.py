@@ -41,13 +41,23 @@ def long_enough(text: str) -> bool:
     return len(_LETTERS.findall(text)) >= MIN_LETTERS and len(_WORDS.findall(text)) >= MIN_WORDS
 
 
+# Greetings and thanks that parents borrow from the other language ("thank you" in a
+# Spanish chat, "hola" in an English one): alone, they say nothing of the language.
+_COURTESY_WORDS = frozenset(
+    "hi hello hey thanks thank you please bye hola buenas buenos dias tardes noches gracias "
+    "adios".split()
+)
+
+
 def short_and_clear(text: str) -> Optional[str]:
     """ "es" or "en" for a message too short for the detector whose two or more words all
     belong to that language only ("es gratis?", "is it free?"), else None ("ok", "si",
-    "IEP meeting", "ok gracias"). A parent whose chat began in English with "hi" and who
-    goes on with "cuanto cuesta?" means Spanish."""
+    "IEP meeting", "ok gracias", and greetings or thanks alone: "thank you", "buenas
+    noches"). A parent whose chat began in English with "hi" and who goes on with
+    "cuanto cuesta?" means Spanish; one who says "thank you" in a Spanish chat does not
+    mean English."""
     words = _WORDS.findall(fold(text))
-    if len(words) < 2:
+    if len(words) < 2 or all(word in _COURTESY_WORDS for word in words):
         return None
     if all(word in _SPANISH_WORDS for word in words):
         return SPANISH

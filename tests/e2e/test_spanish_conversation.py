@@ -116,6 +116,8 @@ def test_a_short_spanish_question_after_an_english_hello_is_answered_in_spanish(
     messages = servers.ask(sender, "es gratis?")
     assert kb.topic("cost").es.answer in _text(messages)
     assert _text(servers.ask(sender, "ok")).startswith("Muy bien.")  # and it stays Spanish
+    # Thanks borrowed from English say nothing of the language (they once switched it).
+    assert _text(servers.ask(sender, "thank you")).startswith("De nada.")
 
 
 def test_a_first_message_in_spanish_gets_the_notice_in_spanish(servers, kb):

@@ -79,9 +79,29 @@ def _language(message: Message):
 def test_a_short_message_names_its_language_only_when_every_word_says_it(detector):
     messages = _routed(
         detector,
-        ["es gratis?", "la mediacion?", "ok", "si", "IEP meeting", "ok gracias", "is it free?"],
+        [
+            "es gratis?",
+            "la mediacion?",
+            "ok",
+            "si",
+            "IEP meeting",
+            "ok gracias",
+            "is it free?",
+            "thank you",
+            "buenas noches",
+        ],
     )
-    assert [_language(m) for m in messages] == ["es", "es", None, None, None, None, "en"]
+    assert [_language(m) for m in messages] == [
+        "es",
+        "es",
+        None,
+        None,
+        None,
+        None,
+        "en",
+        None,
+        None,
+    ]
 
 
 def test_english_components_skip_a_message_routed_to_spanish(detector, tmp_path):
