@@ -135,14 +135,22 @@ def decline(
         kind = "readable"  # a bare "2" with no list to pick from: read, just not covered
     if kind == "other_language" and parent_language(tracker) == rendering.SPANISH:
         kind = "readable"  # Spanish is read: not covered is said in Spanish
-    dispatcher.utter_message(response=_INPUT_PROBLEM_RESPONSES.get(kind, response))
     again = fallback_stage(tracker) == DECLINED
+    say_with_contacts(dispatcher, tracker, _INPUT_PROBLEM_RESPONSES.get(kind, response), again)
+    return [SlotSet(OFFERED_TOPICS, []), SlotSet(FALLBACK_STAGE, DECLINED)]
+
+
+def say_with_contacts(
+    dispatcher: CollectingDispatcher, tracker: Tracker, response: str, again: bool = False
+) -> None:
+    """A fixed reply, then the help contacts (the parent's state's office when known), in
+    the parent's language: every path that ends with "these people can help" uses it."""
+    dispatcher.utter_message(response=response)
     dispatcher.utter_message(
         **rendering.help_contacts_message(
             KB, again=again, state=parent_state(tracker), language=parent_language(tracker)
         )
     )
-    return [SlotSet(OFFERED_TOPICS, []), SlotSet(FALLBACK_STAGE, DECLINED)]
 
 
 # The two-stage fallback. Its state is the ``fallback_stage`` slot, set by the action that
@@ -398,12 +406,7 @@ def beyond_the_last_route(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     routes (no agreement, a State complaint, a 504 dispute): the same answer again tells
     the parent nothing, and what comes after it depends on their case, so say so and give
     the people who can look at it."""
-    dispatcher.utter_message(response="utter_followup_last_route")
-    dispatcher.utter_message(
-        **rendering.help_contacts_message(
-            KB, state=parent_state(tracker), language=parent_language(tracker)
-        )
-    )
+    say_with_contacts(dispatcher, tracker, "utter_followup_last_route")
     return [SlotSet(OFFERED_TOPICS, [])]
 
 

@@ -30,8 +30,13 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import callback_limit, followups, rendering, unreadable_input
-from actions.actions import KB, decline, parent_language, parent_state, send_with_options
+from actions import callback_limit, followups, unreadable_input
+from actions.actions import (
+    decline,
+    parent_language,
+    say_with_contacts,
+    send_with_options,
+)
 from actions.domain_options import domain_buttons
 from actions.handoff_mail import (
     CallbackRequest,
@@ -257,15 +262,6 @@ class ActionHumanHelp(Action):
         return offer_callback(dispatcher, tracker, domain)
 
 
-def _contacts_after(dispatcher: CollectingDispatcher, tracker: Tracker, response: str) -> None:
-    dispatcher.utter_message(response=response)
-    dispatcher.utter_message(
-        **rendering.help_contacts_message(
-            KB, state=parent_state(tracker), language=parent_language(tracker)
-        )
-    )
-
-
 class ActionSubmitCallback(Action):
     """When the form ends: e-mail the request and confirm what happens next; or, when the
     parent said no, cancelled, a limit on requests is reached, or the mail could not be
@@ -282,15 +278,15 @@ class ActionSubmitCallback(Action):
         contact = tracker.get_slot(CONTACT)
         settings = mail_settings()
         if stopped == "cancelled":
-            _contacts_after(dispatcher, tracker, "utter_callback_cancelled")
+            say_with_contacts(dispatcher, tracker, "utter_callback_cancelled")
         elif stopped == NO_INBOX:
-            _contacts_after(dispatcher, tracker, "utter_human_handoff")
+            say_with_contacts(dispatcher, tracker, "utter_human_handoff")
         elif stopped in REFUSALS:
-            _contacts_after(dispatcher, tracker, REFUSALS[stopped])
+            say_with_contacts(dispatcher, tracker, REFUSALS[stopped])
         elif stopped or tracker.get_slot(CONSENT) is not True or not contact:
-            _contacts_after(dispatcher, tracker, "utter_callback_declined")
+            say_with_contacts(dispatcher, tracker, "utter_callback_declined")
         elif settings is None:
-            _contacts_after(dispatcher, tracker, "utter_human_handoff")
+            say_with_contacts(dispatcher, tracker, "utter_human_handoff")
         else:
             await self._send(dispatcher, tracker, settings, contact)
         return reset
@@ -307,7 +303,7 @@ class ActionSubmitCallback(Action):
         keys = limit_keys(tracker)
         scope = callback_limit.limiter().acquire(keys)
         if scope is not None:
-            _contacts_after(dispatcher, tracker, REFUSALS[limited(scope)])
+            say_with_contacts(dispatcher, tracker, REFUSALS[limited(scope)])
             return
         request = CallbackRequest(
             contact=contact,
@@ -326,7 +322,7 @@ class ActionSubmitCallback(Action):
                 log_tag(tracker.sender_id),
                 type(error).__name__,
             )
-            _contacts_after(dispatcher, tracker, "utter_callback_failed")
+            say_with_contacts(dispatcher, tracker, "utter_callback_failed")
         else:
             logger.info("handoff.sent conversation=%s", log_tag(tracker.sender_id))
             dispatcher.utter_message(response="utter_callback_sent", contact=contact)
